@@ -401,6 +401,11 @@ pub struct BootInfo {
     /// /var/run/reboot-required exists.
     #[serde(default)]
     pub reboot_required: bool,
+    /// The boot loader asks for a password before editing entries or using
+    /// its shell (GRUB `set superusers` + `password_pbkdf2`, or a
+    /// `GRUB2_PASSWORD` in user.cfg); `None` when not determined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bootloader_password: Option<bool>,
 }
 
 /// What a set of policies needs collected beyond the fixed inventory:

@@ -1,1 +1,25 @@
-fn main() {}
+//! The `antoan` binary: parses the command line and wires the crates together.
+//! No collection, evaluation or rendering logic lives here.
+
+mod audit;
+mod cli;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let lang = cli.lang.unwrap_or_else(cli::lang_from_env);
+    let result = match cli.command {
+        cli::Command::Audit(args) => audit::run(args, lang),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            output::print_error(&err, lang);
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! `antoan audit`: options → pipeline → renderer → exit code.
+
+use std::process::ExitCode;
+
+use antoan_audit::{AuditError, AuditOptions};
+use antoan_check::Policy;
+use antoan_kb::Knowledge;
+use antoan_model::Lang;
+use time::OffsetDateTime;
+
+use crate::cli::{AuditArgs, ColorChoice, Format};
+use crate::output::{self, UserError};
+
+fn user(e: AuditError) -> UserError {
+    let t = e.text();
+    UserError::new(t.vi.clone(), t.en.clone())
+}
+
+pub fn run(args: AuditArgs, lang: Lang) -> Result<ExitCode, UserError> {
+    let kb = Knowledge::embedded().map_err(|e| {
+        UserError::new(
+            format!("kho tri thức nhúng bị hỏng: {e}"),
+            format!("the embedded knowledge is damaged: {e}"),
+        )
+    })?;
+
+    let now = match &args.now {
+        Some(s) => antoan_audit::parse_now(s).map_err(user)?,
+        None => OffsetDateTime::now_utc(),
+    };
+
+    let mut policies = Vec::new();
+    if !args.no_baseline {
+        policies.push(Policy::linux_baseline());
+    }
+    for path in &args.policies {
+        policies.push(antoan_audit::load_policy_file(path, &kb).map_err(user)?);
+    }
+    if policies.is_empty() {
+        output::print_warning(
+            "không có chính sách nào (--no-baseline mà không có --policy): chỉ kiểm tra vòng đời hệ điều hành",
+            "no policy to run (--no-baseline without --policy): only the OS lifecycle is checked",
+            lang,
+        );
+    }
+
+    let opts = AuditOptions { source: antoan_audit::source_for(args.root.clone()), policies, now };
+    let report = antoan_audit::run(&opts, &kb).map_err(user)?;
+
+    let text = match args.format {
+        Format::Json => antoan_report::render_json(&report),
+        Format::Html => antoan_report::render_html(&report, lang),
+        Format::Terminal => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => args.output.is_none() && output::stdout_is_color_terminal(),
+            };
+            antoan_report::render_terminal(&report, lang, color)
+        }
+    };
+    match &args.output {
+        Some(path) => output::write_atomic(path, &text)?,
+        None => output::print_stdout(&text)?,
+    }
+
+    if antoan_report::severity_at_or_above(&report.findings, args.fail_on) {
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}

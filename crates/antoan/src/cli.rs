@@ -1,0 +1,108 @@
+use std::path::PathBuf;
+
+use antoan_model::{Lang, Severity};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "antoan",
+    version,
+    about = "Tự kiểm tra an toàn thông tin / Cybersecurity self-inspection",
+    long_about = "antoan: tự kiểm tra an toàn, an ninh mạng cho cơ quan nhà nước.\n\
+                  antoan: cybersecurity self-inspection for public bodies."
+)]
+pub struct Cli {
+    /// Ngôn ngữ báo cáo / report language (vi, en). Mặc định theo môi trường / default from the environment.
+    #[arg(long, global = true, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Kiểm kê và kiểm tra máy này hoặc một ổ đĩa gắn vào / inventory and check this host or a mounted disk.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Terminal,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Thư mục gốc cần kiểm tra (ổ đĩa gắn vào, hệ thống tệp giải nén) / root to audit instead of the live system.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Định dạng đầu ra / output format.
+    #[arg(long, value_enum, default_value_t = Format::Terminal)]
+    pub format: Format,
+
+    /// Ghi ra tệp thay vì màn hình (ghi nguyên tử) / write to FILE instead of stdout (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Mã thoát 1 khi có phát hiện từ mức này trở lên / exit 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// Thêm tệp chính sách (TOML) / add a policy file (TOML); may be repeated.
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+
+    /// Không dùng bộ kiểm tra cơ sở đi kèm / do not run the built-in baseline policy.
+    #[arg(long)]
+    pub no_baseline: bool,
+
+    /// Đánh giá tại thời điểm này (YYYY-MM-DD hoặc RFC 3339) / evaluate as of this date (for reproducible reports).
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+
+    /// Màu trên terminal / colour in terminal output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+/// The report language from the environment: `ANTOAN_LANG`, then the usual
+/// locale variables. Vietnamese unless the locale is English.
+pub fn lang_from_env() -> Lang {
+    for var in ["ANTOAN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Ok(v) = std::env::var(var) {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            if var == "ANTOAN_LANG" {
+                if let Ok(l) = v.parse() {
+                    return l;
+                }
+                continue;
+            }
+            if v == "C" || v == "POSIX" || v.starts_with("C.") {
+                continue;
+            }
+            return Lang::from_locale(v);
+        }
+    }
+    Lang::Vi
+}

@@ -9,12 +9,14 @@
 use std::collections::BTreeMap;
 
 use antoan_model::{
-    Account, CheckOutcome, CheckResult, CollectorStatus, Evidence, Finding, FindingStatus, HostInfo, Inventory,
-    OsFamily, PasswordState, Text,
+    Account, CheckOutcome, CheckResult, CollectorStatus, Evidence, Finding, FindingStatus,
+    HostInfo, Inventory, OsFamily, PasswordState, Text,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::policy::{AccountFilter, Check, Cmp, GroupFilter, Node, Policy, Probe, UnsafeKind, ValueTest};
+use crate::policy::{
+    AccountFilter, Check, Cmp, GroupFilter, Node, Policy, Probe, UnsafeKind, ValueTest,
+};
 use crate::util::{glob_match, module_eq, norm, parse_date_days, parse_number};
 
 /// Most paths listed as evidence for one finding; the rest are counted.
@@ -45,7 +47,12 @@ pub fn evaluate(host: &HostInfo, inventory: &Inventory, policies: &[Policy]) -> 
 ///
 /// When several policies define the same check id, the later policy wins
 /// (so a site policy listed after the baseline can retune a check).
-pub fn evaluate_with(host: &HostInfo, inventory: &Inventory, policies: &[Policy], opts: &EvalOptions) -> Evaluation {
+pub fn evaluate_with(
+    host: &HostInfo,
+    inventory: &Inventory,
+    policies: &[Policy],
+    opts: &EvalOptions,
+) -> Evaluation {
     let env = Env {
         inv: inventory,
         live: host.source == "live",
@@ -71,10 +78,18 @@ pub fn evaluate_with(host: &HostInfo, inventory: &Inventory, policies: &[Policy]
         } else {
             run_check(&env, &host_key, c, &mut findings)
         };
-        checks.push(CheckResult { check: c.id.clone(), outcome, severity: c.severity, category: c.category.clone() });
+        checks.push(CheckResult {
+            check: c.id.clone(),
+            outcome,
+            severity: c.severity,
+            category: c.category.clone(),
+        });
     }
     findings.sort_by(|a, b| {
-        b.severity.cmp(&a.severity).then_with(|| a.check.cmp(&b.check)).then_with(|| a.subject.cmp(&b.subject))
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.check.cmp(&b.check))
+            .then_with(|| a.subject.cmp(&b.subject))
     });
     Evaluation { findings, checks }
 }
@@ -120,19 +135,35 @@ struct Res {
 
 impl Res {
     fn of(value: bool, hits: Vec<Hit>) -> Res {
-        Res { tri: if value { Tri::True } else { Tri::False }, hits, why: Vec::new() }
+        Res {
+            tri: if value { Tri::True } else { Tri::False },
+            hits,
+            why: Vec::new(),
+        }
     }
     fn unknown(why: Why) -> Res {
-        Res { tri: Tri::Unknown, hits: Vec::new(), why: vec![why] }
+        Res {
+            tri: Tri::Unknown,
+            hits: Vec::new(),
+            why: vec![why],
+        }
     }
 }
 
 fn hit(subject: &str, source: impl Into<String>, observed: impl Into<String>) -> Hit {
-    Hit { subject: subject.to_string(), selector: false, evidence: vec![Evidence::new(source, observed)] }
+    Hit {
+        subject: subject.to_string(),
+        selector: false,
+        evidence: vec![Evidence::new(source, observed)],
+    }
 }
 
 fn why(subject: &str, source: &str, vi: String, en: String) -> Why {
-    Why { subject: subject.to_string(), evidence: Evidence::new(source, en.clone()), text: Text::new(vi, en) }
+    Why {
+        subject: subject.to_string(),
+        evidence: Evidence::new(source, en.clone()),
+        text: Text::new(vi, en),
+    }
 }
 
 fn run_check(env: &Env, host_key: &str, c: &Check, findings: &mut Vec<Finding>) -> CheckOutcome {
@@ -161,7 +192,13 @@ fn run_check(env: &Env, host_key: &str, c: &Check, findings: &mut Vec<Finding>) 
     }
 }
 
-fn base_finding(host_key: &str, c: &Check, subject: String, status: FindingStatus, evidence: Vec<Evidence>) -> Finding {
+fn base_finding(
+    host_key: &str,
+    c: &Check,
+    subject: String,
+    status: FindingStatus,
+    evidence: Vec<Evidence>,
+) -> Finding {
     let mut attributes = BTreeMap::new();
     attributes.insert("category".to_string(), c.category.clone());
     Finding {
@@ -192,7 +229,11 @@ fn dedup(ev: Vec<Evidence>) -> Vec<Evidence> {
 }
 
 fn not_assessed(host_key: &str, c: &Check, whys: &[Why]) -> Finding {
-    let subject = c.subject.clone().or_else(|| whys.first().map(|w| w.subject.clone())).unwrap_or_else(|| c.id.clone());
+    let subject = c
+        .subject
+        .clone()
+        .or_else(|| whys.first().map(|w| w.subject.clone()))
+        .unwrap_or_else(|| c.id.clone());
     let mut vi: Vec<&str> = Vec::new();
     let mut en: Vec<&str> = Vec::new();
     for w in whys {
@@ -209,14 +250,23 @@ fn not_assessed(host_key: &str, c: &Check, whys: &[Why]) -> Finding {
 
 fn fail_findings(host_key: &str, c: &Check, hits: Vec<Hit>) -> Vec<Finding> {
     let (sel, plain): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| h.selector);
-    let common: Vec<Evidence> = plain.iter().flat_map(|h| h.evidence.iter().cloned()).collect();
+    let common: Vec<Evidence> = plain
+        .iter()
+        .flat_map(|h| h.evidence.iter().cloned())
+        .collect();
     if sel.is_empty() {
         let subject = c
             .subject
             .clone()
             .or_else(|| plain.first().map(|h| h.subject.clone()))
             .unwrap_or_else(|| c.id.clone());
-        return vec![base_finding(host_key, c, subject, FindingStatus::Open, dedup(common))];
+        return vec![base_finding(
+            host_key,
+            c,
+            subject,
+            FindingStatus::Open,
+            dedup(common),
+        )];
     }
     let mut per: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
     for h in sel {
@@ -258,14 +308,30 @@ fn eval_node(env: &Env, node: &Node) -> Res {
 
 fn combine(rs: Vec<Res>, decisive: Tri, otherwise: Tri) -> Res {
     if rs.iter().any(|r| r.tri == decisive) {
-        let hits = rs.into_iter().filter(|r| r.tri == decisive).flat_map(|r| r.hits).collect();
-        return Res { tri: decisive, hits, why: Vec::new() };
+        let hits = rs
+            .into_iter()
+            .filter(|r| r.tri == decisive)
+            .flat_map(|r| r.hits)
+            .collect();
+        return Res {
+            tri: decisive,
+            hits,
+            why: Vec::new(),
+        };
     }
     if rs.iter().any(|r| r.tri == Tri::Unknown) {
         let why = rs.into_iter().flat_map(|r| r.why).collect();
-        return Res { tri: Tri::Unknown, hits: Vec::new(), why };
+        return Res {
+            tri: Tri::Unknown,
+            hits: Vec::new(),
+            why,
+        };
     }
-    Res { tri: otherwise, hits: rs.into_iter().flat_map(|r| r.hits).collect(), why: Vec::new() }
+    Res {
+        tri: otherwise,
+        hits: rs.into_iter().flat_map(|r| r.hits).collect(),
+        why: Vec::new(),
+    }
 }
 
 fn all(rs: Vec<Res>) -> Res {
@@ -322,23 +388,48 @@ fn note_avail(subject: &str, notes: &[&antoan_model::CollectorNote]) -> Avail {
     if notes.iter().all(|n| n.status == CollectorStatus::Absent) {
         return Avail::Absent;
     }
-    let n = notes.iter().find(|n| n.status != CollectorStatus::Absent).unwrap_or(&notes[0]);
-    let reason = if n.reason.is_empty() { "no reason given".to_string() } else { n.reason.clone() };
+    let n = notes
+        .iter()
+        .find(|n| n.status != CollectorStatus::Absent)
+        .unwrap_or(&notes[0]);
+    let reason = if n.reason.is_empty() {
+        "no reason given".to_string()
+    } else {
+        n.reason.clone()
+    };
     let (vi, en) = match n.status {
         CollectorStatus::Skipped => (
-            format!("bộ thu thập «{}» bị bỏ qua ở chế độ này: {reason}", n.collector),
-            format!("the '{}' collector was skipped in this mode: {reason}", n.collector),
+            format!(
+                "bộ thu thập «{}» bị bỏ qua ở chế độ này: {reason}",
+                n.collector
+            ),
+            format!(
+                "the '{}' collector was skipped in this mode: {reason}",
+                n.collector
+            ),
         ),
         _ => (
-            format!("bộ thu thập «{}» không đọc được nguồn dữ liệu: {reason}", n.collector),
-            format!("the '{}' collector could not read its source: {reason}", n.collector),
+            format!(
+                "bộ thu thập «{}» không đọc được nguồn dữ liệu: {reason}",
+                n.collector
+            ),
+            format!(
+                "the '{}' collector could not read its source: {reason}",
+                n.collector
+            ),
         ),
     };
     Avail::Missing(why(subject, &format!("collector:{}", n.collector), vi, en))
 }
 
 /// `Some(res)` when the probe must stop here (data missing); `None` to go on.
-fn gate(env: &Env, subject: &str, collector: &str, detail: Option<&str>, absent_is_fact: bool) -> Option<Res> {
+fn gate(
+    env: &Env,
+    subject: &str,
+    collector: &str,
+    detail: Option<&str>,
+    absent_is_fact: bool,
+) -> Option<Res> {
     match avail(env, subject, collector, detail) {
         Avail::Ok => None,
         Avail::Absent if absent_is_fact => None,
@@ -371,25 +462,41 @@ fn value_probe(subject: &str, test: &ValueTest, o: Observed) -> Res {
             Some(v) => format!("{} = {v}", o.label),
             None => format!("{} is not set", o.label),
         };
-        return Res::of(o.value.is_some() == want, vec![hit(subject, o.source, seen)]);
+        return Res::of(
+            o.value.is_some() == want,
+            vec![hit(subject, o.source, seen)],
+        );
     }
     let (value, observed) = match (&o.value, &test.default, test.missing) {
         (Some(v), _, _) => (v.clone(), format!("{} = {v}", o.label)),
-        (None, Some(d), _) => (d.clone(), format!("{} is not set; default {d} assumed", o.label)),
+        (None, Some(d), _) => (
+            d.clone(),
+            format!("{} is not set; default {d} assumed", o.label),
+        ),
         (None, None, Some(m)) => {
-            return Res::of(m, vec![hit(subject, o.source, format!("{} is not set", o.label))]);
+            return Res::of(
+                m,
+                vec![hit(subject, o.source, format!("{} is not set", o.label))],
+            );
         }
         (None, None, None) => {
             return Res::unknown(why(
                 subject,
                 &o.source,
-                format!("{} không được đặt trong {} và chính sách không nêu giá trị mặc định", o.label, o.source),
-                format!("{} is not set in {} and the policy gives no default", o.label, o.source),
+                format!(
+                    "{} không được đặt trong {} và chính sách không nêu giá trị mặc định",
+                    o.label, o.source
+                ),
+                format!(
+                    "{} is not set in {} and the policy gives no default",
+                    o.label, o.source
+                ),
             ))
         }
     };
     let eq = |x: &str| norm(&value).eq_ignore_ascii_case(&norm(x));
-    let num = |f: &dyn Fn(i64) -> bool| -> Option<bool> { parse_number(&value, o.time_units).map(f) };
+    let num =
+        |f: &dyn Fn(i64) -> bool| -> Option<bool> { parse_number(&value, o.time_units).map(f) };
     let result: Option<bool> = match &test.cmp {
         Cmp::Eq(x) => Some(eq(x)),
         Cmp::Ne(x) => Some(!eq(x)),
@@ -407,7 +514,11 @@ fn value_probe(subject: &str, test: &ValueTest, o: Observed) -> Res {
                 .filter(|t| !t.is_empty() && !t.starts_with('-'))
                 .filter(|t| pats.iter().any(|p| glob_match(p, t)))
                 .collect();
-            let observed = if found.is_empty() { observed.clone() } else { format!("{observed} (includes {})", found.join(", ")) };
+            let observed = if found.is_empty() {
+                observed.clone()
+            } else {
+                format!("{observed} (includes {})", found.join(", "))
+            };
             return Res::of(!found.is_empty(), vec![hit(subject, o.source, observed)]);
         }
         Cmp::Present(_) => None, // handled above
@@ -436,7 +547,11 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 return r;
             }
             let installed = inv.ssh.as_ref().is_some_and(|c| c.installed);
-            let seen = if installed { "OpenSSH server is installed" } else { "no OpenSSH server found" };
+            let seen = if installed {
+                "OpenSSH server is installed"
+            } else {
+                "no OpenSSH server found"
+            };
             Res::of(installed == *want, vec![hit(s, "sshd", seen)])
         }
         Probe::SshdOption { option, test } => {
@@ -445,14 +560,39 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 return r;
             }
             let kw = option.to_ascii_lowercase();
-            let values = inv.ssh.as_ref().and_then(|c| c.settings.get(&kw)).filter(|v| !v.is_empty());
+            let values = inv
+                .ssh
+                .as_ref()
+                .and_then(|c| c.settings.get(&kw))
+                .filter(|v| !v.is_empty());
             let source = inv
                 .ssh
                 .as_ref()
                 .and_then(|c| c.origins.get(&kw).cloned())
-                .unwrap_or_else(|| if values.is_some() { "sshd default".into() } else { "sshd_config".into() });
-            let value = values.map(|v| if matches!(test.cmp, Cmp::ContainsAny(_)) { v.join(",") } else { v[0].clone() });
-            value_probe(&s, test, Observed { value, source, label: option, time_units: true })
+                .unwrap_or_else(|| {
+                    if values.is_some() {
+                        "sshd default".into()
+                    } else {
+                        "sshd_config".into()
+                    }
+                });
+            let value = values.map(|v| {
+                if matches!(test.cmp, Cmp::ContainsAny(_)) {
+                    v.join(",")
+                } else {
+                    v[0].clone()
+                }
+            });
+            value_probe(
+                &s,
+                test,
+                Observed {
+                    value,
+                    source,
+                    label: option,
+                    time_units: true,
+                },
+            )
         }
         Probe::Package { names } => {
             let s = names[0].as_str();
@@ -465,11 +605,22 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 .filter(|p| names.iter().any(|n| glob_match(n, &p.name)))
                 .map(|p| {
                     let mgr = format!("{:?}", p.manager).to_ascii_lowercase();
-                    hit(&p.name, format!("packages ({mgr})"), format!("{} {} is installed", p.name, p.version))
+                    hit(
+                        &p.name,
+                        format!("packages ({mgr})"),
+                        format!("{} {} is installed", p.name, p.version),
+                    )
                 })
                 .collect();
             if hits.is_empty() {
-                return Res::of(false, vec![hit(s, "packages", format!("not installed: {}", names.join(", ")))]);
+                return Res::of(
+                    false,
+                    vec![hit(
+                        s,
+                        "packages",
+                        format!("not installed: {}", names.join(", ")),
+                    )],
+                );
             }
             hits.sort_by(|a, b| a.subject.cmp(&b.subject));
             Res::of(true, hits)
@@ -485,17 +636,39 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 .filter(|sv| names.iter().any(|n| glob_match(n, &sv.name)))
                 .filter(|sv| states.is_empty() || states.contains(&sv.state))
                 .map(|sv| {
-                    let src = if sv.unit_file.is_empty() { "services".to_string() } else { sv.unit_file.clone() };
-                    hit(&sv.name, src, format!("service {}: {}", sv.name, state_name(sv.state)))
+                    let src = if sv.unit_file.is_empty() {
+                        "services".to_string()
+                    } else {
+                        sv.unit_file.clone()
+                    };
+                    hit(
+                        &sv.name,
+                        src,
+                        format!("service {}: {}", sv.name, state_name(sv.state)),
+                    )
                 })
                 .collect();
             if matching.is_empty() {
                 let want = if states.is_empty() {
                     String::new()
                 } else {
-                    format!(" ({})", states.iter().map(|x| state_name(*x)).collect::<Vec<_>>().join(", "))
+                    format!(
+                        " ({})",
+                        states
+                            .iter()
+                            .map(|x| state_name(*x))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 };
-                return Res::of(false, vec![hit(s, "services", format!("no service {}{want}", names.join(", ")))]);
+                return Res::of(
+                    false,
+                    vec![hit(
+                        s,
+                        "services",
+                        format!("no service {}{want}", names.join(", ")),
+                    )],
+                );
             }
             Res::of(true, matching)
         }
@@ -509,27 +682,52 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 "/etc/sysctl.conf, /etc/sysctl.d".to_string()
             };
             let value = inv.sysctl.get(key).cloned();
-            value_probe(key, test, Observed { value, source, label: key, time_units: false })
+            value_probe(
+                key,
+                test,
+                Observed {
+                    value,
+                    source,
+                    label: key,
+                    time_units: false,
+                },
+            )
         }
         Probe::FileExists { path, exists } => {
             if let Some(r) = gate(env, path, "files", Some(path), false) {
                 return r;
             }
-            let Some(m) = inv.files.get(path) else { return file_not_collected(path) };
-            Res::of(m.exists == *exists, vec![hit(path, path.as_str(), describe_file(m))])
+            let Some(m) = inv.files.get(path) else {
+                return file_not_collected(path);
+            };
+            Res::of(
+                m.exists == *exists,
+                vec![hit(path, path.as_str(), describe_file(m))],
+            )
         }
-        Probe::FileLimits { path, mode_max, owner_uid, group_gid } => {
+        Probe::FileLimits {
+            path,
+            mode_max,
+            owner_uid,
+            group_gid,
+        } => {
             if let Some(r) = gate(env, path, "files", Some(path), false) {
                 return r;
             }
-            let Some(m) = inv.files.get(path) else { return file_not_collected(path) };
+            let Some(m) = inv.files.get(path) else {
+                return file_not_collected(path);
+            };
             if !m.exists {
                 return Res::of(false, vec![hit(path, path.as_str(), "does not exist")]);
             }
             let mut bad = Vec::new();
             if let Some(max) = mode_max {
                 if m.mode & 0o7777 & !max != 0 {
-                    bad.push(format!("mode {:04o} is wider than {:04o}", m.mode & 0o7777, max));
+                    bad.push(format!(
+                        "mode {:04o} is wider than {:04o}",
+                        m.mode & 0o7777,
+                        max
+                    ));
                 }
             }
             if let Some(u) = owner_uid {
@@ -542,7 +740,11 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                     bad.push(format!("group gid {} (expected {g})", m.gid));
                 }
             }
-            let seen = if bad.is_empty() { describe_file(m) } else { format!("{}: {}", describe_file(m), bad.join("; ")) };
+            let seen = if bad.is_empty() {
+                describe_file(m)
+            } else {
+                format!("{}: {}", describe_file(m), bad.join("; "))
+            };
             Res::of(!bad.is_empty(), vec![hit(path, path.as_str(), seen)])
         }
         Probe::Config { file, key, test } => {
@@ -552,7 +754,12 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             match inv.config.get(file) {
                 None => {
-                    let o = Observed { value: None, source: file.clone(), label: key, time_units: false };
+                    let o = Observed {
+                        value: None,
+                        source: file.clone(),
+                        label: key,
+                        time_units: false,
+                    };
                     let mut r = value_probe(&s, test, o);
                     for h in &mut r.hits {
                         for e in &mut h.evidence {
@@ -564,9 +771,22 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 Some(map) => {
                     let value = map
                         .get(key)
-                        .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+                        .or_else(|| {
+                            map.iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                                .map(|(_, v)| v)
+                        })
                         .cloned();
-                    value_probe(&s, test, Observed { value, source: file.clone(), label: key, time_units: false })
+                    value_probe(
+                        &s,
+                        test,
+                        Observed {
+                            value,
+                            source: file.clone(),
+                            label: key,
+                            time_units: false,
+                        },
+                    )
                 }
             }
         }
@@ -589,7 +809,10 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                     .map(|a| Hit {
                         subject: a.name.clone(),
                         selector: true,
-                        evidence: vec![Evidence::new("/etc/passwd, /etc/shadow", describe_account(a))],
+                        evidence: vec![Evidence::new(
+                            "/etc/passwd, /etc/shadow",
+                            describe_account(a),
+                        )],
                     })
                     .collect();
                 return Res::of(true, hits);
@@ -604,15 +827,22 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             Res::of(
                 false,
-                vec![hit("accounts", "/etc/passwd, /etc/shadow", format!("{} account(s) match (limit {count_gt})", matched.len()))],
+                vec![hit(
+                    "accounts",
+                    "/etc/passwd, /etc/shadow",
+                    format!("{} account(s) match (limit {count_gt})", matched.len()),
+                )],
             )
         }
         Probe::Groups { filter, count_gt } => {
             if let Some(r) = gate(env, "groups", "accounts", None, false) {
                 return r;
             }
-            let matched: Vec<&antoan_model::Group> =
-                inv.groups.iter().filter(|g| group_matches(inv, filter, g)).collect();
+            let matched: Vec<&antoan_model::Group> = inv
+                .groups
+                .iter()
+                .filter(|g| group_matches(inv, filter, g))
+                .collect();
             if matched.len() > *count_gt {
                 let hits = matched
                     .iter()
@@ -625,16 +855,31 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                                 "group {} gid {} members: {}",
                                 g.name,
                                 g.gid,
-                                if g.members.is_empty() { "(none)".to_string() } else { g.members.join(", ") }
+                                if g.members.is_empty() {
+                                    "(none)".to_string()
+                                } else {
+                                    g.members.join(", ")
+                                }
                             ),
                         )],
                     })
                     .collect();
                 return Res::of(true, hits);
             }
-            Res::of(false, vec![hit("groups", "/etc/group", format!("{} group(s) match (limit {count_gt})", matched.len()))])
+            Res::of(
+                false,
+                vec![hit(
+                    "groups",
+                    "/etc/group",
+                    format!("{} group(s) match (limit {count_gt})", matched.len()),
+                )],
+            )
         }
-        Probe::Sudo { nopasswd, all_commands, principal_not } => {
+        Probe::Sudo {
+            nopasswd,
+            all_commands,
+            principal_not,
+        } => {
             if let Some(r) = gate(env, "sudo", "sudo", None, true) {
                 return r;
             }
@@ -655,7 +900,10 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                     Hit {
                         subject: r.principal.clone(),
                         selector: true,
-                        evidence: vec![Evidence::new(r.source.clone(), format!("{}: {}", r.principal, what.join(", ")))],
+                        evidence: vec![Evidence::new(
+                            r.source.clone(),
+                            format!("{}: {}", r.principal, what.join(", ")),
+                        )],
                     }
                 })
                 .collect();
@@ -664,7 +912,13 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             Res::of(true, hits)
         }
-        Probe::Pam { services, modules, kind, arg, present } => {
+        Probe::Pam {
+            services,
+            modules,
+            kind,
+            arg,
+            present,
+        } => {
             let s = format!("pam:{}", modules[0]);
             if let Some(r) = gate(env, &s, "pam", None, true) {
                 return r;
@@ -672,20 +926,28 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             let mut found = Vec::new();
             let mut stacks = Vec::new();
             for svc in services {
-                let Some(entries) = inv.pam.get(svc) else { continue };
+                let Some(entries) = inv.pam.get(svc) else {
+                    continue;
+                };
                 stacks.push(svc.as_str());
                 for e in entries {
                     let module_ok = modules.iter().any(|m| {
                         let base = e.module.rsplit('/').next().unwrap_or(&e.module);
                         glob_match(m, base)
                     });
-                    let kind_ok = kind.as_ref().is_none_or(|k| e.kind.trim_start_matches('-').eq_ignore_ascii_case(k));
-                    let arg_ok = arg.as_ref().is_none_or(|a| e.args.iter().any(|x| glob_match(a, x)));
+                    let kind_ok = kind
+                        .as_ref()
+                        .is_none_or(|k| e.kind.trim_start_matches('-').eq_ignore_ascii_case(k));
+                    let arg_ok = arg
+                        .as_ref()
+                        .is_none_or(|a| e.args.iter().any(|x| glob_match(a, x)));
                     if module_ok && kind_ok && arg_ok {
                         found.push(hit(
                             &s,
                             format!("/etc/pam.d/{svc}"),
-                            format!("{} {} {} {}", e.kind, e.control, e.module, e.args.join(" ")).trim_end().to_string(),
+                            format!("{} {} {} {}", e.kind, e.control, e.module, e.args.join(" "))
+                                .trim_end()
+                                .to_string(),
                         ));
                     }
                 }
@@ -701,7 +963,11 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             Res::of(is_present == *present, found)
         }
-        Probe::KernelModule { names, disabled, loaded } => {
+        Probe::KernelModule {
+            names,
+            disabled,
+            loaded,
+        } => {
             let s0 = format!("module:{}", names[0]);
             if let Some(r) = gate(env, &s0, "kernel_modules", None, true) {
                 return r;
@@ -726,15 +992,21 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                     match &km.loaded {
                         Some(list) => {
                             let is_loaded = list.iter().any(|x| module_eq(x, n));
-                            seen.push(if is_loaded { format!("{n} is loaded") } else { format!("{n} is not loaded") });
+                            seen.push(if is_loaded {
+                                format!("{n} is loaded")
+                            } else {
+                                format!("{n} is not loaded")
+                            });
                             ok &= is_loaded == *l;
                         }
                         None => {
                             unknown = Some(why(
                                 &s,
                                 "/proc/modules",
-                                "danh sách mô-đun đang nạp chỉ có khi kiểm tra máy đang chạy".into(),
-                                "the list of loaded modules is only known on the live system".into(),
+                                "danh sách mô-đun đang nạp chỉ có khi kiểm tra máy đang chạy"
+                                    .into(),
+                                "the list of loaded modules is only known on the live system"
+                                    .into(),
                             ));
                             continue;
                         }
@@ -755,13 +1027,24 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             Res::of(false, false_hits)
         }
-        Probe::Mount { path, mounted, lacks } => {
+        Probe::Mount {
+            path,
+            mounted,
+            lacks,
+        } => {
             if let Some(r) = gate(env, path, "mounts", None, true) {
                 return r;
             }
-            let p = if path.len() > 1 { path.trim_end_matches('/') } else { path.as_str() };
-            let mut cands: Vec<&antoan_model::Mount> =
-                inv.mounts.iter().filter(|m| m.mountpoint.trim_end_matches('/') == p || m.mountpoint == p).collect();
+            let p = if path.len() > 1 {
+                path.trim_end_matches('/')
+            } else {
+                path.as_str()
+            };
+            let mut cands: Vec<&antoan_model::Mount> = inv
+                .mounts
+                .iter()
+                .filter(|m| m.mountpoint.trim_end_matches('/') == p || m.mountpoint == p)
+                .collect();
             // The live table wins over fstab.
             cands.sort_by_key(|m| if m.source == "mounts" { 0 } else { 1 });
             let Some(m) = cands.first() else {
@@ -769,10 +1052,23 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 let v = mounted == &Some(false);
                 return Res::of(v, vec![hit(path, "/etc/fstab", seen)]);
             };
-            let src = if m.source == "mounts" { "/proc/mounts" } else { "/etc/fstab" };
-            let missing: Vec<&str> =
-                lacks.iter().filter(|o| !m.options.iter().any(|x| x == *o)).map(String::as_str).collect();
-            let mut seen = format!("{} {} {} {}", m.device, m.mountpoint, m.fstype, m.options.join(","));
+            let src = if m.source == "mounts" {
+                "/proc/mounts"
+            } else {
+                "/etc/fstab"
+            };
+            let missing: Vec<&str> = lacks
+                .iter()
+                .filter(|o| !m.options.iter().any(|x| x == *o))
+                .map(String::as_str)
+                .collect();
+            let mut seen = format!(
+                "{} {} {} {}",
+                m.device,
+                m.mountpoint,
+                m.fstype,
+                m.options.join(",")
+            );
             if !missing.is_empty() {
                 seen.push_str(&format!(" (lacks {})", missing.join(", ")));
             }
@@ -782,7 +1078,10 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             Res::of(v, vec![hit(path, src, seen)])
         }
-        Probe::Firewall { active, default_input } => {
+        Probe::Firewall {
+            active,
+            default_input,
+        } => {
             let s = "firewall";
             if let Some(r) = gate(env, s, "firewall", None, true) {
                 return r;
@@ -792,8 +1091,16 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 .frontends
                 .iter()
                 .map(|f| {
-                    let src = if f.source.is_empty() { f.name.clone() } else { f.source.clone() };
-                    let pol = if f.default_input.is_empty() { "unknown".to_string() } else { f.default_input.clone() };
+                    let src = if f.source.is_empty() {
+                        f.name.clone()
+                    } else {
+                        f.source.clone()
+                    };
+                    let pol = if f.default_input.is_empty() {
+                        "unknown".to_string()
+                    } else {
+                        f.default_input.clone()
+                    };
                     hit(
                         s,
                         src,
@@ -807,15 +1114,22 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 })
                 .collect();
             if hits.is_empty() {
-                hits.push(hit(s, "firewall", "no firewall front-end (nftables, iptables, ufw, firewalld) found"));
+                hits.push(hit(
+                    s,
+                    "firewall",
+                    "no firewall front-end (nftables, iptables, ufw, firewalld) found",
+                ));
             }
             let mut v = true;
             if let Some(a) = active {
                 v &= fw.active == *a;
             }
             if let Some(list) = default_input {
-                let known: Vec<&antoan_model::FirewallFrontend> =
-                    fw.frontends.iter().filter(|f| f.enabled && !f.default_input.is_empty()).collect();
+                let known: Vec<&antoan_model::FirewallFrontend> = fw
+                    .frontends
+                    .iter()
+                    .filter(|f| f.enabled && !f.default_input.is_empty())
+                    .collect();
                 if known.is_empty() {
                     if !v {
                         return Res::of(false, hits);
@@ -827,7 +1141,10 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                         "no enabled firewall front-end reports its default inbound policy".into(),
                     ));
                 }
-                v &= known.iter().any(|f| list.iter().any(|x| x.eq_ignore_ascii_case(&f.default_input)));
+                v &= known.iter().any(|f| {
+                    list.iter()
+                        .any(|x| x.eq_ignore_ascii_case(&f.default_input))
+                });
             }
             Res::of(v, hits)
         }
@@ -837,15 +1154,28 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 return r;
             }
             let u = &inv.updates;
-            let src = if u.source.is_empty() { "updates".to_string() } else { u.source.clone() };
+            let src = if u.source.is_empty() {
+                "updates".to_string()
+            } else {
+                u.source.clone()
+            };
             let seen = match (u.mechanism.is_empty(), u.enabled) {
                 (true, _) => "no automatic update mechanism found".to_string(),
-                (false, true) => format!("{}: installs security updates automatically", u.mechanism),
-                (false, false) => format!("{}: present but not set to install security updates", u.mechanism),
+                (false, true) => {
+                    format!("{}: installs security updates automatically", u.mechanism)
+                }
+                (false, false) => format!(
+                    "{}: present but not set to install security updates",
+                    u.mechanism
+                ),
             };
             Res::of(u.enabled == *enabled, vec![hit(s, src, seen)])
         }
-        Probe::Antivirus { present, realtime, signature_age_days_gt } => eval_antivirus(env, *present, *realtime, *signature_age_days_gt),
+        Probe::Antivirus {
+            present,
+            realtime,
+            signature_age_days_gt,
+        } => eval_antivirus(env, *present, *realtime, *signature_age_days_gt),
         Probe::TimeSync { enabled } => {
             let s = "time-sync";
             if let Some(r) = gate(env, s, "time_sync", None, true) {
@@ -859,18 +1189,32 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                     "{}: {}{}",
                     t.service,
                     if t.enabled { "enabled" } else { "not enabled" },
-                    if t.servers.is_empty() { String::new() } else { format!(", servers {}", t.servers.join(", ")) }
+                    if t.servers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", servers {}", t.servers.join(", "))
+                    }
                 )
             };
             Res::of(t.enabled == *enabled, vec![hit(s, "time_sync", seen)])
         }
         Probe::UnsafeFiles { which } => {
             let (s, list, what) = match which {
-                UnsafeKind::WorldWritable => ("unsafe-files:world-writable", &inv.unsafe_files.world_writable, "world-writable file"),
-                UnsafeKind::Ownerless => ("unsafe-files:ownerless", &inv.unsafe_files.ownerless, "file without owner"),
-                UnsafeKind::WorldWritableDirs => {
-                    ("unsafe-files:world-writable-dirs", &inv.unsafe_files.world_writable_dirs, "world-writable directory without sticky bit")
-                }
+                UnsafeKind::WorldWritable => (
+                    "unsafe-files:world-writable",
+                    &inv.unsafe_files.world_writable,
+                    "world-writable file",
+                ),
+                UnsafeKind::Ownerless => (
+                    "unsafe-files:ownerless",
+                    &inv.unsafe_files.ownerless,
+                    "file without owner",
+                ),
+                UnsafeKind::WorldWritableDirs => (
+                    "unsafe-files:world-writable-dirs",
+                    &inv.unsafe_files.world_writable_dirs,
+                    "world-writable directory without sticky bit",
+                ),
             };
             if let Some(r) = gate(env, s, "unsafe_files", None, false) {
                 return r;
@@ -885,19 +1229,39 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                         "the file-system walk stopped at its limit before finishing".into(),
                     ));
                 }
-                return Res::of(false, vec![hit(s, "file system", format!("no {what} found"))]);
+                return Res::of(
+                    false,
+                    vec![hit(s, "file system", format!("no {what} found"))],
+                );
             }
             let mut sorted: Vec<&String> = list.iter().collect();
             sorted.sort();
             sorted.dedup();
-            let mut ev: Vec<Evidence> = sorted.iter().take(MAX_LISTED).map(|p| Evidence::new(p.as_str(), what)).collect();
+            let mut ev: Vec<Evidence> = sorted
+                .iter()
+                .take(MAX_LISTED)
+                .map(|p| Evidence::new(p.as_str(), what))
+                .collect();
             if sorted.len() > MAX_LISTED {
-                ev.push(Evidence::new("file system", format!("… and {} more", sorted.len() - MAX_LISTED)));
+                ev.push(Evidence::new(
+                    "file system",
+                    format!("… and {} more", sorted.len() - MAX_LISTED),
+                ));
             }
             if truncated {
-                ev.push(Evidence::new("file system", "the walk stopped at its limit: the list is incomplete"));
+                ev.push(Evidence::new(
+                    "file system",
+                    "the walk stopped at its limit: the list is incomplete",
+                ));
             }
-            Res::of(true, vec![Hit { subject: s.to_string(), selector: false, evidence: ev }])
+            Res::of(
+                true,
+                vec![Hit {
+                    subject: s.to_string(),
+                    selector: false,
+                    evidence: ev,
+                }],
+            )
         }
         Probe::Listening { ports, proto } => {
             let s = format!("{}/{}", proto.as_deref().unwrap_or("port"), ports[0]);
@@ -915,31 +1279,73 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             let hits: Vec<Hit> = socks
                 .iter()
                 .filter(|k| ports.contains(&k.port))
-                .filter(|k| proto.as_ref().is_none_or(|p| k.proto.starts_with(p.as_str())))
+                .filter(|k| {
+                    proto
+                        .as_ref()
+                        .is_none_or(|p| k.proto.starts_with(p.as_str()))
+                })
                 .map(|k| {
-                    let proc_ = if k.process.is_empty() { String::new() } else { format!(" ({})", k.process) };
-                    hit(&format!("{}/{}", k.proto, k.port), "listening sockets", format!("{} {}:{}{proc_}", k.proto, k.address, k.port))
+                    let proc_ = if k.process.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", k.process)
+                    };
+                    hit(
+                        &format!("{}/{}", k.proto, k.port),
+                        "listening sockets",
+                        format!("{} {}:{}{proc_}", k.proto, k.address, k.port),
+                    )
                 })
                 .collect();
             if hits.is_empty() {
-                let list = ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ");
-                return Res::of(false, vec![hit(&s, "listening sockets", format!("nothing listens on port {list}"))]);
+                let list = ports
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Res::of(
+                    false,
+                    vec![hit(
+                        &s,
+                        "listening sockets",
+                        format!("nothing listens on port {list}"),
+                    )],
+                );
             }
             Res::of(true, hits)
         }
-        Probe::Boot { kernel_update_pending, reboot_required, bootloader_password } => {
+        Probe::Boot {
+            kernel_update_pending,
+            reboot_required,
+            bootloader_password,
+        } => {
             let s = "boot";
             if let Some(r) = gate(env, s, "boot", None, false) {
                 return r;
             }
             let b = &inv.boot;
             if let Some(want) = reboot_required {
-                let seen = if b.reboot_required { "/var/run/reboot-required exists" } else { "no reboot-required flag" };
-                return Res::of(b.reboot_required == *want, vec![hit("boot:reboot", "/var/run/reboot-required", seen)]);
+                let seen = if b.reboot_required {
+                    "/var/run/reboot-required exists"
+                } else {
+                    "no reboot-required flag"
+                };
+                return Res::of(
+                    b.reboot_required == *want,
+                    vec![hit("boot:reboot", "/var/run/reboot-required", seen)],
+                );
             }
             if let Some(want) = kernel_update_pending {
-                let running = inv.kernel.as_ref().map(|k| k.running.clone()).unwrap_or_default();
-                let newest = inv.kernel.as_ref().and_then(|k| k.installed.last().cloned()).unwrap_or_default();
+                let running = inv
+                    .kernel
+                    .as_ref()
+                    .map(|k| k.running.clone())
+                    .unwrap_or_default();
+                let newest = inv
+                    .kernel
+                    .as_ref()
+                    .and_then(|k| k.installed.last().cloned())
+                    .unwrap_or_default();
                 return match b.kernel_update_pending {
                     Some(p) => Res::of(
                         p == *want,
@@ -968,7 +1374,11 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                         vec![hit(
                             "boot:bootloader",
                             "grub configuration",
-                            if p { "boot loader password is set" } else { "boot loader has no password (no superusers/password_pbkdf2)" },
+                            if p {
+                                "boot loader password is set"
+                            } else {
+                                "boot loader has no password (no superusers/password_pbkdf2)"
+                            },
                         )],
                     ),
                     None => Res::unknown(why(
@@ -981,7 +1391,10 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             Res::of(false, Vec::new())
         }
-        Probe::Scheduled { command_matches, kinds } => {
+        Probe::Scheduled {
+            command_matches,
+            kinds,
+        } => {
             let s = "scheduled";
             if let Some(r) = gate(env, s, "scheduled", None, true) {
                 return r;
@@ -989,7 +1402,9 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             let hits: Vec<Hit> = inv
                 .scheduled
                 .iter()
-                .filter(|e| kinds.is_empty() || kinds.iter().any(|k| k.eq_ignore_ascii_case(&e.kind)))
+                .filter(|e| {
+                    kinds.is_empty() || kinds.iter().any(|k| k.eq_ignore_ascii_case(&e.kind))
+                })
                 .filter(|e| command_matches.iter().any(|p| glob_match(p, &e.command)))
                 .map(|e| Hit {
                     subject: e.source.clone(),
@@ -999,22 +1414,38 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                         format!(
                             "{}{}{}: {}",
                             e.kind,
-                            if e.user.is_empty() { String::new() } else { format!(" user {}", e.user) },
-                            if e.schedule.is_empty() { String::new() } else { format!(" at {}", e.schedule) },
+                            if e.user.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" user {}", e.user)
+                            },
+                            if e.schedule.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" at {}", e.schedule)
+                            },
                             redact_command(&e.command)
                         ),
                     )],
                 })
                 .collect();
             if hits.is_empty() {
-                return Res::of(false, vec![hit(s, "scheduled tasks", "no matching scheduled command")]);
+                return Res::of(
+                    false,
+                    vec![hit(s, "scheduled tasks", "no matching scheduled command")],
+                );
             }
             Res::of(true, hits)
         }
     }
 }
 
-fn eval_antivirus(env: &Env, present: Option<bool>, realtime: Option<bool>, age_gt: Option<i64>) -> Res {
+fn eval_antivirus(
+    env: &Env,
+    present: Option<bool>,
+    realtime: Option<bool>,
+    age_gt: Option<i64>,
+) -> Res {
     let s = "antivirus";
     if let Some(r) = gate(env, s, "antivirus", None, true) {
         return r;
@@ -1025,7 +1456,11 @@ fn eval_antivirus(env: &Env, present: Option<bool>, realtime: Option<bool>, age_
         .map(|a| {
             let mut parts = vec![a.name.clone()];
             if let Some(rt) = a.realtime {
-                parts.push(if rt { "real-time protection on".into() } else { "real-time protection off".into() });
+                parts.push(if rt {
+                    "real-time protection on".into()
+                } else {
+                    "real-time protection off".into()
+                });
             }
             if let Some(d) = &a.signature_date {
                 parts.push(format!("signatures of {d}"));
@@ -1057,7 +1492,10 @@ fn eval_antivirus(env: &Env, present: Option<bool>, realtime: Option<bool>, age_
         if avs.is_empty() {
             return Res::of(false, hits);
         }
-        let newest = avs.iter().filter_map(|a| a.signature_date.as_deref().and_then(parse_date_days)).max();
+        let newest = avs
+            .iter()
+            .filter_map(|a| a.signature_date.as_deref().and_then(parse_date_days))
+            .max();
         let Some(newest) = newest else {
             return Res::unknown(why(
                 s,
@@ -1068,14 +1506,24 @@ fn eval_antivirus(env: &Env, present: Option<bool>, realtime: Option<bool>, age_
         };
         let Some(today) = env.today else {
             let (vi, en) = if env.today_given {
-                ("ngày kiểm tra không hợp lệ", "the audit date is not a valid date")
+                (
+                    "ngày kiểm tra không hợp lệ",
+                    "the audit date is not a valid date",
+                )
             } else {
-                ("không có ngày kiểm tra để tính tuổi mẫu nhận diện", "no audit date was given to compute the signature age")
+                (
+                    "không có ngày kiểm tra để tính tuổi mẫu nhận diện",
+                    "no audit date was given to compute the signature age",
+                )
             };
             return Res::unknown(why(s, "antivirus", vi.into(), en.into()));
         };
         let age = today - newest;
-        hits.push(hit(s, "antivirus", format!("newest signatures are {age} day(s) old (limit {n})")));
+        hits.push(hit(
+            s,
+            "antivirus",
+            format!("newest signatures are {age} day(s) old (limit {n})"),
+        ));
         return Res::of(age > n, hits);
     }
     Res::of(false, hits)
@@ -1094,8 +1542,17 @@ fn describe_file(m: &antoan_model::FileMeta) -> String {
     if !m.exists {
         return "does not exist".into();
     }
-    let t = if m.file_type.is_empty() { "file" } else { m.file_type.as_str() };
-    format!("{t}, mode {:04o}, uid {}, gid {}", m.mode & 0o7777, m.uid, m.gid)
+    let t = if m.file_type.is_empty() {
+        "file"
+    } else {
+        m.file_type.as_str()
+    };
+    format!(
+        "{t}, mode {:04o}, uid {}, gid {}",
+        m.mode & 0o7777,
+        m.uid,
+        m.gid
+    )
 }
 
 fn state_name(s: antoan_model::ServiceState) -> &'static str {
@@ -1124,7 +1581,11 @@ fn describe_account(a: &Account) -> String {
         a.name,
         a.uid,
         a.gid,
-        if a.shell.is_empty() { "(none)" } else { &a.shell },
+        if a.shell.is_empty() {
+            "(none)"
+        } else {
+            &a.shell
+        },
         password_name(a.password)
     );
     if !a.hash_scheme.is_empty() {
@@ -1180,11 +1641,18 @@ fn account_matches(inv: &Inventory, f: &AccountFilter, a: &Account) -> Option<bo
         ok &= a.interactive == b;
     }
     if let Some(groups) = &f.in_group {
-        let primary = inv.groups.iter().find(|g| g.gid == a.gid).map(|g| g.name.as_str());
+        let primary = inv
+            .groups
+            .iter()
+            .find(|g| g.gid == a.gid)
+            .map(|g| g.name.as_str());
         let member_of = |g: &str| {
             a.groups.iter().any(|x| x == g)
                 || primary == Some(g)
-                || inv.groups.iter().any(|gr| gr.name == g && gr.members.iter().any(|m| m == &a.name))
+                || inv
+                    .groups
+                    .iter()
+                    .any(|gr| gr.name == g && gr.members.iter().any(|m| m == &a.name))
         };
         ok &= groups.0.iter().any(|g| member_of(g));
     }
@@ -1200,24 +1668,51 @@ fn account_matches(inv: &Inventory, f: &AccountFilter, a: &Account) -> Option<bo
     if let Some(states) = &f.password {
         let name = password_name(a.password);
         let wanted = states.0.iter().any(|s| s == name);
-        ok &= if pw_known || states.0.iter().any(|s| s == "unknown") { wanted } else { check(None) };
+        ok &= if pw_known || states.0.iter().any(|s| s == "unknown") {
+            wanted
+        } else {
+            check(None)
+        };
     }
     let set = a.password == PasswordState::Set;
     if let Some(schemes) = &f.hash_scheme {
-        ok &= if pw_known { set && schemes.0.iter().any(|s| s.eq_ignore_ascii_case(&a.hash_scheme)) } else { check(None) };
+        ok &= if pw_known {
+            set && schemes
+                .0
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&a.hash_scheme))
+        } else {
+            check(None)
+        };
     }
     // Empty ageing fields: max/inactive mean "no limit" (infinite), min/warn mean 0.
     if let Some(n) = f.max_days_gt {
-        ok &= if pw_known { a.max_days.is_none_or(|v| v > n) } else { check(None) };
+        ok &= if pw_known {
+            a.max_days.is_none_or(|v| v > n)
+        } else {
+            check(None)
+        };
     }
     if let Some(n) = f.min_days_lt {
-        ok &= if pw_known { a.min_days.unwrap_or(0) < n } else { check(None) };
+        ok &= if pw_known {
+            a.min_days.unwrap_or(0) < n
+        } else {
+            check(None)
+        };
     }
     if let Some(n) = f.warn_days_lt {
-        ok &= if pw_known { a.warn_days.unwrap_or(0) < n } else { check(None) };
+        ok &= if pw_known {
+            a.warn_days.unwrap_or(0) < n
+        } else {
+            check(None)
+        };
     }
     if let Some(n) = f.inactive_days_gt {
-        ok &= if pw_known { a.inactive_days.is_none_or(|v| v < 0 || v > n) } else { check(None) };
+        ok &= if pw_known {
+            a.inactive_days.is_none_or(|v| v < 0 || v > n)
+        } else {
+            check(None)
+        };
     }
     if !ok {
         Some(false)
@@ -1270,7 +1765,11 @@ pub(crate) fn redact_command(cmd: &str) -> String {
             hide_next = true;
         } else if mysql_like && tok.len() > 2 && tok.starts_with("-p") {
             out.push("-p***".to_string());
-        } else if let Some(i) = lower.find("pass").or_else(|| lower.find("secret")).or_else(|| lower.find("token")) {
+        } else if let Some(i) = lower
+            .find("pass")
+            .or_else(|| lower.find("secret"))
+            .or_else(|| lower.find("token"))
+        {
             match tok[i..].find('=').or_else(|| tok[i..].find(':')) {
                 Some(j) => out.push(format!("{}***", &tok[..i + j + 1])),
                 None => out.push(tok.to_string()),

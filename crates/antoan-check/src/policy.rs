@@ -128,27 +128,97 @@ pub(crate) struct ValueTest {
 #[derive(Debug, Clone)]
 pub(crate) enum Probe {
     SshdInstalled(bool),
-    SshdOption { option: String, test: ValueTest },
-    Package { names: Vec<String> },
-    Service { names: Vec<String>, states: Vec<ServiceState> },
-    Sysctl { key: String, test: ValueTest },
-    FileExists { path: String, exists: bool },
-    FileLimits { path: String, mode_max: Option<u32>, owner_uid: Option<u32>, group_gid: Option<u32> },
-    Config { file: String, key: String, test: ValueTest },
-    Accounts { filter: AccountFilter, count_gt: usize },
-    Groups { filter: GroupFilter, count_gt: usize },
-    Sudo { nopasswd: Option<bool>, all_commands: Option<bool>, principal_not: Vec<String> },
-    Pam { services: Vec<String>, modules: Vec<String>, kind: Option<String>, arg: Option<String>, present: bool },
-    KernelModule { names: Vec<String>, disabled: Option<bool>, loaded: Option<bool> },
-    Mount { path: String, mounted: Option<bool>, lacks: Vec<String> },
-    Firewall { active: Option<bool>, default_input: Option<Vec<String>> },
-    Updates { enabled: bool },
-    Antivirus { present: Option<bool>, realtime: Option<bool>, signature_age_days_gt: Option<i64> },
-    TimeSync { enabled: bool },
-    UnsafeFiles { which: UnsafeKind },
-    Listening { ports: Vec<u16>, proto: Option<String> },
-    Boot { kernel_update_pending: Option<bool>, reboot_required: Option<bool>, bootloader_password: Option<bool> },
-    Scheduled { command_matches: Vec<String>, kinds: Vec<String> },
+    SshdOption {
+        option: String,
+        test: ValueTest,
+    },
+    Package {
+        names: Vec<String>,
+    },
+    Service {
+        names: Vec<String>,
+        states: Vec<ServiceState>,
+    },
+    Sysctl {
+        key: String,
+        test: ValueTest,
+    },
+    FileExists {
+        path: String,
+        exists: bool,
+    },
+    FileLimits {
+        path: String,
+        mode_max: Option<u32>,
+        owner_uid: Option<u32>,
+        group_gid: Option<u32>,
+    },
+    Config {
+        file: String,
+        key: String,
+        test: ValueTest,
+    },
+    Accounts {
+        filter: AccountFilter,
+        count_gt: usize,
+    },
+    Groups {
+        filter: GroupFilter,
+        count_gt: usize,
+    },
+    Sudo {
+        nopasswd: Option<bool>,
+        all_commands: Option<bool>,
+        principal_not: Vec<String>,
+    },
+    Pam {
+        services: Vec<String>,
+        modules: Vec<String>,
+        kind: Option<String>,
+        arg: Option<String>,
+        present: bool,
+    },
+    KernelModule {
+        names: Vec<String>,
+        disabled: Option<bool>,
+        loaded: Option<bool>,
+    },
+    Mount {
+        path: String,
+        mounted: Option<bool>,
+        lacks: Vec<String>,
+    },
+    Firewall {
+        active: Option<bool>,
+        default_input: Option<Vec<String>>,
+    },
+    Updates {
+        enabled: bool,
+    },
+    Antivirus {
+        present: Option<bool>,
+        realtime: Option<bool>,
+        signature_age_days_gt: Option<i64>,
+    },
+    TimeSync {
+        enabled: bool,
+    },
+    UnsafeFiles {
+        which: UnsafeKind,
+    },
+    Listening {
+        ports: Vec<u16>,
+        proto: Option<String>,
+    },
+    Boot {
+        kernel_update_pending: Option<bool>,
+        reboot_required: Option<bool>,
+        bootloader_password: Option<bool>,
+    },
+    Scheduled {
+        command_matches: Vec<String>,
+        kinds: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -423,7 +493,10 @@ macro_rules! value_probe {
 
 value_probe!(RawSshd { option: Option<String>, installed: Option<bool> });
 value_probe!(RawSysctl { key: String });
-value_probe!(RawConfig { file: String, key: String });
+value_probe!(RawConfig {
+    file: String,
+    key: String
+});
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -604,7 +677,12 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn err(&self, offset: usize, reason: impl Into<String>) -> PolicyError {
         let (line, column) = line_col(self.text, offset);
-        PolicyError { origin: self.origin.to_string(), line, column, reason: reason.into() }
+        PolicyError {
+            origin: self.origin.to_string(),
+            line,
+            column,
+            reason: reason.into(),
+        }
     }
     fn pos(&self, offset: usize) -> (usize, usize) {
         line_col(self.text, offset)
@@ -613,7 +691,10 @@ impl Ctx<'_> {
         let t = raw.into_inner();
         for (lang, v) in [("vi", &t.vi), ("en", &t.en)] {
             if v.get_ref().trim().is_empty() {
-                return Err(self.err(v.span().start, format!("`{field}.{lang}` is empty: every text needs Vietnamese and English")));
+                return Err(self.err(
+                    v.span().start,
+                    format!("`{field}.{lang}` is empty: every text needs Vietnamese and English"),
+                ));
             }
         }
         Ok(Text::new(t.vi.into_inner(), t.en.into_inner()))
@@ -624,37 +705,57 @@ impl Ctx<'_> {
 /// (`T2.1`, `M5.1`), or an overlay id (`P.1`, `S.3`).
 pub(crate) fn control_id_syntax_ok(id: &str) -> bool {
     let mut chars = id.chars();
-    let Some(first) = chars.next() else { return false };
+    let Some(first) = chars.next() else {
+        return false;
+    };
     if !matches!(first, 'M' | 'T' | 'P' | 'S') {
         return false;
     }
     let rest: &str = chars.as_str();
-    let Some((a, b)) = rest.split_once('.') else { return false };
+    let Some((a, b)) = rest.split_once('.') else {
+        return false;
+    };
     let overlay = matches!(first, 'P' | 'S');
-    (if overlay { a.is_empty() } else { !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) })
-        && !b.is_empty()
+    (if overlay {
+        a.is_empty()
+    } else {
+        !a.is_empty() && a.chars().all(|c| c.is_ascii_digit())
+    }) && !b.is_empty()
         && b.chars().all(|c| c.is_ascii_digit())
 }
 
 fn check_id_syntax_ok(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
-        && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.')
+        && id.chars().all(|c| {
+            c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.'
+        })
         && id.chars().next().is_some_and(|c| c.is_ascii_uppercase())
 }
 
 pub(crate) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
     let cx = Ctx { text, origin };
     if text.len() > MAX_POLICY_BYTES {
-        return Err(cx.err(0, format!("policy file is too large ({} bytes, limit {MAX_POLICY_BYTES})", text.len())));
+        return Err(cx.err(
+            0,
+            format!(
+                "policy file is too large ({} bytes, limit {MAX_POLICY_BYTES})",
+                text.len()
+            ),
+        ));
     }
     if let Some(off) = nesting_overflow(text) {
-        return Err(cx.err(off, format!("tables or arrays nested deeper than {} levels", MAX_CONDITION_DEPTH * 2 + 8)));
+        return Err(cx.err(
+            off,
+            format!(
+                "tables or arrays nested deeper than {} levels",
+                MAX_CONDITION_DEPTH * 2 + 8
+            ),
+        ));
     }
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let off = e.span().map(|s| s.start).unwrap_or(0);
-        let msg = e.message().trim().replace('\n', " ");
-        cx.err(off, msg)
+        cx.err(off, polish(e.message()))
     })?;
 
     let meta_span = raw.policy.span();
@@ -693,14 +794,20 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
             ));
         }
         if let Some((l, c)) = seen.get(&cid) {
-            return Err(cx.err(rc.id.span().start, format!("duplicate check id '{cid}' (first defined at line {l}, column {c})")));
+            return Err(cx.err(
+                rc.id.span().start,
+                format!("duplicate check id '{cid}' (first defined at line {l}, column {c})"),
+            ));
         }
         seen.insert(cid.clone(), cx.pos(rc.id.span().start));
         let category = rc.category.get_ref().clone();
         if !CATEGORIES.contains(&category.as_str()) {
             return Err(cx.err(
                 rc.category.span().start,
-                format!("unknown category '{category}' (expected one of: {})", CATEGORIES.join(", ")),
+                format!(
+                    "unknown category '{category}' (expected one of: {})",
+                    CATEGORIES.join(", ")
+                ),
             ));
         }
         let title = cx.text("title", rc.title)?;
@@ -712,7 +819,12 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
         let controls_span = rc.controls.span();
         let raw_controls = rc.controls.into_inner();
         if raw_controls.is_empty() {
-            return Err(cx.err(controls_span.start, format!("check {cid}: `controls` is empty: map the check to at least one control id")));
+            return Err(cx.err(
+                controls_span.start,
+                format!(
+                    "check {cid}: `controls` is empty: map the check to at least one control id"
+                ),
+            ));
         }
         let mut controls = Vec::new();
         let mut control_pos = Vec::new();
@@ -721,11 +833,16 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
             if !control_id_syntax_ok(&v) {
                 return Err(cx.err(
                     c.span().start,
-                    format!("check {cid}: '{v}' is not a control id (expected e.g. T2.1, M5.1, P.1)"),
+                    format!(
+                        "check {cid}: '{v}' is not a control id (expected e.g. T2.1, M5.1, P.1)"
+                    ),
                 ));
             }
             if controls.contains(&v) {
-                return Err(cx.err(c.span().start, format!("check {cid}: control '{v}' is listed twice")));
+                return Err(cx.err(
+                    c.span().start,
+                    format!("check {cid}: control '{v}' is listed twice"),
+                ));
             }
             control_pos.push(cx.pos(c.span().start));
             controls.push(v);
@@ -737,15 +854,26 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
             ));
         }
         let Some(fail_when) = rc.fail_when else {
-            return Err(cx.err(check_span.start, format!("check {cid}: missing `fail_when` (the condition under which the check fails)")));
+            return Err(cx.err(
+                check_span.start,
+                format!(
+                    "check {cid}: missing `fail_when` (the condition under which the check fails)"
+                ),
+            ));
         };
-        let fail_when = Condition { node: compile_node(&cx, fail_when, 1)? };
+        let fail_when = Condition {
+            node: compile_node(&cx, fail_when, 1)?,
+        };
         let applies_when = match rc.applies_when {
-            Some(a) => Some(Condition { node: compile_node(&cx, a, 1)? }),
+            Some(a) => Some(Condition {
+                node: compile_node(&cx, a, 1)?,
+            }),
             None => None,
         };
         let subject = match rc.subject {
-            Some(s) if s.get_ref().trim().is_empty() => return Err(cx.err(s.span().start, "`subject` is empty")),
+            Some(s) if s.get_ref().trim().is_empty() => {
+                return Err(cx.err(s.span().start, "`subject` is empty"))
+            }
             Some(s) => Some(s.into_inner()),
             None => None,
         };
@@ -775,6 +903,19 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
         origin: origin.to_string(),
         checks,
     })
+}
+
+/// Makes serde's wording plain where it is cryptic.
+fn polish(msg: &str) -> String {
+    let m = msg.trim().replace('\n', " ");
+    if m.contains("wanted exactly 1 element") {
+        return "a condition holds exactly one probe or one of all/any/none: combine several with `all = [...]` or `any = [...]`"
+            .to_string();
+    }
+    if m.starts_with("unknown variant") && m.contains("`all`, `any`, `none`") {
+        return m.replacen("unknown variant", "unknown probe", 1);
+    }
+    m
 }
 
 /// Rejects absurd nesting before serde sees it (deep recursion would
@@ -842,13 +983,18 @@ fn non_empty(cx: &Ctx, off: usize, what: &str, names: &Names) -> Result<(), Poli
 fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, PolicyError> {
     let off = raw.span().start;
     if depth > MAX_CONDITION_DEPTH {
-        return Err(cx.err(off, format!("condition nested deeper than {MAX_CONDITION_DEPTH} levels")));
+        return Err(cx.err(
+            off,
+            format!("condition nested deeper than {MAX_CONDITION_DEPTH} levels"),
+        ));
     }
     let kids = |v: Vec<Spanned<RawCond>>, name: &str| -> Result<Vec<Node>, PolicyError> {
         if v.is_empty() {
             return Err(cx.err(off, format!("`{name}` needs at least one condition")));
         }
-        v.into_iter().map(|c| compile_node(cx, c, depth + 1)).collect()
+        v.into_iter()
+            .map(|c| compile_node(cx, c, depth + 1))
+            .collect()
     };
     let bad = |msg: String| cx.err(off, msg);
     let probe = match raw.into_inner() {
@@ -857,27 +1003,47 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
         RawCond::None(v) => return Ok(Node::None(kids(v, "none")?)),
         RawCond::Sshd(p) => match (p.option.clone(), p.installed) {
             (None, Some(b)) => {
-                if p.eq.is_some() || p.ne.is_some() || p.in_.is_some() || p.not_in.is_some() || p.gt.is_some()
-                    || p.ge.is_some() || p.lt.is_some() || p.le.is_some() || p.matches.is_some()
-                    || p.contains_any.is_some() || p.present.is_some() || p.default.is_some() || p.missing.is_some()
+                if p.eq.is_some()
+                    || p.ne.is_some()
+                    || p.in_.is_some()
+                    || p.not_in.is_some()
+                    || p.gt.is_some()
+                    || p.ge.is_some()
+                    || p.lt.is_some()
+                    || p.le.is_some()
+                    || p.matches.is_some()
+                    || p.contains_any.is_some()
+                    || p.present.is_some()
+                    || p.default.is_some()
+                    || p.missing.is_some()
                 {
-                    return Err(bad("sshd probe: `installed` stands alone (no comparison)".into()));
+                    return Err(bad(
+                        "sshd probe: `installed` stands alone (no comparison)".into()
+                    ));
                 }
                 Probe::SshdInstalled(b)
             }
             (Some(o), None) => {
                 let option = o.trim().to_string();
                 if option.is_empty() || option.contains(char::is_whitespace) {
-                    return Err(bad(format!("sshd probe: '{option}' is not an sshd keyword")));
+                    return Err(bad(format!(
+                        "sshd probe: '{option}' is not an sshd keyword"
+                    )));
                 }
                 let test = p.test().map_err(|m| bad(format!("sshd probe: {m}")))?;
                 Probe::SshdOption { option, test }
             }
-            _ => return Err(bad("sshd probe: give either `option` (with a comparison) or `installed`".into())),
+            _ => {
+                return Err(bad(
+                    "sshd probe: give either `option` (with a comparison) or `installed`".into(),
+                ))
+            }
         },
         RawCond::Package(p) => {
             non_empty(cx, off, "package.installed", &p.installed)?;
-            Probe::Package { names: p.installed.0 }
+            Probe::Package {
+                names: p.installed.0,
+            }
         }
         RawCond::Service(p) => {
             non_empty(cx, off, "service.name", &p.name)?;
@@ -885,7 +1051,10 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
                 Some(s) => states(cx, off, s)?,
                 None => Vec::new(),
             };
-            Probe::Service { names: p.name.0, states: st }
+            Probe::Service {
+                names: p.name.0,
+                states: st,
+            }
         }
         RawCond::Sysctl(p) => {
             let key = p.key.trim().to_string();
@@ -897,7 +1066,10 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
         }
         RawCond::File(p) => {
             if !p.path.starts_with('/') {
-                return Err(bad(format!("file probe: path '{}' must be absolute", p.path)));
+                return Err(bad(format!(
+                    "file probe: path '{}' must be absolute",
+                    p.path
+                )));
             }
             let limits = p.mode_max.is_some() || p.owner_uid.is_some() || p.group_gid.is_some();
             match (p.exists, limits) {
@@ -921,7 +1093,10 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
         }
         RawCond::Config(p) => {
             if !p.file.starts_with('/') {
-                return Err(bad(format!("config probe: file '{}' must be an absolute path", p.file)));
+                return Err(bad(format!(
+                    "config probe: file '{}' must be an absolute path",
+                    p.file
+                )));
             }
             if p.key.trim().is_empty() {
                 return Err(bad("config probe: `key` is empty".into()));
@@ -938,61 +1113,114 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
                     }
                 }
             }
-            Probe::Accounts { filter: p.filter, count_gt: p.count_gt.unwrap_or(0) }
+            Probe::Accounts {
+                filter: p.filter,
+                count_gt: p.count_gt.unwrap_or(0),
+            }
         }
-        RawCond::Groups(p) => Probe::Groups { filter: p.filter, count_gt: p.count_gt.unwrap_or(0) },
+        RawCond::Groups(p) => Probe::Groups {
+            filter: p.filter,
+            count_gt: p.count_gt.unwrap_or(0),
+        },
         RawCond::Sudo(p) => {
             if p.nopasswd.is_none() && p.all_commands.is_none() {
-                return Err(bad("sudo probe: needs `nopasswd` and/or `all_commands`".into()));
+                return Err(bad(
+                    "sudo probe: needs `nopasswd` and/or `all_commands`".into()
+                ));
             }
-            Probe::Sudo { nopasswd: p.nopasswd, all_commands: p.all_commands, principal_not: p.principal_not.unwrap_or_default().0 }
+            Probe::Sudo {
+                nopasswd: p.nopasswd,
+                all_commands: p.all_commands,
+                principal_not: p.principal_not.unwrap_or_default().0,
+            }
         }
         RawCond::Pam(p) => {
             non_empty(cx, off, "pam.service", &p.service)?;
             non_empty(cx, off, "pam.module", &p.module)?;
             if let Some(k) = &p.kind {
                 if !matches!(k.as_str(), "auth" | "account" | "password" | "session") {
-                    return Err(bad(format!("pam probe: kind '{k}' (expected auth, account, password or session)")));
+                    return Err(bad(format!(
+                        "pam probe: kind '{k}' (expected auth, account, password or session)"
+                    )));
                 }
             }
-            Probe::Pam { services: p.service.0, modules: p.module.0, kind: p.kind, arg: p.arg, present: p.present.unwrap_or(true) }
+            Probe::Pam {
+                services: p.service.0,
+                modules: p.module.0,
+                kind: p.kind,
+                arg: p.arg,
+                present: p.present.unwrap_or(true),
+            }
         }
         RawCond::KernelModule(p) => {
             non_empty(cx, off, "kernel_module.name", &p.name)?;
             if p.disabled.is_none() && p.loaded.is_none() {
-                return Err(bad("kernel_module probe: needs `disabled` and/or `loaded`".into()));
+                return Err(bad(
+                    "kernel_module probe: needs `disabled` and/or `loaded`".into()
+                ));
             }
-            Probe::KernelModule { names: p.name.0, disabled: p.disabled, loaded: p.loaded }
+            Probe::KernelModule {
+                names: p.name.0,
+                disabled: p.disabled,
+                loaded: p.loaded,
+            }
         }
         RawCond::Mount(p) => {
             if !p.path.starts_with('/') {
-                return Err(bad(format!("mount probe: path '{}' must be absolute", p.path)));
+                return Err(bad(format!(
+                    "mount probe: path '{}' must be absolute",
+                    p.path
+                )));
             }
             let lacks = p.lacks.unwrap_or_default().0;
             if p.mounted.is_none() && lacks.is_empty() {
                 return Err(bad("mount probe: needs `mounted` and/or `lacks`".into()));
             }
             if p.mounted == Some(false) && !lacks.is_empty() {
-                return Err(bad("mount probe: `lacks` cannot be combined with `mounted = false`".into()));
+                return Err(bad(
+                    "mount probe: `lacks` cannot be combined with `mounted = false`".into(),
+                ));
             }
-            Probe::Mount { path: p.path, mounted: p.mounted, lacks }
+            Probe::Mount {
+                path: p.path,
+                mounted: p.mounted,
+                lacks,
+            }
         }
         RawCond::Firewall(p) => {
             if p.active.is_none() && p.default_input.is_none() {
-                return Err(bad("firewall probe: needs `active` or `default_input`".into()));
+                return Err(bad(
+                    "firewall probe: needs `active` or `default_input`".into()
+                ));
             }
             Probe::Firewall {
                 active: p.active,
-                default_input: p.default_input.map(|n| n.0.into_iter().map(|s| s.to_ascii_lowercase()).collect()),
+                default_input: p
+                    .default_input
+                    .map(|n| n.0.into_iter().map(|s| s.to_ascii_lowercase()).collect()),
             }
         }
         RawCond::Updates(p) => Probe::Updates { enabled: p.enabled },
         RawCond::Antivirus(p) => {
-            let n = [p.present.is_some(), p.realtime.is_some(), p.signature_age_days_gt.is_some()].iter().filter(|b| **b).count();
+            let n = [
+                p.present.is_some(),
+                p.realtime.is_some(),
+                p.signature_age_days_gt.is_some(),
+            ]
+            .iter()
+            .filter(|b| **b)
+            .count();
             if n != 1 {
-                return Err(bad("antivirus probe: give exactly one of present, realtime, signature_age_days_gt".into()));
+                return Err(bad(
+                    "antivirus probe: give exactly one of present, realtime, signature_age_days_gt"
+                        .into(),
+                ));
             }
-            Probe::Antivirus { present: p.present, realtime: p.realtime, signature_age_days_gt: p.signature_age_days_gt }
+            Probe::Antivirus {
+                present: p.present,
+                realtime: p.realtime,
+                signature_age_days_gt: p.signature_age_days_gt,
+            }
         }
         RawCond::TimeSync(p) => Probe::TimeSync { enabled: p.enabled },
         RawCond::UnsafeFiles(p) => {
@@ -1016,13 +1244,20 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
             if ports.is_empty() {
                 return Err(bad("listening probe: `port` list is empty".into()));
             }
-            Probe::Listening { ports, proto: p.proto.map(|s| s.to_ascii_lowercase()) }
+            Probe::Listening {
+                ports,
+                proto: p.proto.map(|s| s.to_ascii_lowercase()),
+            }
         }
         RawCond::Boot(p) => {
-            let n = [p.kernel_update_pending.is_some(), p.reboot_required.is_some(), p.bootloader_password.is_some()]
-                .iter()
-                .filter(|b| **b)
-                .count();
+            let n = [
+                p.kernel_update_pending.is_some(),
+                p.reboot_required.is_some(),
+                p.bootloader_password.is_some(),
+            ]
+            .iter()
+            .filter(|b| **b)
+            .count();
             if n != 1 {
                 return Err(bad(
                     "boot probe: give exactly one of kernel_update_pending, reboot_required, bootloader_password".into(),
@@ -1036,7 +1271,10 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
         }
         RawCond::Scheduled(p) => {
             non_empty(cx, off, "scheduled.command_matches", &p.command_matches)?;
-            Probe::Scheduled { command_matches: p.command_matches.0, kinds: p.kind.unwrap_or_default().0 }
+            Probe::Scheduled {
+                command_matches: p.command_matches.0,
+                kinds: p.kind.unwrap_or_default().0,
+            }
         }
     };
     Ok(Node::Probe(probe))
@@ -1090,7 +1328,9 @@ pub const LINUX_BASELINE: &str = include_str!("../../../policies/linux-baseline.
 
 fn collect_request(node: &Node, req: &mut CollectRequest) {
     match node {
-        Node::All(v) | Node::Any(v) | Node::None(v) => v.iter().for_each(|n| collect_request(n, req)),
+        Node::All(v) | Node::Any(v) | Node::None(v) => {
+            v.iter().for_each(|n| collect_request(n, req))
+        }
         Node::Probe(Probe::FileExists { path, .. } | Probe::FileLimits { path, .. }) => {
             req.files.insert(path.clone());
         }
@@ -1111,7 +1351,10 @@ pub fn validate_controls(policy: &Policy, known: &BTreeSet<String>) -> Result<()
                     origin: policy.origin.clone(),
                     line,
                     column,
-                    reason: format!("check {}: unknown control id '{id}' (not in the controls catalog)", c.id),
+                    reason: format!(
+                        "check {}: unknown control id '{id}' (not in the controls catalog)",
+                        c.id
+                    ),
                 });
             }
         }

@@ -51,7 +51,11 @@ pub(crate) fn parse_date_days(s: &str) -> Option<i64> {
     let y: i64 = it.next()?.parse().ok()?;
     let m: i64 = it.next()?.parse().ok()?;
     let d: i64 = it.next()?.parse().ok()?;
-    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1..=9999).contains(&y) {
+    if it.next().is_some()
+        || !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+        || !(1..=9999).contains(&y)
+    {
         return None;
     }
     // Howard Hinnant's days_from_civil.
@@ -141,8 +145,15 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(parse_date_days("1970-01-01"), Some(0));
-        assert_eq!(parse_date_days("2024-03-01").unwrap() - parse_date_days("2024-02-28").unwrap(), 2);
-        assert_eq!(parse_date_days("2025-01-10T08:00:00Z").unwrap() - parse_date_days("2025-01-01").unwrap(), 9);
+        assert_eq!(
+            parse_date_days("2024-03-01").unwrap() - parse_date_days("2024-02-28").unwrap(),
+            2
+        );
+        assert_eq!(
+            parse_date_days("2025-01-10T08:00:00Z").unwrap()
+                - parse_date_days("2025-01-01").unwrap(),
+            9
+        );
         assert_eq!(parse_date_days("2025-13-01"), None);
         assert_eq!(parse_date_days("garbage"), None);
         assert_eq!(parse_date_days("ngày-01-01"), None);

@@ -302,9 +302,16 @@ fn parse_data(
         let mut text = rest.trim_end().to_string();
         while text.ends_with('\\') {
             text.pop();
-            let next = lines.get(*i).ok_or("hex data continues ('\\') past the end of the file")?;
+            let next = lines.get(*i).map(|l| l.trim().trim_end_matches('\0')).unwrap_or("");
+            if next.is_empty() {
+                return Err(if lines[*i..].iter().all(|l| l.trim().trim_matches('\0').is_empty()) {
+                    "hex data continues ('\\') past the end of the file".into()
+                } else {
+                    "hex data continues ('\\') into an empty line".into()
+                });
+            }
             *i += 1;
-            text.push_str(next.trim().trim_end_matches('\0'));
+            text.push_str(next);
         }
         let mut bytes = parse_hex_bytes(&text)?;
         if regedit4 && matches!(ty, REG_SZ | REG_EXPAND_SZ | REG_MULTI_SZ) {

@@ -61,6 +61,9 @@ impl Knowledge {
     /// Loads knowledge from a manifest and the files it lists. Each file is
     /// verified against the manifest before it is parsed; a file missing
     /// from either side is an error. `root` prefixes paths in messages.
+    ///
+    /// The controls catalog is parsed now; lifecycle files are parsed on
+    /// first use (call [`Lifecycle::parse_all`] to check them all at once).
     pub fn from_files<'a>(
         manifest_text: &str,
         manifest_origin: &str,
@@ -111,12 +114,9 @@ impl Knowledge {
                 )
             })?;
             match entry.kind {
-                FileKind::Endoflife => {
-                    lifecycle.insert(Lifecycle::from_endoflife_md(text, &shown)?)
-                }
-                FileKind::DistroInfo => {
-                    lifecycle.insert(Lifecycle::from_distro_info_csv(text, &shown)?)
-                }
+                // Parsed on first use: an audit needs only its own OS.
+                FileKind::Endoflife => lifecycle.add_endoflife_md(text.to_string(), &shown),
+                FileKind::DistroInfo => lifecycle.add_distro_info_csv(text.to_string(), &shown),
                 FileKind::Controls => {
                     if controls.is_some() {
                         return Err(KbError::invalid(

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -112,11 +113,46 @@ impl Cycle {
     }
 }
 
+/// A product, parsed now or on first use.
+#[derive(Debug, Clone)]
+struct Slot {
+    /// Text and origin still to parse (`None` once inserted parsed).
+    pending: Option<(String, String)>,
+    parsed: OnceLock<Result<Product, KbError>>,
+}
+
+impl Slot {
+    fn ready(p: Product) -> Slot {
+        let parsed = OnceLock::new();
+        let _ = parsed.set(Ok(p));
+        Slot {
+            pending: None,
+            parsed,
+        }
+    }
+
+    fn get(&self, source: ProductSource) -> &Result<Product, KbError> {
+        self.parsed.get_or_init(|| match &self.pending {
+            Some((text, origin)) => match source {
+                ProductSource::Endoflife => parse_endoflife_md(text, origin),
+                ProductSource::DistroInfo => {
+                    crate::distro_info::parse_distro_info_csv(text, origin)
+                }
+            },
+            None => Err(KbError::invalid("(lifecycle)", None, "empty product slot")),
+        })
+    }
+}
+
 /// All lifecycle data loaded: endoflife.date products and distro-info tables.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Files can be added unparsed ([`Lifecycle::add_endoflife_md`]); each is
+/// parsed the first time it is asked for, so an audit that needs only its
+/// own OS does not pay for parsing every product.
+#[derive(Debug, Clone, Default)]
 pub struct Lifecycle {
-    products: BTreeMap<String, Product>,
-    distro_info: BTreeMap<String, Product>,
+    products: BTreeMap<String, Slot>,
+    distro_info: BTreeMap<String, Slot>,
 }
 
 impl Lifecycle {
@@ -124,28 +160,98 @@ impl Lifecycle {
         Lifecycle::default()
     }
 
-    /// Adds (or replaces) a product. Products from distro-info go to their
-    /// own table, so endoflife.date stays the primary source.
+    /// Adds (or replaces) a parsed product. Products from distro-info go to
+    /// their own table, so endoflife.date stays the primary source.
     pub fn insert(&mut self, product: Product) {
-        match product.source {
-            ProductSource::Endoflife => self.products.insert(product.name.clone(), product),
-            ProductSource::DistroInfo => self.distro_info.insert(product.name.clone(), product),
+        let table = match product.source {
+            ProductSource::Endoflife => &mut self.products,
+            ProductSource::DistroInfo => &mut self.distro_info,
         };
+        table.insert(product.name.clone(), Slot::ready(product));
+    }
+
+    /// Adds an endoflife.date product file, parsed on first use. The product
+    /// name is the file stem of `origin`.
+    pub fn add_endoflife_md(&mut self, text: String, origin: &str) {
+        let slot = Slot {
+            pending: Some((text, origin.to_string())),
+            parsed: OnceLock::new(),
+        };
+        self.products.insert(stem(origin), slot);
+    }
+
+    /// Adds a distro-info-data CSV, parsed on first use. The distribution
+    /// name is the file stem of `origin`.
+    pub fn add_distro_info_csv(&mut self, text: String, origin: &str) {
+        let slot = Slot {
+            pending: Some((text, origin.to_string())),
+            parsed: OnceLock::new(),
+        };
+        self.distro_info.insert(stem(origin), slot);
     }
 
     /// An endoflife.date product by name (`debian`, `windows`, `mssqlserver`).
+    /// `None` when there is no such product or its file does not parse (see
+    /// [`Lifecycle::try_product`] for the error).
     pub fn product(&self, name: &str) -> Option<&Product> {
-        self.products.get(name)
+        self.try_product(name).ok().flatten()
+    }
+
+    /// Like [`Lifecycle::product`], with the parse error of a bad file.
+    pub fn try_product(&self, name: &str) -> Result<Option<&Product>, KbError> {
+        match self.products.get(name) {
+            None => Ok(None),
+            Some(slot) => slot
+                .get(ProductSource::Endoflife)
+                .as_ref()
+                .map(Some)
+                .map_err(Clone::clone),
+        }
     }
 
     /// A distro-info table by distribution (`debian`, `ubuntu`).
     pub fn distro_info(&self, name: &str) -> Option<&Product> {
-        self.distro_info.get(name)
+        self.try_distro_info(name).ok().flatten()
     }
 
-    /// Endoflife.date products, by name.
+    /// Like [`Lifecycle::distro_info`], with the parse error of a bad file.
+    pub fn try_distro_info(&self, name: &str) -> Result<Option<&Product>, KbError> {
+        match self.distro_info.get(name) {
+            None => Ok(None),
+            Some(slot) => slot
+                .get(ProductSource::DistroInfo)
+                .as_ref()
+                .map(Some)
+                .map_err(Clone::clone),
+        }
+    }
+
+    /// Names of the endoflife.date products, without parsing them.
+    pub fn product_names(&self) -> impl Iterator<Item = &str> {
+        self.products.keys().map(String::as_str)
+    }
+
+    /// Endoflife.date products, by name (parses them all; files that fail
+    /// to parse are left out: [`Lifecycle::parse_all`] reports them).
     pub fn products(&self) -> impl Iterator<Item = &Product> {
-        self.products.values()
+        self.products
+            .values()
+            .filter_map(|s| s.get(ProductSource::Endoflife).as_ref().ok())
+    }
+
+    /// Parses every file now and returns the first error.
+    pub fn parse_all(&self) -> Result<(), KbError> {
+        for s in self.products.values() {
+            s.get(ProductSource::Endoflife)
+                .as_ref()
+                .map_err(Clone::clone)?;
+        }
+        for s in self.distro_info.values() {
+            s.get(ProductSource::DistroInfo)
+                .as_ref()
+                .map_err(Clone::clone)?;
+        }
+        Ok(())
     }
 
     /// Parses an endoflife.date product file (`products/NAME.md`): YAML front

@@ -10,6 +10,7 @@ use antoan_model::{
 use time::Date;
 
 use crate::date::{iso, SupportDate};
+use crate::error::KbError;
 use crate::lifecycle::{Cycle, Lifecycle, Product};
 
 /// Check id of the OS end-of-life verdict.
@@ -148,8 +149,10 @@ fn assess(host: &HostInfo, lc: &Lifecycle, today: Date) -> Assessment {
         Some(d) => d,
         None => {
             // Data loaded for a distribution this table does not know.
-            let Some(p) = lc.product(&id) else {
-                return Assessment::NotAssessed(no_data(&id, os.id_like.as_slice()));
+            let p = match lc.try_product(&id) {
+                Ok(Some(p)) => p,
+                Ok(None) => return Assessment::NotAssessed(no_data(&id, os.id_like.as_slice())),
+                Err(e) => return Assessment::NotAssessed(bad_data(&e)),
             };
             generic = Distro {
                 ids: &[],
@@ -161,8 +164,14 @@ fn assess(host: &HostInfo, lc: &Lifecycle, today: Date) -> Assessment {
         }
     };
 
-    let primary = lc.product(distro.product);
-    let secondary = lc.distro_info(distro.product);
+    let primary = match lc.try_product(distro.product) {
+        Ok(p) => p,
+        Err(e) => return Assessment::NotAssessed(bad_data(&e)),
+    };
+    let secondary = match lc.try_distro_info(distro.product) {
+        Ok(p) => p,
+        Err(e) => return Assessment::NotAssessed(bad_data(&e)),
+    };
     let (product, cycle, cross) = match (primary, secondary) {
         (Some(p), di) => match find_cycle(p, distro, &os.version, &os.codename) {
             Some(c) => (
@@ -242,6 +251,13 @@ fn find_cycle<'a>(
         return None;
     }
     p.cycle_by_codename(codename)
+}
+
+fn bad_data(e: &KbError) -> Text {
+    Text::new(
+        format!("dữ liệu vòng đời không đọc được: {e}"),
+        format!("the lifecycle data cannot be read: {e}"),
+    )
 }
 
 fn no_data(id: &str, like: &[String]) -> Text {

@@ -790,6 +790,30 @@ fn data_for_another_distribution_is_used_when_loaded() {
 }
 
 #[test]
+fn every_embedded_lifecycle_file_parses() {
+    let k = kb();
+    k.lifecycle.parse_all().unwrap();
+    assert_eq!(k.lifecycle.product_names().count(), 14);
+}
+
+#[test]
+fn a_bad_lifecycle_file_is_reported_not_passed() {
+    let mut lc = Lifecycle::new();
+    lc.add_endoflife_md(
+        "---\nreleases:\n  - releaseCycle: \"12\"\n    eol: someday\n---\n".into(),
+        "kb/debian.md",
+    );
+    assert!(lc.product("debian").is_none());
+    let e = lc.try_product("debian").unwrap_err();
+    assert_eq!((e.file.as_str(), e.line), ("kb/debian.md", Some(4)));
+    assert!(lc.parse_all().is_err());
+    let (f, check) = os_eol(&host("debian", "12", "bookworm"), &lc, TODAY);
+    assert_eq!(check.outcome, CheckOutcome::NotAssessed);
+    let reason = f.unwrap().reason.unwrap();
+    assert!(reason.en.contains("kb/debian.md:4"), "{}", reason.en);
+}
+
+#[test]
 fn verdicts_are_deterministic() {
     let lc = kb().lifecycle;
     let a = os_eol(&host("debian", "11", "bullseye"), &lc, TODAY);

@@ -34,7 +34,8 @@ fn badge(s: Severity, lang: Lang) -> Markup {
 
 /// A reference as a link when it is a web address, else as text.
 fn reference(r: &str) -> Markup {
-    let is_web = (r.starts_with("https://") || r.starts_with("http://")) && !r.contains(char::is_whitespace);
+    let is_web =
+        (r.starts_with("https://") || r.starts_with("http://")) && !r.contains(char::is_whitespace);
     html! {
         @if is_web { a href=(r) rel="noreferrer noopener" { (r) } } @else { (r) }
     }
@@ -42,8 +43,17 @@ fn reference(r: &str) -> Markup {
 
 /// Renders the report as a self-contained HTML document in `lang`.
 pub fn render_html(report: &Report, lang: Lang) -> String {
-    let host = if report.host.hostname.is_empty() { lb::UNKNOWN.get(lang) } else { report.host.hostname.as_str() };
-    let page_title = format!("{} — {} — {}", lb::TITLE.get(lang), host, report.generated_at);
+    let host = if report.host.hostname.is_empty() {
+        lb::UNKNOWN.get(lang)
+    } else {
+        report.host.hostname.as_str()
+    };
+    let page_title = format!(
+        "{} — {} — {}",
+        lb::TITLE.get(lang),
+        host,
+        report.generated_at
+    );
     let doc = html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -70,9 +80,45 @@ pub fn render_html(report: &Report, lang: Lang) -> String {
             }
         }
     };
-    let mut s = doc.into_string();
+    // The markup and labels hold no control character; any in the page came
+    // from the host. Showing them as visible escapes stops bidirectional
+    // overrides from disguising a name (`exe.txt` that is `txt.exe`).
+    let mut s = line_breaks(&crate::clean::block(&doc.into_string()));
     s.push('\n');
     s
+}
+
+/// Block-level tags that start a new line in the output, so that a change of
+/// report reads as a small diff. Outside text is escaped, so a `<` in the
+/// page always starts one of our own tags, and `pre` holds only text: the
+/// inserted newlines never change what is shown.
+const LINE_TAGS: [&str; 20] = [
+    "head", "meta", "title", "style", "body", "header", "main", "footer", "section", "h1", "h2",
+    "h3", "p", "dl", "table", "thead", "tbody", "tfoot", "tr", "details",
+];
+
+fn line_breaks(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tag = &rest[i + 1..];
+        let name_end = tag
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '/')
+            .unwrap_or(tag.len());
+        let name = tag[..name_end].trim_start_matches('/');
+        let closing_block =
+            tag.starts_with("/body") || tag.starts_with("/html") || tag.starts_with("/section");
+        if (LINE_TAGS.contains(&name) && !tag.starts_with('/')) || closing_block {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out.push('<');
+        rest = tag;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn header(report: &Report, lang: Lang, host: &str) -> Markup {
@@ -111,7 +157,7 @@ fn header(report: &Report, lang: Lang, host: &str) -> Markup {
             } @else {
                 table {
                     thead { tr {
-                        th.num { (lb::POINTS.get(lang)) } th { (lb::SEVERITY.get(lang)) }
+                        th.num { (lb::POINTS_H.get(lang)) } th { (lb::SEVERITY.get(lang)) }
                         th { (lb::TITLE_COL.get(lang)) } th { (lb::CHECK.get(lang)) }
                     } }
                     tbody {
@@ -173,7 +219,11 @@ fn summary(report: &Report, lang: Lang) -> Markup {
 }
 
 fn findings(report: &Report, lang: Lang) -> Markup {
-    let open: Vec<&Finding> = report.findings.iter().filter(|f| f.status == FindingStatus::Open).collect();
+    let open: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Open)
+        .collect();
     let mut n = 0usize;
     html! {
         section #findings.findings {
@@ -285,7 +335,12 @@ fn not_assessed(report: &Report, lang: Lang) -> Markup {
 /// Accounts a reader cares about first: people, and anything that can log in
 /// or has a password.
 fn notable(a: &Account) -> bool {
-    !a.system || a.interactive || matches!(a.password, antoan_model::PasswordState::Set | antoan_model::PasswordState::Empty)
+    !a.system
+        || a.interactive
+        || matches!(
+            a.password,
+            antoan_model::PasswordState::Set | antoan_model::PasswordState::Empty
+        )
 }
 
 fn accounts_table(accounts: &[&Account], lang: Lang) -> Markup {
@@ -317,8 +372,13 @@ fn accounts_table(accounts: &[&Account], lang: Lang) -> Markup {
 fn inventory(report: &Report, lang: Lang) -> Markup {
     let inv = &report.inventory;
     let os = &report.host.os;
-    let (people, others): (Vec<&Account>, Vec<&Account>) = inv.accounts.iter().partition(|a| notable(a));
-    let enabled: Vec<_> = inv.services.iter().filter(|s| s.state == ServiceState::Enabled).collect();
+    let (people, others): (Vec<&Account>, Vec<&Account>) =
+        inv.accounts.iter().partition(|a| notable(a));
+    let enabled: Vec<_> = inv
+        .services
+        .iter()
+        .filter(|s| s.state == ServiceState::Enabled)
+        .collect();
     html! {
         section #inventory.inventory {
             h2 { (lb::INVENTORY.get(lang)) }
@@ -428,7 +488,7 @@ fn inventory(report: &Report, lang: Lang) -> Markup {
             @if !inv.firewall.frontends.is_empty() {
                 table {
                     thead { tr {
-                        th { (lb::NAME.get(lang)) } th { (lb::ENABLED.get(lang)) } th.num { (lb::RULES.get(lang)) }
+                        th { (lb::NAME.get(lang)) } th { (lb::ENABLED_H.get(lang)) } th.num { (lb::RULES.get(lang)) }
                         th { (lb::DEFAULT_INPUT.get(lang)) } th { (lb::SOURCE.get(lang)) }
                     } }
                     tbody {
@@ -447,7 +507,7 @@ fn inventory(report: &Report, lang: Lang) -> Markup {
                 tr { th { (lb::MECHANISM.get(lang)) } td {
                     @if inv.updates.mechanism.is_empty() { (lb::NONE.get(lang)) } @else { (inv.updates.mechanism) }
                 } }
-                tr { th { (lb::ENABLED.get(lang)) } td { (lb::yes_no(inv.updates.enabled, lang)) } }
+                tr { th { (lb::ENABLED_H.get(lang)) } td { (lb::yes_no(inv.updates.enabled, lang)) } }
             }
 
             h3 { (lb::ANTIVIRUS.get(lang)) }
@@ -474,7 +534,7 @@ fn inventory(report: &Report, lang: Lang) -> Markup {
                 tr { th { (lb::SERVICES.get(lang)) } td {
                     @if inv.time_sync.service.is_empty() { (lb::NONE.get(lang)) } @else { (inv.time_sync.service) }
                 } }
-                tr { th { (lb::ENABLED.get(lang)) } td { (lb::yes_no(inv.time_sync.enabled, lang)) } }
+                tr { th { (lb::ENABLED_H.get(lang)) } td { (lb::yes_no(inv.time_sync.enabled, lang)) } }
                 tr { th { (lb::SERVERS.get(lang)) } td {
                     @if inv.time_sync.servers.is_empty() { (lb::NONE.get(lang)) } @else { (inv.time_sync.servers.join(", ")) }
                 } }

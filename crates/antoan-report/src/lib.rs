@@ -32,9 +32,9 @@
 mod clean;
 mod html;
 mod labels;
-pub mod score;
 #[cfg(feature = "validate")]
 pub mod schema;
+pub mod score;
 mod terminal;
 
 use antoan_model::Report;
@@ -57,6 +57,9 @@ pub fn render_json(report: &Report) -> String {
             s.push('\n');
             s
         }
-        Err(e) => format!("{{\"error\": {}}}\n", serde_json::Value::String(e.to_string())),
+        Err(e) => format!(
+            "{{\"error\": {}}}\n",
+            serde_json::Value::String(e.to_string())
+        ),
     }
 }

@@ -8,7 +8,8 @@ fn validator() -> Result<&'static jsonschema::Validator, String> {
     V.get_or_init(|| {
         let schema: serde_json::Value = serde_json::from_str(crate::REPORT_SCHEMA)
             .map_err(|e| format!("schema/report.schema.json is not JSON: {e}"))?;
-        jsonschema::draft202012::new(&schema).map_err(|e| format!("schema/report.schema.json is not a valid schema: {e}"))
+        jsonschema::draft202012::new(&schema)
+            .map_err(|e| format!("schema/report.schema.json is not a valid schema: {e}"))
     })
     .as_ref()
     .map_err(Clone::clone)

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use antoan_model::{CheckOutcome, CheckResult, Finding, FindingStatus, Score, ScoreDriver, Severity, Summary, Text};
+use antoan_model::{
+    CheckOutcome, CheckResult, Finding, FindingStatus, Score, ScoreDriver, Severity, Summary, Text,
+};
 
 /// Weight of a check of this severity in the score.
 pub fn weight(severity: Severity) -> u32 {
@@ -52,7 +54,10 @@ fn outcome_rank(o: CheckOutcome) -> u8 {
 ///   nothing passes while a problem was seen.
 /// - Open findings whose check has no result count as a failed check of the
 ///   findings' highest severity, so a finding is never left out of the score.
-pub(crate) fn check_views<'a>(checks: &'a [CheckResult], findings: &'a [Finding]) -> Vec<CheckView<'a>> {
+pub(crate) fn check_views<'a>(
+    checks: &'a [CheckResult],
+    findings: &'a [Finding],
+) -> Vec<CheckView<'a>> {
     let mut map: BTreeMap<&'a str, CheckView<'a>> = BTreeMap::new();
     for c in checks {
         map.entry(c.check.as_str())
@@ -62,7 +67,12 @@ pub(crate) fn check_views<'a>(checks: &'a [CheckResult], findings: &'a [Finding]
                 }
                 v.severity = v.severity.max(c.severity);
             })
-            .or_insert(CheckView { check: &c.check, outcome: c.outcome, severity: c.severity, open: Vec::new() });
+            .or_insert(CheckView {
+                check: &c.check,
+                outcome: c.outcome,
+                severity: c.severity,
+                open: Vec::new(),
+            });
     }
     for f in findings.iter().filter(|f| f.status == FindingStatus::Open) {
         let v = map.entry(f.check.as_str()).or_insert(CheckView {
@@ -153,7 +163,11 @@ fn breakdown_of(views: &[CheckView]) -> Breakdown {
             CheckOutcome::NotAssessed | CheckOutcome::NotApplicable => {}
         }
     }
-    let uncapped = if total == 0 { 0 } else { 100 * (total - lost) / total };
+    let uncapped = if total == 0 {
+        0
+    } else {
+        100 * (total - lost) / total
+    };
     let uncapped = u8::try_from(uncapped.min(100)).unwrap_or(100);
     let cap = match worst {
         Some(Severity::Critical) => Some((Severity::Critical, CRITICAL_CAP)),
@@ -164,7 +178,13 @@ fn breakdown_of(views: &[CheckView]) -> Breakdown {
         Some((_, c)) => uncapped.min(c),
         None => uncapped,
     };
-    Breakdown { total, lost, uncapped, cap, value }
+    Breakdown {
+        total,
+        lost,
+        uncapped,
+        cap,
+        value,
+    }
 }
 
 fn points(w: u32, total: u64) -> f64 {
@@ -180,15 +200,26 @@ fn points(w: u32, total: u64) -> f64 {
 /// (ties: the first by subject), with the number of other findings.
 fn driver_title(v: &CheckView) -> Text {
     let mut open = v.open.clone();
-    open.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.subject.cmp(&b.subject)));
+    open.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
     match open.first() {
-        None => Text::new(format!("Kiểm tra {} không đạt", v.check), format!("Check {} failed", v.check)),
+        None => Text::new(
+            format!("Kiểm tra {} không đạt", v.check),
+            format!("Check {} failed", v.check),
+        ),
         Some(first) if open.len() == 1 => first.title.clone(),
         Some(first) => {
             let more = open.len() - 1;
             Text::new(
                 format!("{} (và {more} phát hiện khác)", first.title.vi),
-                format!("{} (and {more} more finding{})", first.title.en, if more == 1 { "" } else { "s" }),
+                format!(
+                    "{} (and {more} more finding{})",
+                    first.title.en,
+                    if more == 1 { "" } else { "s" }
+                ),
             )
         }
     }
@@ -226,5 +257,7 @@ pub fn summarize(checks: &[CheckResult], findings: &[Finding]) -> Summary {
 /// Whether any open finding is at or above `threshold` (for the exit code).
 /// Not-assessed findings never count.
 pub fn severity_at_or_above(findings: &[Finding], threshold: Severity) -> bool {
-    findings.iter().any(|f| f.status == FindingStatus::Open && f.severity >= threshold)
+    findings
+        .iter()
+        .any(|f| f.status == FindingStatus::Open && f.severity >= threshold)
 }

@@ -73,7 +73,10 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     let opts = textwrap::Options::new(width.max(20))
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    let lines: Vec<String> = textwrap::wrap(text, opts).into_iter().map(|c| c.into_owned()).collect();
+    let lines: Vec<String> = textwrap::wrap(text, opts)
+        .into_iter()
+        .map(|c| c.into_owned())
+        .collect();
     if lines.is_empty() {
         vec![String::new()]
     } else {
@@ -83,7 +86,14 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// `indent` + `label` padded to `label_w` + value wrapped to the width, with
 /// following lines aligned under the value. `style` colours the value.
-fn field(out: &mut String, indent: usize, label: &str, label_w: usize, value: &str, style: impl Fn(&str) -> String) {
+fn field(
+    out: &mut String,
+    indent: usize,
+    label: &str,
+    label_w: usize,
+    value: &str,
+    style: impl Fn(&str) -> String,
+) {
     let lead = " ".repeat(indent);
     let gap = label_w + 2;
     let avail = WIDTH.saturating_sub(indent + gap);
@@ -137,15 +147,46 @@ pub fn render_terminal(report: &Report, lang: Lang, color: bool) -> String {
 }
 
 fn header(out: &mut String, report: &Report, lang: Lang, p: Paint) {
-    let tool = format!("{} {}", clean::line(&report.tool.name), clean::line(&report.tool.version));
-    let _ = writeln!(out, "{} · {}", p.bold(tool.trim()), p.bold(lb::TITLE.get(lang)));
+    let tool = format!(
+        "{} {}",
+        clean::line(&report.tool.name),
+        clean::line(&report.tool.version)
+    );
+    let _ = writeln!(
+        out,
+        "{} · {}",
+        p.bold(tool.trim()),
+        p.bold(lb::TITLE.get(lang))
+    );
     rule(out, '═');
-    let labels = [lb::HOST, lb::OS, lb::KERNEL, lb::SOURCE, lb::GENERATED, lb::KNOWLEDGE, lb::SCORE, lb::DRIVERS];
+    let labels = [
+        lb::HOST,
+        lb::OS,
+        lb::KERNEL,
+        lb::SOURCE,
+        lb::GENERATED,
+        lb::KNOWLEDGE,
+        lb::SCORE,
+        lb::DRIVERS,
+    ];
     let lw = labels.iter().map(|l| w(l.get(lang))).max().unwrap_or(0);
 
-    let host = if report.host.hostname.is_empty() { lb::UNKNOWN.get(lang).to_string() } else { report.host.hostname.clone() };
-    field(out, 0, lb::HOST.get(lang), lw, &clean::line(&host), |s| p.bold(s));
-    field(out, 0, lb::OS.get(lang), lw, &clean::line(&lb::os_line(&report.host.os, lang)), |s| s.to_string());
+    let host = if report.host.hostname.is_empty() {
+        lb::UNKNOWN.get(lang).to_string()
+    } else {
+        report.host.hostname.clone()
+    };
+    field(out, 0, lb::HOST.get(lang), lw, &clean::line(&host), |s| {
+        p.bold(s)
+    });
+    field(
+        out,
+        0,
+        lb::OS.get(lang),
+        lw,
+        &clean::line(&lb::os_line(&report.host.os, lang)),
+        |s| s.to_string(),
+    );
     let mut kernel = lb::kernel(report);
     if !report.host.architecture.is_empty() {
         if !kernel.is_empty() {
@@ -154,21 +195,62 @@ fn header(out: &mut String, report: &Report, lang: Lang, p: Paint) {
         kernel.push_str(&report.host.architecture);
     }
     if !kernel.is_empty() {
-        field(out, 0, lb::KERNEL.get(lang), lw, &clean::line(&kernel), |s| s.to_string());
+        field(
+            out,
+            0,
+            lb::KERNEL.get(lang),
+            lw,
+            &clean::line(&kernel),
+            |s| s.to_string(),
+        );
     }
-    field(out, 0, lb::SOURCE.get(lang), lw, &clean::line(&lb::source(report, lang)), |s| s.to_string());
-    field(out, 0, lb::GENERATED.get(lang), lw, &clean::line(&report.generated_at), |s| s.to_string());
-    field(out, 0, lb::KNOWLEDGE.get(lang), lw, &clean::line(&lb::knowledge_line(report, lang)), |s| s.to_string());
+    field(
+        out,
+        0,
+        lb::SOURCE.get(lang),
+        lw,
+        &clean::line(&lb::source(report, lang)),
+        |s| s.to_string(),
+    );
+    field(
+        out,
+        0,
+        lb::GENERATED.get(lang),
+        lw,
+        &clean::line(&report.generated_at),
+        |s| s.to_string(),
+    );
+    field(
+        out,
+        0,
+        lb::KNOWLEDGE.get(lang),
+        lw,
+        &clean::line(&lb::knowledge_line(report, lang)),
+        |s| s.to_string(),
+    );
 }
 
 fn score_block(out: &mut String, report: &Report, lang: Lang, p: Paint) {
-    let labels = [lb::HOST, lb::OS, lb::KERNEL, lb::SOURCE, lb::GENERATED, lb::KNOWLEDGE, lb::SCORE, lb::DRIVERS];
+    let labels = [
+        lb::HOST,
+        lb::OS,
+        lb::KERNEL,
+        lb::SOURCE,
+        lb::GENERATED,
+        lb::KNOWLEDGE,
+        lb::SCORE,
+        lb::DRIVERS,
+    ];
     let lw = labels.iter().map(|l| w(l.get(lang))).max().unwrap_or(0);
     let gap = " ".repeat(lw + 2);
     let v = report.score.value;
     let s = &report.summary;
     out.push('\n');
-    let mut line = format!("{}  {}", p.style(score_code(v), &format!("{v}/100")), p.style(score_code(v), &bar(v)));
+    let mut line = format!(
+        "{}  {}",
+        p.style(score_code(v), &format!("{v}/100")),
+        p.style(score_code(v), &bar(v))
+    );
     if let Some(note) = lb::cap_note(report) {
         line.push_str("  ");
         line.push_str(&p.dim(&format!("({})", note.get(lang))));
@@ -178,7 +260,12 @@ fn score_block(out: &mut String, report: &Report, lang: Lang, p: Paint) {
     let _ = writeln!(
         out,
         "{gap}{}",
-        p.dim(&format!("{}/{} {}", s.checks_run, applicable, lb::ASSESSED_OF.get(lang)))
+        p.dim(&format!(
+            "{}/{} {}",
+            s.checks_run,
+            applicable,
+            lb::ASSESSED_OF.get(lang)
+        ))
     );
     if s.checks_run == 0 {
         let _ = writeln!(out, "{gap}{}", lb::NO_CHECK_RAN.get(lang));
@@ -186,18 +273,38 @@ fn score_block(out: &mut String, report: &Report, lang: Lang, p: Paint) {
 
     let label = lb::DRIVERS.get(lang);
     if report.score.drivers.is_empty() {
-        let _ = writeln!(out, "{}{}", pad(label, lw + 2), p.dim(lb::NO_DRIVERS.get(lang)));
+        let _ = writeln!(
+            out,
+            "{}{}",
+            pad(label, lw + 2),
+            p.dim(lb::NO_DRIVERS.get(lang))
+        );
         return;
     }
-    let sev_w = Severity::ALL.iter().map(|s| w(&lb::severity(*s, lang))).max().unwrap_or(0);
+    let sev_w = Severity::ALL
+        .iter()
+        .map(|s| w(&lb::severity(*s, lang)))
+        .max()
+        .unwrap_or(0);
     for (i, d) in report.score.drivers.iter().enumerate() {
-        let lead = if i == 0 { pad(label, lw + 2) } else { gap.clone() };
+        let lead = if i == 0 {
+            pad(label, lw + 2)
+        } else {
+            gap.clone()
+        };
         let pts = format!("−{:.1}", d.points);
         let sev = lb::severity(d.severity, lang);
         // points (7) + 2 + severity + 2, then the title wraps in what is left.
         let prefix_w = lw + 2 + 7 + 2 + sev_w + 2;
-        let title = format!("{} [{}]", clean::line(d.title.get(lang)), clean::line(&d.check));
-        for (j, l) in wrap(&title, WIDTH.saturating_sub(prefix_w)).iter().enumerate() {
+        let title = format!(
+            "{} [{}]",
+            clean::line(d.title.get(lang)),
+            clean::line(&d.check)
+        );
+        for (j, l) in wrap(&title, WIDTH.saturating_sub(prefix_w))
+            .iter()
+            .enumerate()
+        {
             if j == 0 {
                 let _ = writeln!(
                     out,
@@ -214,13 +321,27 @@ fn score_block(out: &mut String, report: &Report, lang: Lang, p: Paint) {
 }
 
 fn findings(out: &mut String, report: &Report, lang: Lang, p: Paint) {
-    let open: Vec<&Finding> = report.findings.iter().filter(|f| f.status == FindingStatus::Open).collect();
-    heading(out, p, &format!("{} ({})", lb::FINDINGS.get(lang), open.len()));
+    let open: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Open)
+        .collect();
+    heading(
+        out,
+        p,
+        &format!("{} ({})", lb::FINDINGS.get(lang), open.len()),
+    );
     if open.is_empty() {
         let _ = writeln!(out, "{}", lb::NO_FINDINGS.get(lang));
         return;
     }
-    let labels = [lb::SUBJECT, lb::EVIDENCE, lb::REMEDIATION, lb::CONTROLS, lb::REFERENCES];
+    let labels = [
+        lb::SUBJECT,
+        lb::EVIDENCE,
+        lb::REMEDIATION,
+        lb::CONTROLS,
+        lb::REFERENCES,
+    ];
     let lw = labels.iter().map(|l| w(l.get(lang))).max().unwrap_or(0);
     let mut n = 0;
     for sev in Severity::ALL {
@@ -229,7 +350,11 @@ fn findings(out: &mut String, report: &Report, lang: Lang, p: Paint) {
             continue;
         }
         out.push('\n');
-        let label = format!("■ {} ({})", lb::severity(sev, lang).to_uppercase(), group.len());
+        let label = format!(
+            "■ {} ({})",
+            lb::severity(sev, lang).to_uppercase(),
+            group.len()
+        );
         let _ = writeln!(out, "{}", p.sev(sev, &label));
         for f in group {
             n += 1;
@@ -250,7 +375,14 @@ fn findings(out: &mut String, report: &Report, lang: Lang, p: Paint) {
                 lb::kind(f.kind).get(lang)
             );
             para(out, BODY, &meta, |s| p.dim(s));
-            field(out, BODY, lb::SUBJECT.get(lang), lw, &clean::line(&f.subject), |s| s.to_string());
+            field(
+                out,
+                BODY,
+                lb::SUBJECT.get(lang),
+                lw,
+                &clean::line(&f.subject),
+                |s| s.to_string(),
+            );
             if let Some(e) = f.evidence.first() {
                 let (first, more_lines) = clean::first_line(&e.observed);
                 let mut ev = if e.source.is_empty() {
@@ -264,18 +396,42 @@ fn findings(out: &mut String, report: &Report, lang: Lang, p: Paint) {
                 if more > 0 {
                     ev.push_str(&format!("  (+{more} {})", lb::MORE.get(lang)));
                 }
-                field(out, BODY, lb::EVIDENCE.get(lang), lw, &ev, |s| s.to_string());
+                field(out, BODY, lb::EVIDENCE.get(lang), lw, &ev, |s| {
+                    s.to_string()
+                });
             }
-            field(out, BODY, lb::REMEDIATION.get(lang), lw, &clean::block(f.remediation.get(lang)), |s| {
-                s.to_string()
-            });
+            field(
+                out,
+                BODY,
+                lb::REMEDIATION.get(lang),
+                lw,
+                &clean::block(f.remediation.get(lang)),
+                |s| s.to_string(),
+            );
             if !f.controls.is_empty() {
-                let c: Vec<String> = f.controls.iter().map(|c| clean::line(c).into_owned()).collect();
-                field(out, BODY, lb::CONTROLS.get(lang), lw, &c.join(", "), |s| s.to_string());
+                let c: Vec<String> = f
+                    .controls
+                    .iter()
+                    .map(|c| clean::line(c).into_owned())
+                    .collect();
+                field(out, BODY, lb::CONTROLS.get(lang), lw, &c.join(", "), |s| {
+                    s.to_string()
+                });
             }
             if !f.references.is_empty() {
-                let r: Vec<String> = f.references.iter().map(|c| clean::line(c).into_owned()).collect();
-                field(out, BODY, lb::REFERENCES.get(lang), lw, &r.join(", "), |s| p.dim(s));
+                let r: Vec<String> = f
+                    .references
+                    .iter()
+                    .map(|c| clean::line(c).into_owned())
+                    .collect();
+                field(
+                    out,
+                    BODY,
+                    lb::REFERENCES.get(lang),
+                    lw,
+                    &r.join(", "),
+                    |s| p.dim(s),
+                );
             }
         }
     }
@@ -304,23 +460,46 @@ pub(crate) fn not_assessed_items(report: &Report) -> Vec<NotAssessedItem<'_>> {
             reason: f.reason.as_ref(),
         })
         .collect();
-    for c in report.checks.iter().filter(|c| c.outcome == CheckOutcome::NotAssessed) {
+    for c in report
+        .checks
+        .iter()
+        .filter(|c| c.outcome == CheckOutcome::NotAssessed)
+    {
         if !items.iter().any(|i| i.check == c.check) {
-            items.push(NotAssessedItem { check: &c.check, severity: c.severity, subject: "", title: None, reason: None });
+            items.push(NotAssessedItem {
+                check: &c.check,
+                severity: c.severity,
+                subject: "",
+                title: None,
+                reason: None,
+            });
         }
     }
-    items.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.check.cmp(b.check)).then(a.subject.cmp(b.subject)));
+    items.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.check.cmp(b.check))
+            .then(a.subject.cmp(b.subject))
+    });
     items
 }
 
 fn not_assessed(out: &mut String, report: &Report, lang: Lang, p: Paint) {
     let items = not_assessed_items(report);
-    heading(out, p, &format!("{} ({})", lb::NOT_ASSESSED.get(lang), items.len()));
+    heading(
+        out,
+        p,
+        &format!("{} ({})", lb::NOT_ASSESSED.get(lang), items.len()),
+    );
     if items.is_empty() {
         let _ = writeln!(out, "{}", lb::NOTHING_NOT_ASSESSED.get(lang));
         return;
     }
-    let lw = [lb::REASON, lb::SUBJECT].iter().map(|l| w(l.get(lang))).max().unwrap_or(0);
+    let lw = [lb::REASON, lb::SUBJECT]
+        .iter()
+        .map(|l| w(l.get(lang)))
+        .max()
+        .unwrap_or(0);
     for it in items {
         let mut head = clean::line(it.check).into_owned();
         if let Some(t) = it.title {
@@ -332,7 +511,14 @@ fn not_assessed(out: &mut String, report: &Report, lang: Lang, p: Paint) {
             let _ = writeln!(out, "{lead}{l}");
         }
         if !it.subject.is_empty() {
-            field(out, 4, lb::SUBJECT.get(lang), lw, &clean::line(it.subject), |s| s.to_string());
+            field(
+                out,
+                4,
+                lb::SUBJECT.get(lang),
+                lw,
+                &clean::line(it.subject),
+                |s| s.to_string(),
+            );
         }
         let reason = match it.reason {
             Some(r) if !r.get(lang).trim().is_empty() => clean::block(r.get(lang)).into_owned(),

@@ -30,7 +30,10 @@ fn all_passed_is_100_without_drivers() {
 #[test]
 fn nothing_ran_is_0() {
     assert_eq!(score(&[], &[]).value, 0);
-    let c = vec![check("a", NotAssessed, High, "x"), check("b", NotApplicable, High, "x")];
+    let c = vec![
+        check("a", NotAssessed, High, "x"),
+        check("b", NotApplicable, High, "x"),
+    ];
     assert_eq!(score(&c, &[]).value, 0);
     // Info checks weigh nothing: passing them is no evidence either.
     assert_eq!(score(&[check("i", Pass, Info, "x")], &[]).value, 0);
@@ -51,20 +54,28 @@ fn weights_follow_severity() {
     // 10 passed of 11 → 90; 1 passed of 11 → 9.
     let c = vec![check("a", Pass, Critical, "x"), check("b", Fail, Low, "x")];
     assert_eq!(score(&c, &[]).value, 90);
-    let c = vec![check("a", Fail, Medium, "x"), check("b", Pass, Low, "x"), check("c", Fail, Low, "x")];
+    let c = vec![
+        check("a", Fail, Medium, "x"),
+        check("b", Pass, Low, "x"),
+        check("c", Fail, Low, "x"),
+    ];
     assert_eq!(score(&c, &[]).value, 20);
 }
 
 #[test]
 fn a_failure_never_scores_100() {
-    let mut c: Vec<_> = (0..300).map(|i| check(&format!("p{i:03}"), Pass, Critical, "x")).collect();
+    let mut c: Vec<_> = (0..300)
+        .map(|i| check(&format!("p{i:03}"), Pass, Critical, "x"))
+        .collect();
     c.push(check("z", Fail, Low, "x"));
     assert_eq!(score(&c, &[]).value, 99);
 }
 
 #[test]
 fn critical_failure_caps_at_40_high_at_70() {
-    let mut c: Vec<_> = (0..50).map(|i| check(&format!("p{i:02}"), Pass, Critical, "x")).collect();
+    let mut c: Vec<_> = (0..50)
+        .map(|i| check(&format!("p{i:02}"), Pass, Critical, "x"))
+        .collect();
     c.push(check("crit", Fail, Critical, "x"));
     let b = breakdown(&c, &[]);
     assert_eq!(b.uncapped, 98);
@@ -82,7 +93,11 @@ fn critical_failure_caps_at_40_high_at_70() {
 
 #[test]
 fn cap_does_not_raise_a_lower_score() {
-    let c = vec![check("a", Fail, Critical, "x"), check("b", Fail, High, "x"), check("c", Pass, Low, "x")];
+    let c = vec![
+        check("a", Fail, Critical, "x"),
+        check("b", Fail, High, "x"),
+        check("c", Pass, Low, "x"),
+    ];
     assert_eq!(score(&c, &[]).value, 5);
 }
 
@@ -110,7 +125,10 @@ fn a_finding_without_a_check_result_still_counts() {
 
 #[test]
 fn not_assessed_findings_do_not_fail_a_check() {
-    let c = vec![check("a", Pass, Medium, "x"), check("b", NotAssessed, High, "x")];
+    let c = vec![
+        check("a", Pass, Medium, "x"),
+        check("b", NotAssessed, High, "x"),
+    ];
     let mut na = f("b", High, "s");
     na.status = FindingStatus::NotAssessed;
     assert_eq!(score(&c, &[na.clone()]).value, 100);
@@ -152,14 +170,26 @@ fn info_failures_cost_nothing_and_are_not_drivers() {
 fn driver_title_comes_from_the_findings() {
     let c = vec![check("acct", Fail, High, "x"), check("p", Pass, High, "x")];
     let mut a = f("acct", High, "bob");
-    a.title = antoan_model::Text::new("Tài khoản bob có mật khẩu rỗng", "Account bob has an empty password");
+    a.title = antoan_model::Text::new(
+        "Tài khoản bob có mật khẩu rỗng",
+        "Account bob has an empty password",
+    );
     let mut b = f("acct", High, "alice");
-    b.title = antoan_model::Text::new("Tài khoản alice có mật khẩu rỗng", "Account alice has an empty password");
+    b.title = antoan_model::Text::new(
+        "Tài khoản alice có mật khẩu rỗng",
+        "Account alice has an empty password",
+    );
     let mut c2 = f("acct", Medium, "aaa");
     c2.title = antoan_model::Text::new("ít nghiêm trọng hơn", "less severe");
     let s = score(&c, &[a, b, c2]);
-    assert_eq!(s.drivers[0].title.en, "Account alice has an empty password (and 2 more findings)");
-    assert_eq!(s.drivers[0].title.vi, "Tài khoản alice có mật khẩu rỗng (và 2 phát hiện khác)");
+    assert_eq!(
+        s.drivers[0].title.en,
+        "Account alice has an empty password (and 2 more findings)"
+    );
+    assert_eq!(
+        s.drivers[0].title.vi,
+        "Tài khoản alice có mật khẩu rỗng (và 2 phát hiện khác)"
+    );
 
     let one = score(&c, &[f("acct", High, "x")]);
     assert_eq!(one.drivers[0].title.en, "Title");
@@ -173,12 +203,19 @@ fn order_of_input_does_not_matter() {
     checks.reverse();
     findings.reverse();
     assert_eq!(score(&checks, &findings), score(&r.checks, &r.findings));
-    assert_eq!(summarize(&checks, &findings), summarize(&r.checks, &r.findings));
+    assert_eq!(
+        summarize(&checks, &findings),
+        summarize(&r.checks, &r.findings)
+    );
 }
 
 #[test]
 fn duplicate_results_keep_the_worst() {
-    let c = vec![check("a", Pass, Low, "x"), check("a", Fail, High, "x"), check("b", Pass, High, "x")];
+    let c = vec![
+        check("a", Pass, Low, "x"),
+        check("a", Fail, High, "x"),
+        check("b", Pass, High, "x"),
+    ];
     let s = score(&c, &[]);
     assert_eq!(s.value, 50);
     assert_eq!(summarize(&c, &[]).failed, 1);
@@ -195,8 +232,20 @@ fn sample_report_score_and_summary() {
     assert_eq!(r.score.drivers[0].check, "accounts.empty-password");
     assert_eq!(r.score.drivers[1].check, "os.eol");
     let s = &r.summary;
-    assert_eq!((s.checks_run, s.passed, s.failed, s.not_assessed, s.not_applicable), (16, 7, 9, 2, 1));
-    assert_eq!((s.critical, s.high, s.medium, s.low, s.info), (2, 3, 2, 1, 1));
+    assert_eq!(
+        (
+            s.checks_run,
+            s.passed,
+            s.failed,
+            s.not_assessed,
+            s.not_applicable
+        ),
+        (16, 7, 9, 2, 1)
+    );
+    assert_eq!(
+        (s.critical, s.high, s.medium, s.low, s.info),
+        (2, 3, 2, 1, 1)
+    );
 }
 
 #[test]

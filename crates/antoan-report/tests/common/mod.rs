@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use antoan_model::*;
 
-pub const HOST_KEY: &str = "machine:5b1f0c2e9a7d4e6f8a0b1c2d3e4f5a6b";
+pub const HOST_KEY: &str = "machine:0123456789abcdef0123456789abcdef";
 
 pub struct F {
     pub check: &'static str,
@@ -31,7 +31,11 @@ pub fn finding(f: F) -> Finding {
         subject: f.subject.into(),
         title: Text::new(f.title.0, f.title.1),
         remediation: Text::new(f.remediation.0, f.remediation.1),
-        evidence: f.evidence.iter().map(|(s, o)| Evidence::new(*s, *o)).collect(),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|(s, o)| Evidence::new(*s, *o))
+            .collect(),
         controls: f.controls.iter().map(|c| c.to_string()).collect(),
         reason: None,
         attributes: BTreeMap::new(),
@@ -40,7 +44,12 @@ pub fn finding(f: F) -> Finding {
 }
 
 pub fn check(id: &str, outcome: CheckOutcome, severity: Severity, category: &str) -> CheckResult {
-    CheckResult { check: id.into(), outcome, severity, category: category.into() }
+    CheckResult {
+        check: id.into(),
+        outcome,
+        severity,
+        category: category.into(),
+    }
 }
 
 fn account(name: &str, uid: u32, shell: &str, password: PasswordState, system: bool) -> Account {
@@ -48,11 +57,19 @@ fn account(name: &str, uid: u32, shell: &str, password: PasswordState, system: b
         name: name.into(),
         uid,
         gid: uid,
-        home: if uid == 0 { "/root".into() } else { format!("/home/{name}") },
+        home: if uid == 0 {
+            "/root".into()
+        } else {
+            format!("/home/{name}")
+        },
         shell: shell.into(),
         interactive: !shell.ends_with("nologin") && !shell.ends_with("false"),
         password,
-        hash_scheme: if password == PasswordState::Set { "sha512crypt".into() } else { String::new() },
+        hash_scheme: if password == PasswordState::Set {
+            "sha512crypt".into()
+        } else {
+            String::new()
+        },
         last_change_days: Some(19_000),
         max_days: Some(99_999),
         min_days: Some(0),
@@ -94,7 +111,8 @@ pub fn findings() -> Vec<Finding> {
         controls: &["M5.1", "T2.3"],
     });
     eol.attributes.insert("cycle".into(), "10".into());
-    eol.attributes.insert("eol_date".into(), "2024-06-30".into());
+    eol.attributes
+        .insert("eol_date".into(), "2024-06-30".into());
     eol.references.push("https://endoflife.date/debian".into());
 
     let mut na = finding(F {
@@ -102,7 +120,10 @@ pub fn findings() -> Vec<Finding> {
         kind: FindingKind::Malware,
         severity: Severity::High,
         subject: "ClamAV",
-        title: ("Mẫu nhận diện mã độc còn mới", "Malware signatures are current"),
+        title: (
+            "Mẫu nhận diện mã độc còn mới",
+            "Malware signatures are current",
+        ),
         remediation: (
             "Cấp quyền đọc /var/lib/clamav cho người chạy kiểm tra rồi chạy lại.",
             "Let the auditing user read /var/lib/clamav and run the audit again.",
@@ -238,15 +259,40 @@ pub fn findings() -> Vec<Finding> {
 pub fn checks() -> Vec<CheckResult> {
     use CheckOutcome::*;
     let mut c = vec![
-        check("accounts.empty-password", Fail, Severity::Critical, "accounts"),
-        check("accounts.password-max-days", Fail, Severity::Medium, "accounts"),
-        check("accounts.uid0-only-root", Pass, Severity::Critical, "accounts"),
+        check(
+            "accounts.empty-password",
+            Fail,
+            Severity::Critical,
+            "accounts",
+        ),
+        check(
+            "accounts.password-max-days",
+            Fail,
+            Severity::Medium,
+            "accounts",
+        ),
+        check(
+            "accounts.uid0-only-root",
+            Pass,
+            Severity::Critical,
+            "accounts",
+        ),
         check("av.installed", Pass, Severity::High, "antivirus"),
-        check("av.signatures-current", NotAssessed, Severity::High, "antivirus"),
+        check(
+            "av.signatures-current",
+            NotAssessed,
+            Severity::High,
+            "antivirus",
+        ),
         check("boot.reboot-required", Fail, Severity::Info, "patching"),
         check("files.shadow-permissions", Pass, Severity::High, "files"),
         check("firewall.inbound", Fail, Severity::High, "firewall"),
-        check("net.listening-review", NotAssessed, Severity::Low, "network"),
+        check(
+            "net.listening-review",
+            NotAssessed,
+            Severity::Low,
+            "network",
+        ),
         check("os.eol", Fail, Severity::Critical, "lifecycle"),
         check("rpm.gpgcheck", NotApplicable, Severity::High, "packages"),
         check("services.telnet", Fail, Severity::High, "services"),
@@ -282,29 +328,98 @@ pub fn inventory() -> Inventory {
         ],
         accounts: vec![
             account("root", 0, "/bin/bash", PasswordState::Set, true),
-            account("daemon", 1, "/usr/sbin/nologin", PasswordState::Locked, true),
-            account("www-data", 33, "/usr/sbin/nologin", PasswordState::Locked, true),
+            account(
+                "daemon",
+                1,
+                "/usr/sbin/nologin",
+                PasswordState::Locked,
+                true,
+            ),
+            account(
+                "www-data",
+                33,
+                "/usr/sbin/nologin",
+                PasswordState::Locked,
+                true,
+            ),
             account("postgres", 108, "/bin/bash", PasswordState::Locked, true),
             account("quantri", 1000, "/bin/bash", PasswordState::Set, false),
             account("ketoan", 1001, "/bin/bash", PasswordState::Empty, false),
         ],
-        groups: vec![Group { name: "sudo".into(), gid: 27, members: vec!["quantri".into()] }],
-        sudo: vec![SudoRule { principal: "%sudo".into(), source: "/etc/sudoers:20".into(), nopasswd: false, all_commands: true }],
+        groups: vec![Group {
+            name: "sudo".into(),
+            gid: 27,
+            members: vec!["quantri".into()],
+        }],
+        sudo: vec![SudoRule {
+            principal: "%sudo".into(),
+            source: "/etc/sudoers:20".into(),
+            nopasswd: false,
+            all_commands: true,
+        }],
         ssh: None,
         services: vec![
-            Service { name: "apache2".into(), state: ServiceState::Enabled, unit_file: "/lib/systemd/system/apache2.service".into() },
-            Service { name: "clamav-freshclam".into(), state: ServiceState::Enabled, unit_file: String::new() },
-            Service { name: "inetd".into(), state: ServiceState::Enabled, unit_file: String::new() },
-            Service { name: "nftables".into(), state: ServiceState::Disabled, unit_file: String::new() },
-            Service { name: "postgresql".into(), state: ServiceState::Enabled, unit_file: String::new() },
-            Service { name: "ssh".into(), state: ServiceState::Enabled, unit_file: String::new() },
-            Service { name: "systemd-timesyncd".into(), state: ServiceState::Enabled, unit_file: String::new() },
+            Service {
+                name: "apache2".into(),
+                state: ServiceState::Enabled,
+                unit_file: "/lib/systemd/system/apache2.service".into(),
+            },
+            Service {
+                name: "clamav-freshclam".into(),
+                state: ServiceState::Enabled,
+                unit_file: String::new(),
+            },
+            Service {
+                name: "inetd".into(),
+                state: ServiceState::Enabled,
+                unit_file: String::new(),
+            },
+            Service {
+                name: "nftables".into(),
+                state: ServiceState::Disabled,
+                unit_file: String::new(),
+            },
+            Service {
+                name: "postgresql".into(),
+                state: ServiceState::Enabled,
+                unit_file: String::new(),
+            },
+            Service {
+                name: "ssh".into(),
+                state: ServiceState::Enabled,
+                unit_file: String::new(),
+            },
+            Service {
+                name: "systemd-timesyncd".into(),
+                state: ServiceState::Enabled,
+                unit_file: String::new(),
+            },
         ],
         listening: Some(vec![
-            Socket { proto: "tcp".into(), address: "0.0.0.0".into(), port: 22, process: "sshd".into() },
-            Socket { proto: "tcp".into(), address: "0.0.0.0".into(), port: 23, process: "inetd".into() },
-            Socket { proto: "tcp6".into(), address: "::".into(), port: 80, process: "apache2".into() },
-            Socket { proto: "tcp".into(), address: "127.0.0.1".into(), port: 5432, process: "postgres".into() },
+            Socket {
+                proto: "tcp".into(),
+                address: "0.0.0.0".into(),
+                port: 22,
+                process: "sshd".into(),
+            },
+            Socket {
+                proto: "tcp".into(),
+                address: "0.0.0.0".into(),
+                port: 23,
+                process: "inetd".into(),
+            },
+            Socket {
+                proto: "tcp6".into(),
+                address: "::".into(),
+                port: 80,
+                process: "apache2".into(),
+            },
+            Socket {
+                proto: "tcp".into(),
+                address: "127.0.0.1".into(),
+                port: 5432,
+                process: "postgres".into(),
+            },
         ]),
         firewall: Firewall {
             active: false,
@@ -316,7 +431,11 @@ pub fn inventory() -> Inventory {
                 source: "/etc/nftables.conf".into(),
             }],
         },
-        updates: AutoUpdates { mechanism: String::new(), enabled: false, source: String::new() },
+        updates: AutoUpdates {
+            mechanism: String::new(),
+            enabled: false,
+            source: String::new(),
+        },
         antivirus: vec![Antivirus {
             name: "ClamAV".into(),
             source: "clamav-daemon".into(),
@@ -332,14 +451,26 @@ pub fn inventory() -> Inventory {
     };
     inv.boot.reboot_required = true;
     inv.collection = vec![
-        CollectorNote { collector: "accounts".into(), status: CollectorStatus::Ok, reason: String::new() },
+        CollectorNote {
+            collector: "accounts".into(),
+            status: CollectorStatus::Ok,
+            reason: String::new(),
+        },
         CollectorNote {
             collector: "antivirus".into(),
             status: CollectorStatus::Error,
             reason: "/var/lib/clamav/daily.cld: permission denied".into(),
         },
-        CollectorNote { collector: "packages.dpkg".into(), status: CollectorStatus::Ok, reason: String::new() },
-        CollectorNote { collector: "packages.rpm".into(), status: CollectorStatus::Absent, reason: String::new() },
+        CollectorNote {
+            collector: "packages.dpkg".into(),
+            status: CollectorStatus::Ok,
+            reason: String::new(),
+        },
+        CollectorNote {
+            collector: "packages.rpm".into(),
+            status: CollectorStatus::Absent,
+            reason: String::new(),
+        },
     ];
     inv
 }
@@ -358,7 +489,7 @@ pub fn host() -> HostInfo {
             codename: "buster".into(),
         },
         architecture: "x86_64".into(),
-        machine_id: "5b1f0c2e9a7d4e6f8a0b1c2d3e4f5a6b".into(),
+        machine_id: "0123456789abcdef0123456789abcdef".into(),
         source: "live".into(),
     }
 }
@@ -369,7 +500,10 @@ pub fn report() -> Report {
     let checks = checks();
     Report {
         schema_version: SCHEMA_VERSION.into(),
-        tool: ToolInfo { name: "antoan".into(), version: "0.1.0".into() },
+        tool: ToolInfo {
+            name: "antoan".into(),
+            version: "0.1.0".into(),
+        },
         generated_at: "2026-09-01T08:00:00Z".into(),
         host: host(),
         inventory: inventory(),

@@ -1472,7 +1472,7 @@ fn eval_antivirus(
         hits.push(hit(s, "antivirus", "no antivirus product found"));
     }
     if let Some(want) = present {
-        return Res::of(!avs.is_empty() == want, hits);
+        return Res::of(avs.is_empty() != want, hits);
     }
     if let Some(want) = realtime {
         if avs.iter().any(|a| a.realtime == Some(true)) {

@@ -818,12 +818,15 @@ fn antivirus_probe() {
     let cond = r#"{ antivirus = { signature_age_days_gt = 7 } }"#;
     let p = policy_with(cond, None);
     // Without an audit date, the age cannot be known.
-    assert_not_assessed(&evaluate(&host(), &i, &[p.clone()]), "audit date");
+    assert_not_assessed(
+        &evaluate(&host(), &i, std::slice::from_ref(&p)),
+        "audit date",
+    );
     let at = |d: &str| {
         evaluate_with(
             &host(),
             &i,
-            &[p.clone()],
+            std::slice::from_ref(&p),
             &EvalOptions {
                 today: Some(d.into()),
             },

@@ -45,11 +45,22 @@ fn main() {
     let audit = mean(RUNS, audit_path);
     let all = mean(RUNS, || {
         let kb = antoan_kb::Knowledge::embedded().expect("embedded knowledge loads");
-        kb.lifecycle.parse_all().expect("every lifecycle file parses");
+        kb.lifecycle
+            .parse_all()
+            .expect("every lifecycle file parses");
     });
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!("first load + OS verdict:          {:.2} ms", ms(first));
-    println!("Knowledge::embedded():            {:.2} ms (mean of {RUNS})", ms(load));
-    println!("embedded() + os_eol (debian):     {:.2} ms (mean of {RUNS})", ms(audit));
-    println!("embedded() + parse every product: {:.2} ms (mean of {RUNS})", ms(all));
+    println!(
+        "Knowledge::embedded():            {:.2} ms (mean of {RUNS})",
+        ms(load)
+    );
+    println!(
+        "embedded() + os_eol (debian):     {:.2} ms (mean of {RUNS})",
+        ms(audit)
+    );
+    println!(
+        "embedded() + parse every product: {:.2} ms (mean of {RUNS})",
+        ms(all)
+    );
 }

@@ -11,7 +11,7 @@ use time::Date;
 
 use crate::date::{iso, SupportDate};
 use crate::error::KbError;
-use crate::lifecycle::{Cycle, Lifecycle, Product};
+use crate::lifecycle::{Cycle, Lifecycle, Product, ProductSource};
 
 /// Check id of the OS end-of-life verdict.
 pub const CHECK_ID: &str = "eol.os";
@@ -380,18 +380,25 @@ fn verdict(host: &HostInfo, lc: &Lifecycle, f: &Facts, today: Date) -> Assessmen
         None => (vi.to_string(), en.to_string()),
     };
     let (eol_vi, eol_en) = date_or(eol, "(không rõ ngày)", "(date unknown)");
-    let target = upgrade_target(f.product, today)
-        .filter(|c| c.cycle != f.cycle.cycle)
-        .map(|c| {
-            let mut s = format!("{} {}", f.product.title, c.cycle);
-            if let Some(cn) = &c.codename {
-                s.push_str(&format!(" ({cn})"));
-            }
-            s
-        });
+    let newest = upgrade_target(f.product, today);
+    let target = newest.filter(|c| c.cycle != f.cycle.cycle).map(|c| {
+        let mut s = format!("{} {}", f.product.title, c.cycle);
+        if let Some(cn) = &c.codename {
+            s.push_str(&format!(" ({cn})"));
+        }
+        s
+    });
+    let title = &f.product.title;
     let (target_vi, target_en) = match &target {
-        Some(t) => (format!(" (ví dụ {t})"), format!(" (e.g. {t})")),
-        None => (String::new(), String::new()),
+        Some(t) => (t.clone(), t.clone()),
+        None if newest.is_some() => (
+            format!("phiên bản {title} còn được hỗ trợ"),
+            format!("a supported {title} release"),
+        ),
+        None => (
+            format!("một hệ điều hành còn được hỗ trợ (dòng {title} không còn phiên bản nào được hỗ trợ)"),
+            format!("a supported operating system (no {title} release is supported any more)"),
+        ),
     };
 
     let mut attributes = BTreeMap::new();
@@ -431,12 +438,10 @@ fn verdict(host: &HostInfo, lc: &Lifecycle, f: &Facts, today: Date) -> Assessmen
                 ),
                 Text::new(
                     format!(
-                        "Nâng cấp lên phiên bản {} còn được hỗ trợ{target_vi} hoặc thay thế hệ thống; trong lúc chờ, hạn chế kết nối mạng của máy và không lưu dữ liệu quan trọng trên đó.",
-                        f.product.title
+                        "Nâng cấp lên {target_vi} hoặc thay thế hệ thống; trong lúc chờ, hạn chế kết nối mạng của máy và không lưu dữ liệu quan trọng trên đó."
                     ),
                     format!(
-                        "Upgrade to a supported {} release{target_en} or replace the system; until then limit the host's network exposure and keep important data off it.",
-                        f.product.title
+                        "Upgrade to {target_en} or replace the system; until then limit the host's network exposure and keep important data off it."
                     ),
                 ),
             )
@@ -458,12 +463,10 @@ fn verdict(host: &HostInfo, lc: &Lifecycle, f: &Facts, today: Date) -> Assessmen
                 ),
                 Text::new(
                     format!(
-                        "Bảo đảm máy thực sự nhận bản vá {ext_vi} (đăng ký và cấu hình kho cập nhật tương ứng) và lập kế hoạch nâng cấp lên phiên bản {} còn được hỗ trợ{target_vi} trước {u_vi}.",
-                        f.product.title
+                        "Bảo đảm máy thực sự nhận bản vá {ext_vi} (đăng ký và cấu hình kho cập nhật tương ứng) và lập kế hoạch nâng cấp lên {target_vi} trước {u_vi}."
                     ),
                     format!(
-                        "Make sure the host really receives {ext_en} updates (subscription and update sources configured) and plan the upgrade to a supported {} release{target_en} before {u_en}.",
-                        f.product.title
+                        "Make sure the host really receives {ext_en} updates (subscription and update sources configured) and plan the upgrade to {target_en} before {u_en}."
                     ),
                 ),
             )
@@ -481,16 +484,8 @@ fn verdict(host: &HostInfo, lc: &Lifecycle, f: &Facts, today: Date) -> Assessmen
                 ),
             ),
             Text::new(
-                format!(
-                    "Lập kế hoạch nâng cấp lên phiên bản {} mới hơn{target_vi} trước {}.",
-                    f.product.title,
-                    iso(eol)
-                ),
-                format!(
-                    "Plan the upgrade to a newer {} release{target_en} before {}.",
-                    f.product.title,
-                    iso(eol)
-                ),
+                format!("Lập kế hoạch nâng cấp lên {target_vi} trước {}.", iso(eol)),
+                format!("Plan the upgrade to {target_en} before {}.", iso(eol)),
             ),
         ),
     };
@@ -536,9 +531,10 @@ fn os_release_line(host: &HostInfo) -> String {
     parts.join(" ")
 }
 
-fn cycle_line(c: &Cycle) -> String {
+fn cycle_line(p: &Product, c: &Cycle) -> String {
     let mut s = format!("release {}: eol {}", c.cycle, c.eol);
-    if !c.eoes.is_none() {
+    // distro-info's own eol-* columns follow; endoflife.date says eoes.
+    if p.source == ProductSource::Endoflife && !c.eoes.is_none() {
         s.push_str(&format!(", extended {}", c.eoes));
     }
     for (k, v) in &c.extra {
@@ -563,10 +559,10 @@ fn evidence(host: &HostInfo, f: &Facts) -> Vec<Evidence> {
     let mut ev = vec![Evidence::new("/etc/os-release", os_release_line(host))];
     ev.push(Evidence::new(
         at(&f.product.origin, f.cycle),
-        cycle_line(f.cycle),
+        cycle_line(f.product, f.cycle),
     ));
     if let Some((p, c)) = f.cross {
-        ev.push(Evidence::new(at(&p.origin, c), cycle_line(c)));
+        ev.push(Evidence::new(at(&p.origin, c), cycle_line(p, c)));
     }
     ev
 }

@@ -969,7 +969,7 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             loaded,
         } => {
             let s0 = format!("module:{}", names[0]);
-            if let Some(r) = gate(env, &s0, "kernel_modules", None, true) {
+            if let Some(r) = gate(env, &s0, "kernel-modules", None, true) {
                 return r;
             }
             let km = &inv.kernel_modules;
@@ -1178,7 +1178,7 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
         } => eval_antivirus(env, *present, *realtime, *signature_age_days_gt),
         Probe::TimeSync { enabled } => {
             let s = "time-sync";
-            if let Some(r) = gate(env, s, "time_sync", None, true) {
+            if let Some(r) = gate(env, s, "time-sync", None, true) {
                 return r;
             }
             let t = &inv.time_sync;
@@ -1196,7 +1196,7 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                     }
                 )
             };
-            Res::of(t.enabled == *enabled, vec![hit(s, "time_sync", seen)])
+            Res::of(t.enabled == *enabled, vec![hit(s, "time-sync", seen)])
         }
         Probe::UnsafeFiles { which } => {
             let (s, list, what) = match which {
@@ -1216,7 +1216,7 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                     "world-writable directory without sticky bit",
                 ),
             };
-            if let Some(r) = gate(env, s, "unsafe_files", None, false) {
+            if let Some(r) = gate(env, s, "unsafe-files", None, false) {
                 return r;
             }
             let truncated = inv.unsafe_files.truncated;
@@ -1224,7 +1224,7 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
                 if truncated {
                     return Res::unknown(why(
                         s,
-                        "unsafe_files",
+                        "unsafe-files",
                         "việc duyệt hệ thống tệp dừng ở giới hạn trước khi xong".into(),
                         "the file-system walk stopped at its limit before finishing".into(),
                     ));

@@ -31,13 +31,13 @@ fn inv() -> Inventory {
         "accounts",
         "sudo",
         "pam",
-        "kernel_modules",
+        "kernel-modules",
         "mounts",
         "firewall",
         "updates",
         "antivirus",
-        "time_sync",
-        "unsafe_files",
+        "time-sync",
+        "unsafe-files",
         "listening",
         "boot",
         "scheduled",
@@ -792,7 +792,7 @@ fn updates_time_probes() {
     assert_pass(&run(&i, r#"{ time_sync = { enabled = false } }"#));
     set_note(
         &mut i,
-        "time_sync",
+        "time-sync",
         CollectorStatus::Error,
         "systemctl failed",
     );

@@ -12,7 +12,7 @@ use antoan_model::Text;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::error::{line_of, quote, KbError};
+use crate::error::{clean, line_of, quote, KbError};
 
 /// Largest catalog file accepted.
 pub const MAX_CATALOG_BYTES: usize = 4 * 1024 * 1024;
@@ -162,7 +162,7 @@ fn parse_catalog(text: &str, origin: &str) -> Result<ControlCatalog, KbError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: RawCatalog = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
-        KbError::syntax(origin, line, quote(e.message()))
+        KbError::syntax(origin, line, clean(e.message(), 300))
     })?;
     let at = |span: std::ops::Range<usize>| Some(line_of(text, span.start));
 

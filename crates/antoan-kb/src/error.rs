@@ -99,10 +99,14 @@ impl std::error::Error for KbError {}
 /// Makes a piece of input safe and short enough to quote in a message:
 /// control characters are escaped and long values are cut.
 pub(crate) fn quote(s: &str) -> String {
-    const MAX: usize = 80;
+    clean(s, 80)
+}
+
+/// Escapes control characters and cuts `s` after `max` characters.
+pub(crate) fn clean(s: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i == MAX {
+        if i == max {
             out.push('…');
             break;
         }

@@ -11,7 +11,7 @@ use serde_saphyr::MessageFormatter;
 use time::Date;
 
 use crate::date::{iso, parse_iso, SupportDate};
-use crate::error::{quote, KbError};
+use crate::error::{clean, quote, KbError};
 
 /// Largest lifecycle file accepted (the biggest shipped one is ~16 KB).
 pub const MAX_LIFECYCLE_BYTES: usize = 2 * 1024 * 1024;
@@ -386,7 +386,7 @@ fn yaml_error(origin: &str, e: &serde_saphyr::Error) -> KbError {
     let inner = e.without_snippet();
     let line = inner.location().map(|l| l.line()).filter(|&l| l > 0);
     let msg = serde_saphyr::DefaultMessageFormatter.format_message(inner);
-    KbError::syntax(origin, line, format!("front matter: {}", quote(&msg)))
+    KbError::syntax(origin, line, format!("front matter: {}", clean(&msg, 300)))
 }
 
 fn fill_label(template: &str, c: &Cycle) -> String {

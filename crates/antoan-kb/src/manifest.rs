@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{line_of, quote, KbError};
+use crate::error::{clean, line_of, quote, KbError};
 
 /// What a file holds, which decides how it is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ impl Manifest {
     pub fn parse(text: &str, origin: &str) -> Result<Manifest, KbError> {
         let m: Manifest = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
-            KbError::syntax(origin, line, quote(e.message()))
+            KbError::syntax(origin, line, clean(e.message(), 300))
         })?;
         if m.schema != 1 {
             return Err(KbError::invalid(

@@ -36,7 +36,11 @@ pub enum Reason {
     /// transaction logs were not applied (missing or unusable): data may be stale.
     DirtyNotRecovered { detail: String },
     /// A cell offset points outside the hive bins data, to a free cell, or is misaligned.
-    BadOffset { what: &'static str, target: u32, detail: &'static str },
+    BadOffset {
+        what: &'static str,
+        target: u32,
+        detail: &'static str,
+    },
     /// A subkey list refers back to a key that is not its child (a cycle or a
     /// cross-link), or lists the same key twice.
     SubkeyCycle { target: u32 },
@@ -67,7 +71,11 @@ pub struct RegError {
 
 impl RegError {
     pub(crate) fn new(origin: &str, at: Location, reason: Reason) -> RegError {
-        RegError { origin: origin.to_string(), at, reason }
+        RegError {
+            origin: origin.to_string(),
+            at,
+            reason,
+        }
     }
 
     /// True for the "dirty hive, logs not applied" warning (as opposed to corruption).

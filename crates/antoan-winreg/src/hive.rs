@@ -35,7 +35,11 @@ pub struct HiveOptions {
 
 impl Default for HiveOptions {
     fn default() -> Self {
-        HiveOptions { apply_logs: true, allow_bad_checksum: false, max_value_size: 64 << 20 }
+        HiveOptions {
+            apply_logs: true,
+            allow_bad_checksum: false,
+            max_value_size: 64 << 20,
+        }
     }
 }
 
@@ -45,7 +49,10 @@ pub enum HiveState {
     /// The base block says the last write completed.
     Clean,
     /// The hive was dirty and transaction log entries were applied.
-    Recovered { log_entries: usize, from: Vec<String> },
+    Recovered {
+        log_entries: usize,
+        from: Vec<String>,
+    },
     /// The hive was dirty and no log could be applied; see the warnings.
     DirtyNotRecovered,
 }
@@ -201,7 +208,10 @@ fn decode_name(raw: &[u8], comp: bool) -> String {
         // "ASCII" names are really one byte per character (Latin-1).
         raw.iter().map(|&b| b as char).collect()
     } else {
-        let u: Vec<u16> = raw.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        let u: Vec<u16> = raw
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
         String::from_utf16_lossy(&u)
     }
 }
@@ -211,12 +221,17 @@ fn name_matches(raw: &[u8], comp: bool, query: &[char]) -> bool {
     use crate::fold::fold_char;
     if comp {
         raw.len() == query.len()
-            && raw.iter().zip(query).all(|(&b, &q)| fold_char(b as char) == q)
+            && raw
+                .iter()
+                .zip(query)
+                .all(|(&b, &q)| fold_char(b as char) == q)
     } else {
         if raw.len() / 2 < query.len() || raw.len() / 2 > query.len() * 2 {
             return false;
         }
-        let units = raw.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+        let units = raw
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]));
         let chars = char::decode_utf16(units).map(|r| fold_char(r.unwrap_or('\u{FFFD}')));
         chars.eq(query.iter().copied())
     }
@@ -239,15 +254,29 @@ impl Hive {
         if data.len() < BASE_BLOCK {
             return Err(err(
                 0,
-                Reason::Truncated { needed: BASE_BLOCK as u64, available: data.len() as u64 },
+                Reason::Truncated {
+                    needed: BASE_BLOCK as u64,
+                    available: data.len() as u64,
+                },
             ));
         }
         let mut bb = BaseBlock::parse(&data).ok_or_else(|| err(0, Reason::NotAHive))?;
         if bb.major != 1 {
-            return Err(err(20, Reason::UnsupportedVersion { major: bb.major, minor: bb.minor }));
+            return Err(err(
+                20,
+                Reason::UnsupportedVersion {
+                    major: bb.major,
+                    minor: bb.minor,
+                },
+            ));
         }
         if bb.file_type != 0 {
-            return Err(err(28, Reason::NotPrimary { file_type: bb.file_type }));
+            return Err(err(
+                28,
+                Reason::NotPrimary {
+                    file_type: bb.file_type,
+                },
+            ));
         }
 
         let mut state = HiveState::Clean;
@@ -268,7 +297,10 @@ impl Hive {
             };
             match outcome {
                 txlog::Outcome::Applied { entries, from } => {
-                    state = HiveState::Recovered { log_entries: entries, from };
+                    state = HiveState::Recovered {
+                        log_entries: entries,
+                        from,
+                    };
                     bb = BaseBlock::parse(&data).ok_or_else(|| err(0, Reason::NotAHive))?;
                 }
                 txlog::Outcome::NotApplied(detail) => {
@@ -285,7 +317,9 @@ impl Hive {
                     warnings.push(RegError::new(
                         origin,
                         Location::File,
-                        Reason::DirtyNotRecovered { detail: format!("{why}; {detail}") },
+                        Reason::DirtyNotRecovered {
+                            detail: format!("{why}; {detail}"),
+                        },
                     ));
                 }
             }
@@ -295,7 +329,10 @@ impl Hive {
         if declared_end > data.len() as u64 {
             return Err(err(
                 40,
-                Reason::Truncated { needed: declared_end, available: data.len() as u64 },
+                Reason::Truncated {
+                    needed: declared_end,
+                    available: data.len() as u64,
+                },
             ));
         }
         let bins_end = declared_end as usize;
@@ -316,7 +353,14 @@ impl Hive {
     /// The data of an allocated cell (without its size field).
     pub(crate) fn cell(&self, off: u32, what: &'static str) -> HResult<&[u8]> {
         let bad = |detail: &'static str| {
-            herr(BASE_BLOCK as u64 + u64::from(off), Reason::BadOffset { what, target: off, detail })
+            herr(
+                BASE_BLOCK as u64 + u64::from(off),
+                Reason::BadOffset {
+                    what,
+                    target: off,
+                    detail,
+                },
+            )
         };
         if off == NIL {
             return Err(bad("the null offset"));
@@ -336,7 +380,9 @@ impl Hive {
         if len < 8 {
             return Err(bad("a cell too small to hold a record"));
         }
-        let end = abs.checked_add(len).ok_or_else(|| bad("a cell extending past the hive bins data"))?;
+        let end = abs
+            .checked_add(len)
+            .ok_or_else(|| bad("a cell extending past the hive bins data"))?;
         if end > self.bins_end {
             return Err(bad("a cell extending past the hive bins data"));
         }
@@ -351,7 +397,10 @@ impl Hive {
         }
         let name_len = rd_u16(c, 72).unwrap_or(0) as usize;
         let name = c.get(76..76 + name_len).ok_or_else(|| {
-            herr(at, Reason::Malformed(format!("key name of {name_len} bytes overruns its cell")))
+            herr(
+                at,
+                Reason::Malformed(format!("key name of {name_len} bytes overruns its cell")),
+            )
         })?;
         Ok(Nk {
             off,
@@ -397,7 +446,14 @@ impl Hive {
         let stride = match sig {
             b"li" | b"ri" => 4,
             b"lf" | b"lh" => 8,
-            _ => return Err(herr(at, Reason::BadSignature { expected: "li/lf/lh/ri" })),
+            _ => {
+                return Err(herr(
+                    at,
+                    Reason::BadSignature {
+                        expected: "li/lf/lh/ri",
+                    },
+                ))
+            }
         };
         if 4 + count * stride > c.len() {
             return Err(herr(
@@ -454,7 +510,10 @@ impl Hive {
         }
         let name_len = rd_u16(c, 2).unwrap_or(0) as usize;
         let name = c.get(20..20 + name_len).ok_or_else(|| {
-            herr(at, Reason::Malformed(format!("value name of {name_len} bytes overruns its cell")))
+            herr(
+                at,
+                Reason::Malformed(format!("value name of {name_len} bytes overruns its cell")),
+            )
         })?;
         Ok(Vk {
             off,
@@ -481,11 +540,23 @@ impl Hive {
             return Ok(Vec::new());
         }
         if size > self.max_value_size {
-            return Err(herr(at, Reason::ValueTooLarge { size, limit: self.max_value_size }));
+            return Err(herr(
+                at,
+                Reason::ValueTooLarge {
+                    size,
+                    limit: self.max_value_size,
+                },
+            ));
         }
         // Data can never be larger than the hive itself: refuse before allocating.
         if size > self.bins_end as u64 {
-            return Err(herr(at, Reason::ValueTooLarge { size, limit: self.bins_end as u64 }));
+            return Err(herr(
+                at,
+                Reason::ValueTooLarge {
+                    size,
+                    limit: self.bins_end as u64,
+                },
+            ));
         }
         let size = size as usize;
         let c = self.cell(vk.data_off, "value data reference")?;
@@ -496,7 +567,9 @@ impl Hive {
             if segments * 4 > list.len() {
                 return Err(herr(
                     BASE_BLOCK as u64 + u64::from(list_off) + 4,
-                    Reason::Malformed(format!("big data list of {segments} segments overruns its cell")),
+                    Reason::Malformed(format!(
+                        "big data list of {segments} segments overruns its cell"
+                    )),
                 ));
             }
             let mut out = Vec::with_capacity(size);
@@ -512,13 +585,22 @@ impl Hive {
             if out.len() < size {
                 return Err(herr(
                     at,
-                    Reason::ValueTooLarge { size: size as u64, limit: out.len() as u64 },
+                    Reason::ValueTooLarge {
+                        size: size as u64,
+                        limit: out.len() as u64,
+                    },
                 ));
             }
             return Ok(out);
         }
         if c.len() < size {
-            return Err(herr(at, Reason::ValueTooLarge { size: size as u64, limit: c.len() as u64 }));
+            return Err(herr(
+                at,
+                Reason::ValueTooLarge {
+                    size: size as u64,
+                    limit: c.len() as u64,
+                },
+            ));
         }
         Ok(c[..size].to_vec())
     }
@@ -544,7 +626,10 @@ fn check_hbins(data: &[u8], bins_end: usize) -> HResult<()> {
             ));
         }
         if size == 0 || size % 4096 != 0 || pos + size > bins_end {
-            return Err(herr(at + 8, Reason::Malformed(format!("hive bin has a bad size {size}"))));
+            return Err(herr(
+                at + 8,
+                Reason::Malformed(format!("hive bin has a bad size {size}")),
+            ));
         }
         pos += size;
     }

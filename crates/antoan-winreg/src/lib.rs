@@ -58,12 +58,24 @@
 //! transaction logs. Malformed input yields a [`RegError`] naming the file and
 //! byte offset (or line for `.reg`), never a panic.
 //!
+//! ## What is and is not read
+//!
+//! Keys, values (all types, big data), names in ASCII/Latin-1 or UTF-16, and
+//! last-write times. Subkeys come in stored order (hives keep them sorted by
+//! uppercase name; `.reg` files in file order). Not read: security
+//! descriptors, class names, volatile keys (they are never on disk), and
+//! registry symbolic links are not followed (the link key is returned as a
+//! key with its `SymbolicLinkValue`).
+//!
 //! ## Errors while walking
 //!
 //! Lookups are lazy, so corruption deep in a hive is met while walking.
 //! The plain accessors ([`KeyRef::subkeys`], [`KeyRef::values`], ...) skip
 //! what cannot be read; the `try_` variants return the first [`RegError`];
 //! [`Registry::validate`] walks everything and lists all problems.
+
+// `is_multiple_of` needs Rust 1.87; the workspace supports 1.85.
+#![allow(clippy::manual_is_multiple_of)]
 
 mod error;
 mod fold;
@@ -156,7 +168,10 @@ fn find_logs(path: &Path) -> Vec<PathBuf> {
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     let entries: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
         .unwrap_or_default();
     let mut out = Vec::new();
     for ext in ["LOG1", "LOG2", "LOG"] {
@@ -238,11 +253,11 @@ impl Registry {
     /// Open either kind, telling them apart by the `regf` signature.
     pub fn open(path: &Path) -> Result<Registry, RegError> {
         let origin = path.display().to_string();
-        let mut head = [0u8; 4];
-        let n = std::fs::File::open(path)
-            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        let mut head = Vec::with_capacity(4);
+        std::fs::File::open(path)
+            .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4), &mut head))
             .map_err(|e| io_error(&origin, &e))?;
-        if n == 4 && &head == b"regf" {
+        if head == b"regf" {
             Registry::open_hive(path)
         } else {
             Registry::open_reg(path)
@@ -297,8 +312,17 @@ impl Registry {
     /// `HKEY_LOCAL_MACHINE` etc. of a `.reg` file.
     pub fn root(&self) -> KeyRef<'_> {
         match &self.backend {
-            Backend::Hive(h) => KeyRef { reg: self, node: Node::Hive { off: h.root, depth: 0 } },
-            Backend::Reg(_) => KeyRef { reg: self, node: Node::Tree { id: 0, depth: 0 } },
+            Backend::Hive(h) => KeyRef {
+                reg: self,
+                node: Node::Hive {
+                    off: h.root,
+                    depth: 0,
+                },
+            },
+            Backend::Reg(_) => KeyRef {
+                reg: self,
+                node: Node::Tree { id: 0, depth: 0 },
+            },
         }
     }
 
@@ -377,7 +401,10 @@ pub struct KeyRef<'a> {
 
 impl std::fmt::Debug for KeyRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyRef").field("origin", &self.reg.origin).field("name", &self.name()).finish()
+        f.debug_struct("KeyRef")
+            .field("origin", &self.reg.origin)
+            .field("name", &self.name())
+            .finish()
     }
 }
 
@@ -410,26 +437,37 @@ impl<'a> KeyRef<'a> {
     /// The key's name as stored (case preserved). The root of a `.reg` file is "".
     pub fn name(&self) -> Cow<'a, str> {
         match self.node {
-            Node::Hive { off, .. } => {
-                Cow::Owned(self.hive().and_then(|h| h.nk(off).ok()).map(|nk| nk.name()).unwrap_or_default())
-            }
-            Node::Tree { id, .. } => {
-                Cow::Borrowed(self.tree().map(|t| t.nodes[id as usize].name.as_str()).unwrap_or(""))
-            }
+            Node::Hive { off, .. } => Cow::Owned(
+                self.hive()
+                    .and_then(|h| h.nk(off).ok())
+                    .map(|nk| nk.name())
+                    .unwrap_or_default(),
+            ),
+            Node::Tree { id, .. } => Cow::Borrowed(
+                self.tree()
+                    .map(|t| t.nodes[id as usize].name.as_str())
+                    .unwrap_or(""),
+            ),
         }
     }
 
     /// When the key was last written (hives only; `.reg` files carry no times).
     pub fn last_written(&self) -> Option<FileTime> {
         match self.node {
-            Node::Hive { off, .. } => self.hive()?.nk(off).ok().map(|nk| FileTime(nk.last_written)),
+            Node::Hive { off, .. } => self
+                .hive()?
+                .nk(off)
+                .ok()
+                .map(|nk| FileTime(nk.last_written)),
             Node::Tree { .. } => None,
         }
     }
 
     /// The subkeys, in stored order; unreadable ones are skipped.
     pub fn subkeys(&self) -> Subkeys<'a> {
-        Subkeys { inner: self.collect_subkeys(true).unwrap_or_default().into_iter() }
+        Subkeys {
+            inner: self.collect_subkeys(true).unwrap_or_default().into_iter(),
+        }
     }
 
     /// The subkeys, or the first problem met reading them.
@@ -442,7 +480,9 @@ impl<'a> KeyRef<'a> {
         let too_deep = usize::from(depth) + 1 >= MAX_DEPTH;
         match self.node {
             Node::Hive { off, .. } => {
-                let Some(h) = self.hive() else { return Ok(Vec::new()) };
+                let Some(h) = self.hive() else {
+                    return Ok(Vec::new());
+                };
                 let nk = h.nk(off).map_err(|e| self.reg.hive_err(e))?;
                 if nk.subkey_count == 0 {
                     return Ok(Vec::new());
@@ -458,7 +498,13 @@ impl<'a> KeyRef<'a> {
                 let mut out = Vec::with_capacity(offs.len());
                 for o in offs {
                     match h.child(&nk, o) {
-                        Ok(_) => out.push(KeyRef { reg: self.reg, node: Node::Hive { off: o, depth: depth + 1 } }),
+                        Ok(_) => out.push(KeyRef {
+                            reg: self.reg,
+                            node: Node::Hive {
+                                off: o,
+                                depth: depth + 1,
+                            },
+                        }),
                         Err(e) if !lenient => return Err(self.reg.hive_err(e)),
                         Err(_) => {}
                     }
@@ -466,11 +512,19 @@ impl<'a> KeyRef<'a> {
                 Ok(out)
             }
             Node::Tree { id, .. } => {
-                let Some(t) = self.tree() else { return Ok(Vec::new()) };
+                let Some(t) = self.tree() else {
+                    return Ok(Vec::new());
+                };
                 Ok(t.nodes[id as usize]
                     .children
                     .iter()
-                    .map(|&c| KeyRef { reg: self.reg, node: Node::Tree { id: c, depth: depth.saturating_add(1) } })
+                    .map(|&c| KeyRef {
+                        reg: self.reg,
+                        node: Node::Tree {
+                            id: c,
+                            depth: depth.saturating_add(1),
+                        },
+                    })
                     .collect())
             }
         }
@@ -501,11 +555,21 @@ impl<'a> KeyRef<'a> {
         let depth = self.depth();
         match self.node {
             Node::Tree { id, .. } => {
-                let Some(t) = self.tree() else { return Ok(None) };
-                Ok(t.child(id, name).map(|c| KeyRef { reg: self.reg, node: Node::Tree { id: c, depth: depth.saturating_add(1) } }))
+                let Some(t) = self.tree() else {
+                    return Ok(None);
+                };
+                Ok(t.child(id, name).map(|c| KeyRef {
+                    reg: self.reg,
+                    node: Node::Tree {
+                        id: c,
+                        depth: depth.saturating_add(1),
+                    },
+                }))
             }
             Node::Hive { off, .. } => {
-                let Some(h) = self.hive() else { return Ok(None) };
+                let Some(h) = self.hive() else {
+                    return Ok(None);
+                };
                 let nk = h.nk(off).map_err(|e| self.reg.hive_err(e))?;
                 if nk.subkey_count == 0 {
                     return Ok(None);
@@ -519,7 +583,13 @@ impl<'a> KeyRef<'a> {
                     // A corrupt sibling does not hide the key asked for.
                     let Ok(child) = h.child(&nk, o) else { continue };
                     if child.name_matches(&query) {
-                        return Ok(Some(KeyRef { reg: self.reg, node: Node::Hive { off: o, depth: depth + 1 } }));
+                        return Ok(Some(KeyRef {
+                            reg: self.reg,
+                            node: Node::Hive {
+                                off: o,
+                                depth: depth + 1,
+                            },
+                        }));
                     }
                 }
                 Ok(None)
@@ -530,10 +600,13 @@ impl<'a> KeyRef<'a> {
     /// Number of subkeys (as listed; for hives, as the key node says).
     pub fn subkey_count(&self) -> usize {
         match self.node {
-            Node::Hive { off, .. } => {
-                self.hive().and_then(|h| h.nk(off).ok()).map_or(0, |nk| nk.subkey_count as usize)
-            }
-            Node::Tree { id, .. } => self.tree().map_or(0, |t| t.nodes[id as usize].children.len()),
+            Node::Hive { off, .. } => self
+                .hive()
+                .and_then(|h| h.nk(off).ok())
+                .map_or(0, |nk| nk.subkey_count as usize),
+            Node::Tree { id, .. } => self
+                .tree()
+                .map_or(0, |t| t.nodes[id as usize].children.len()),
         }
     }
 
@@ -549,16 +622,25 @@ impl<'a> KeyRef<'a> {
 
     fn collect_values(&self, lenient: bool) -> Result<Vec<RawValue>, RegError> {
         match self.node {
-            Node::Tree { id, .. } => Ok(self.tree().map(|t| t.nodes[id as usize].values.clone()).unwrap_or_default()),
+            Node::Tree { id, .. } => Ok(self
+                .tree()
+                .map(|t| t.nodes[id as usize].values.clone())
+                .unwrap_or_default()),
             Node::Hive { off, .. } => {
-                let Some(h) = self.hive() else { return Ok(Vec::new()) };
+                let Some(h) = self.hive() else {
+                    return Ok(Vec::new());
+                };
                 let nk = h.nk(off).map_err(|e| self.reg.hive_err(e))?;
                 let offs = h.value_offsets(&nk).map_err(|e| self.reg.hive_err(e))?;
                 let mut out = Vec::with_capacity(offs.len());
                 for o in offs {
                     let r = h.vk(o).and_then(|vk| {
                         let data = h.value_data(&vk)?;
-                        Ok(RawValue { name: vk.name(), ty: vk.ty, data })
+                        Ok(RawValue {
+                            name: vk.name(),
+                            ty: vk.ty,
+                            data,
+                        })
                     });
                     match r {
                         Ok(v) => out.push(v),
@@ -581,10 +663,14 @@ impl<'a> KeyRef<'a> {
 
     /// Decoded values, or the first problem met reading them.
     pub fn try_values(&self) -> Result<Vec<(String, Value)>, RegError> {
-        Ok(self.try_raw_values()?.into_iter().map(|r| {
-            let v = r.value();
-            (r.name, v)
-        }).collect())
+        Ok(self
+            .try_raw_values()?
+            .into_iter()
+            .map(|r| {
+                let v = r.value();
+                (r.name, v)
+            })
+            .collect())
     }
 
     /// The value with this name (case-insensitive; "" is the default value).
@@ -601,18 +687,27 @@ impl<'a> KeyRef<'a> {
     pub fn try_raw_value(&self, name: &str) -> Result<Option<RawValue>, RegError> {
         match self.node {
             Node::Tree { id, .. } => {
-                let Some(t) = self.tree() else { return Ok(None) };
-                Ok(t.value_index(id, name).map(|i| t.nodes[id as usize].values[i].clone()))
+                let Some(t) = self.tree() else {
+                    return Ok(None);
+                };
+                Ok(t.value_index(id, name)
+                    .map(|i| t.nodes[id as usize].values[i].clone()))
             }
             Node::Hive { off, .. } => {
-                let Some(h) = self.hive() else { return Ok(None) };
+                let Some(h) = self.hive() else {
+                    return Ok(None);
+                };
                 let nk = h.nk(off).map_err(|e| self.reg.hive_err(e))?;
                 let query: Vec<char> = name.chars().map(fold::fold_char).collect();
                 for o in h.value_offsets(&nk).map_err(|e| self.reg.hive_err(e))? {
                     let Ok(vk) = h.vk(o) else { continue };
                     if vk.name_matches(&query) {
                         let data = h.value_data(&vk).map_err(|e| self.reg.hive_err(e))?;
-                        return Ok(Some(RawValue { name: vk.name(), ty: vk.ty, data }));
+                        return Ok(Some(RawValue {
+                            name: vk.name(),
+                            ty: vk.ty,
+                            data,
+                        }));
                     }
                 }
                 Ok(None)
@@ -623,9 +718,10 @@ impl<'a> KeyRef<'a> {
     /// Number of values (as listed).
     pub fn value_count(&self) -> usize {
         match self.node {
-            Node::Hive { off, .. } => {
-                self.hive().and_then(|h| h.nk(off).ok()).map_or(0, |nk| nk.value_count as usize)
-            }
+            Node::Hive { off, .. } => self
+                .hive()
+                .and_then(|h| h.nk(off).ok())
+                .map_or(0, |nk| nk.value_count as usize),
             Node::Tree { id, .. } => self.tree().map_or(0, |t| t.nodes[id as usize].values.len()),
         }
     }

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use crate::error::{Location, Reason, RegError};
 use crate::fold::fold;
 use crate::hive::MAX_DEPTH;
-use crate::value::{encode_sz, RawValue, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_QWORD, REG_SZ};
+use crate::value::{
+    encode_sz, RawValue, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_QWORD, REG_SZ,
+};
 
 /// One key of a parsed `.reg` file.
 pub(crate) struct TNode {
@@ -47,7 +49,10 @@ pub(crate) fn canonical_root(name: &str) -> Option<&'static str> {
         ("HKEY_PERFORMANCE_DATA", "HKPD"),
         ("HKPD", "HKPD"),
     ];
-    ROOTS.iter().find(|(long, _)| long.eq_ignore_ascii_case(name)).map(|(_, short)| *short)
+    ROOTS
+        .iter()
+        .find(|(long, _)| long.eq_ignore_ascii_case(name))
+        .map(|(_, short)| *short)
 }
 
 /// The lookup key of a name at a given depth (roots use their short form).
@@ -74,7 +79,9 @@ impl Tree {
     }
 
     pub(crate) fn child(&self, parent: u32, name: &str) -> Option<u32> {
-        self.index.get(&(parent, lookup_key(name, parent == 0))).copied()
+        self.index
+            .get(&(parent, lookup_key(name, parent == 0)))
+            .copied()
     }
 
     fn create(&mut self, comps: &[&str]) -> u32 {
@@ -122,7 +129,10 @@ impl Tree {
 
     pub(crate) fn value_index(&self, node: u32, name: &str) -> Option<usize> {
         let key = fold(name);
-        self.nodes[node as usize].value_keys.iter().position(|k| *k == key)
+        self.nodes[node as usize]
+            .value_keys
+            .iter()
+            .position(|k| *k == key)
     }
 
     fn set_value(&mut self, node: u32, name: String, ty: u32, data: Vec<u8>) {
@@ -156,7 +166,9 @@ fn cp1252(bytes: &[u8]) -> String {
     bytes
         .iter()
         .map(|&b| match b {
-            0x80..=0x9F => char::from_u32(u32::from(CP1252_HIGH[(b - 0x80) as usize])).unwrap_or('\u{FFFD}'),
+            0x80..=0x9F => {
+                char::from_u32(u32::from(CP1252_HIGH[(b - 0x80) as usize])).unwrap_or('\u{FFFD}')
+            }
             _ => b as char,
         })
         .collect()
@@ -165,7 +177,13 @@ fn cp1252(bytes: &[u8]) -> String {
 fn utf16(bytes: &[u8], big_endian: bool) -> String {
     let units: Vec<u16> = bytes
         .chunks_exact(2)
-        .map(|c| if big_endian { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) })
+        .map(|c| {
+            if big_endian {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        })
         .collect();
     String::from_utf16_lossy(&units)
 }
@@ -230,7 +248,10 @@ fn parse_hex_bytes(s: &str) -> Result<Vec<u8>, String> {
         if p.len() > 2 {
             return Err(format!("'{}' is not a hex byte", truncate(p)));
         }
-        out.push(u8::from_str_radix(p, 16).map_err(|_| format!("'{}' is not a hex byte", truncate(p)))?);
+        out.push(
+            u8::from_str_radix(p, 16)
+                .map_err(|_| format!("'{}' is not a hex byte", truncate(p)))?,
+        );
     }
     Ok(out)
 }
@@ -250,12 +271,7 @@ enum Data {
     Set(u32, Vec<u8>),
 }
 
-fn parse_data(
-    data: &str,
-    lines: &[&str],
-    i: &mut usize,
-    regedit4: bool,
-) -> Result<Data, String> {
+fn parse_data(data: &str, lines: &[&str], i: &mut usize, regedit4: bool) -> Result<Data, String> {
     let data = data.trim();
     if data == "-" {
         return Ok(Data::Delete);
@@ -264,25 +280,39 @@ fn parse_data(
         let (s, rest) = parse_quoted(data).ok_or("string value has no closing '\"'")?;
         let rest = rest.trim();
         if !rest.is_empty() && !rest.starts_with(';') {
-            return Err(format!("unexpected text after the string: '{}'", truncate(rest)));
+            return Err(format!(
+                "unexpected text after the string: '{}'",
+                truncate(rest)
+            ));
         }
         return Ok(Data::Set(REG_SZ, encode_sz(&s)));
     }
-    let lower = data.get(..6).map(str::to_ascii_lowercase).unwrap_or_default();
+    let lower = data
+        .get(..6)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     if lower == "dword:" {
         let h = data[6..].trim();
         if h.is_empty() || h.len() > 8 {
-            return Err(format!("dword needs 1 to 8 hex digits, found '{}'", truncate(h)));
+            return Err(format!(
+                "dword needs 1 to 8 hex digits, found '{}'",
+                truncate(h)
+            ));
         }
-        let v = u32::from_str_radix(h, 16).map_err(|_| format!("'{}' is not a hex dword", truncate(h)))?;
+        let v = u32::from_str_radix(h, 16)
+            .map_err(|_| format!("'{}' is not a hex dword", truncate(h)))?;
         return Ok(Data::Set(REG_DWORD, v.to_le_bytes().to_vec()));
     }
     if lower == "qword:" {
         let h = data[6..].trim();
         if h.is_empty() || h.len() > 16 {
-            return Err(format!("qword needs 1 to 16 hex digits, found '{}'", truncate(h)));
+            return Err(format!(
+                "qword needs 1 to 16 hex digits, found '{}'",
+                truncate(h)
+            ));
         }
-        let v = u64::from_str_radix(h, 16).map_err(|_| format!("'{}' is not a hex qword", truncate(h)))?;
+        let v = u64::from_str_radix(h, 16)
+            .map_err(|_| format!("'{}' is not a hex qword", truncate(h)))?;
         return Ok(Data::Set(REG_QWORD, v.to_le_bytes().to_vec()));
     }
     if data.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("hex")) {
@@ -293,22 +323,34 @@ fn parse_data(
             if t.is_empty() || t.len() > 8 {
                 return Err(format!("bad value type in hex({})", truncate(t)));
             }
-            let ty = u32::from_str_radix(t, 16).map_err(|_| format!("bad value type in hex({})", truncate(t)))?;
+            let ty = u32::from_str_radix(t, 16)
+                .map_err(|_| format!("bad value type in hex({})", truncate(t)))?;
             (ty, &r[close + 1..])
         } else {
             (crate::value::REG_BINARY, rest)
         };
-        let rest = rest.trim_start().strip_prefix(':').ok_or("expected ':' after hex")?;
+        let rest = rest
+            .trim_start()
+            .strip_prefix(':')
+            .ok_or("expected ':' after hex")?;
         let mut text = rest.trim_end().to_string();
         while text.ends_with('\\') {
             text.pop();
-            let next = lines.get(*i).map(|l| l.trim().trim_end_matches('\0')).unwrap_or("");
+            let next = lines
+                .get(*i)
+                .map(|l| l.trim().trim_end_matches('\0'))
+                .unwrap_or("");
             if next.is_empty() {
-                return Err(if lines[*i..].iter().all(|l| l.trim().trim_matches('\0').is_empty()) {
-                    "hex data continues ('\\') past the end of the file".into()
-                } else {
-                    "hex data continues ('\\') into an empty line".into()
-                });
+                return Err(
+                    if lines[*i..]
+                        .iter()
+                        .all(|l| l.trim().trim_matches('\0').is_empty())
+                    {
+                        "hex data continues ('\\') past the end of the file".into()
+                    } else {
+                        "hex data continues ('\\') into an empty line".into()
+                    },
+                );
             }
             *i += 1;
             text.push_str(next);
@@ -337,11 +379,19 @@ pub(crate) fn parse(bytes: &[u8], origin: &str) -> Result<Tree, RegError> {
     let text = decode(bytes);
     let lines: Vec<&str> = text
         .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l).trim_start_matches('\u{FEFF}'))
+        .map(|l| {
+            l.strip_suffix('\r')
+                .unwrap_or(l)
+                .trim_start_matches('\u{FEFF}')
+        })
         .collect();
-    let err = |line: usize, m: String| RegError::new(origin, Location::Line(line), Reason::Syntax(m));
+    let err =
+        |line: usize, m: String| RegError::new(origin, Location::Line(line), Reason::Syntax(m));
 
-    let Some(header_at) = lines.iter().position(|l| !l.trim().trim_matches('\0').is_empty()) else {
+    let Some(header_at) = lines
+        .iter()
+        .position(|l| !l.trim().trim_matches('\0').is_empty())
+    else {
         return Err(RegError::new(origin, Location::Line(1), Reason::NotRegFile));
     };
     let header = lines[header_at].trim();
@@ -350,7 +400,11 @@ pub(crate) fn parse(bytes: &[u8], origin: &str) -> Result<Tree, RegError> {
     } else if header.eq_ignore_ascii_case("REGEDIT4") {
         true
     } else {
-        return Err(RegError::new(origin, Location::Line(header_at + 1), Reason::NotRegFile));
+        return Err(RegError::new(
+            origin,
+            Location::Line(header_at + 1),
+            Reason::NotRegFile,
+        ));
     };
 
     let mut tree = Tree::new();
@@ -364,7 +418,9 @@ pub(crate) fn parse(bytes: &[u8], origin: &str) -> Result<Tree, RegError> {
             continue;
         }
         if let Some(body) = line.strip_prefix('[') {
-            let end = body.rfind(']').ok_or_else(|| err(lineno, "key line has no closing ']'".into()))?;
+            let end = body
+                .rfind(']')
+                .ok_or_else(|| err(lineno, "key line has no closing ']'".into()))?;
             let (deleting, path) = match body[..end].strip_prefix('-') {
                 Some(p) => (true, p),
                 None => (false, &body[..end]),
@@ -374,7 +430,11 @@ pub(crate) fn parse(bytes: &[u8], origin: &str) -> Result<Tree, RegError> {
                 return Err(err(lineno, "empty key path".into()));
             }
             if comps.len() > MAX_DEPTH {
-                return Err(RegError::new(origin, Location::Line(lineno), Reason::TooDeep { limit: MAX_DEPTH }));
+                return Err(RegError::new(
+                    origin,
+                    Location::Line(lineno),
+                    Reason::TooDeep { limit: MAX_DEPTH },
+                ));
             }
             if deleting {
                 tree.delete(&comps);
@@ -387,11 +447,15 @@ pub(crate) fn parse(bytes: &[u8], origin: &str) -> Result<Tree, RegError> {
         let (name, rest) = if let Some(r) = line.strip_prefix('@') {
             (String::new(), r)
         } else if line.starts_with('"') {
-            parse_quoted(line).ok_or_else(|| err(lineno, "value name has no closing '\"'".into()))?
+            parse_quoted(line)
+                .ok_or_else(|| err(lineno, "value name has no closing '\"'".into()))?
         } else {
             return Err(err(
                 lineno,
-                format!("unexpected text '{}' (expected [key], \"name\"=, @= or ;comment)", truncate(line)),
+                format!(
+                    "unexpected text '{}' (expected [key], \"name\"=, @= or ;comment)",
+                    truncate(line)
+                ),
             ));
         };
         let data = rest
@@ -417,7 +481,10 @@ mod tests {
 
     #[test]
     fn quoted() {
-        assert_eq!(parse_quoted(r#""a\\b\"c" = x"#), Some(("a\\b\"c".to_string(), " = x")));
+        assert_eq!(
+            parse_quoted(r#""a\\b\"c" = x"#),
+            Some(("a\\b\"c".to_string(), " = x"))
+        );
         assert_eq!(parse_quoted(r#""open"#), None);
         assert_eq!(parse_quoted(r#""end\"#), None);
     }

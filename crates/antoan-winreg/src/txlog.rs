@@ -93,7 +93,12 @@ fn entries(log: &[u8], which: usize) -> Vec<Entry<'_>> {
             let len = rd_u32(e, 44 + i * 8).unwrap_or(0) as usize;
             let end = data_pos.checked_add(len);
             match end {
-                Some(end) if end <= size && off.checked_add(len).is_some_and(|x| x <= bins_size as usize) => {
+                Some(end)
+                    if end <= size
+                        && off
+                            .checked_add(len)
+                            .is_some_and(|x| x <= bins_size as usize) =>
+                {
                     pages.push((off, &e[data_pos..end]));
                     data_pos = end;
                 }
@@ -106,7 +111,12 @@ fn entries(log: &[u8], which: usize) -> Vec<Entry<'_>> {
         if !ok || bins_size as usize % 4096 != 0 {
             break;
         }
-        out.push(Entry { seq, bins_size, pages, log: which });
+        out.push(Entry {
+            seq,
+            bins_size,
+            pages,
+            log: which,
+        });
         pos += size;
     }
     out
@@ -190,7 +200,10 @@ pub(crate) fn recover(hive: &mut Vec<u8>, logs: &[(String, Vec<u8>)]) -> Outcome
             let seq = next.wrapping_sub(1);
             finish(hive, seq, bins_size);
             let from = used.iter().map(|&i| logs[i].0.clone()).collect();
-            return Outcome::Applied { entries: applied, from };
+            return Outcome::Applied {
+                entries: applied,
+                from,
+            };
         }
         reasons.push(format!(
             "no log entry continues from the hive's sequence number {}",
@@ -200,7 +213,9 @@ pub(crate) fn recover(hive: &mut Vec<u8>, logs: &[(String, Vec<u8>)]) -> Outcome
 
     // Old format: the log whose timestamp matches the hive's.
     for (name, bytes) in logs {
-        let Some(bb) = BaseBlock::parse(bytes) else { continue };
+        let Some(bb) = BaseBlock::parse(bytes) else {
+            continue;
+        };
         if bb.file_type != 1 && bb.file_type != 2 {
             continue;
         }
@@ -213,7 +228,12 @@ pub(crate) fn recover(hive: &mut Vec<u8>, logs: &[(String, Vec<u8>)]) -> Outcome
             continue;
         }
         match apply_old(hive, bytes, &bb) {
-            Ok(()) => return Outcome::Applied { entries: 1, from: vec![name.clone()] },
+            Ok(()) => {
+                return Outcome::Applied {
+                    entries: 1,
+                    from: vec![name.clone()],
+                }
+            }
             Err(e) => reasons.push(format!("{name}: {e}")),
         }
     }
@@ -240,7 +260,9 @@ fn apply_old(hive: &mut Vec<u8>, log: &[u8], bb: &BaseBlock) -> Result<(), Strin
     let mut writes = Vec::new();
     for page in 0..pages {
         if bitmap[page / 8] & (1 << (page % 8)) != 0 {
-            let data = log.get(src..src + SECTOR).ok_or("dirty pages are truncated")?;
+            let data = log
+                .get(src..src + SECTOR)
+                .ok_or("dirty pages are truncated")?;
             writes.push((page * SECTOR, data));
             src += SECTOR;
         }
@@ -278,8 +300,14 @@ mod tests {
         assert_eq!(marvin32(seed, &[0xAF]), 0x48E7_3FC7_7D75_DDC1);
         assert_eq!(marvin32(seed, &[0xE7, 0x0F]), 0xB5F6_E1FC_485D_BFF8);
         assert_eq!(marvin32(seed, &[0x37, 0xF4, 0x95]), 0xF0B0_7C78_9B8C_F7E8);
-        assert_eq!(marvin32(seed, &[0x86, 0x42, 0xDC, 0x59]), 0x7008_F2E8_7E9C_F556);
-        assert_eq!(marvin32(seed, &[0x15, 0x3F, 0xB7, 0x98, 0x26]), 0xE6C0_8C6D_A2AF_A997);
+        assert_eq!(
+            marvin32(seed, &[0x86, 0x42, 0xDC, 0x59]),
+            0x7008_F2E8_7E9C_F556
+        );
+        assert_eq!(
+            marvin32(seed, &[0x15, 0x3F, 0xB7, 0x98, 0x26]),
+            0xE6C0_8C6D_A2AF_A997
+        );
         let seed3 = 0x804F_B61A_801B_DBCC;
         assert_eq!(marvin32(seed3, &[0xFF, 0x00, 0xFF]), 0x9D85_77C0_FE0D_30BF);
     }

@@ -54,7 +54,10 @@ impl Value {
                 Value::Qword(u64::from_le_bytes(b))
             }
             REG_MULTI_SZ => Value::MultiSz(utf16_multi(data)),
-            _ => Value::Other { ty, data: data.to_vec() },
+            _ => Value::Other {
+                ty,
+                data: data.to_vec(),
+            },
         }
     }
 
@@ -124,7 +127,8 @@ impl RawValue {
 }
 
 fn units(data: &[u8]) -> impl Iterator<Item = u16> + '_ {
-    data.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]))
+    data.chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
 }
 
 pub(crate) fn utf16_until_nul(data: &[u8]) -> String {
@@ -168,19 +172,40 @@ mod tests {
 
     #[test]
     fn decode() {
-        assert_eq!(Value::from_raw(REG_SZ, &encode_sz("Tiếng Việt")), Value::Sz("Tiếng Việt".into()));
+        assert_eq!(
+            Value::from_raw(REG_SZ, &encode_sz("Tiếng Việt")),
+            Value::Sz("Tiếng Việt".into())
+        );
         assert_eq!(Value::from_raw(REG_SZ, b"a\0b"), Value::Sz("a".into())); // odd length
         assert_eq!(Value::from_raw(REG_DWORD, &[1, 0, 0, 0]), Value::Dword(1));
-        assert_eq!(Value::from_raw(REG_DWORD, &[1, 0]), Value::Other { ty: 4, data: vec![1, 0] });
-        assert_eq!(Value::from_raw(REG_QWORD, &[1, 0, 0, 0, 0, 0, 0, 1]), Value::Qword(0x0100_0000_0000_0001));
+        assert_eq!(
+            Value::from_raw(REG_DWORD, &[1, 0]),
+            Value::Other {
+                ty: 4,
+                data: vec![1, 0]
+            }
+        );
+        assert_eq!(
+            Value::from_raw(REG_QWORD, &[1, 0, 0, 0, 0, 0, 0, 1]),
+            Value::Qword(0x0100_0000_0000_0001)
+        );
         assert_eq!(
             Value::from_raw(REG_MULTI_SZ, &[b'a', 0, b'b', 0, 0, 0, b'c', 0, 0, 0, 0, 0]),
             Value::MultiSz(vec!["ab".into(), "c".into()])
         );
-        assert_eq!(Value::from_raw(REG_MULTI_SZ, &[b'a', 0]), Value::MultiSz(vec!["a".into()]));
+        assert_eq!(
+            Value::from_raw(REG_MULTI_SZ, &[b'a', 0]),
+            Value::MultiSz(vec!["a".into()])
+        );
         assert_eq!(Value::from_raw(REG_MULTI_SZ, &[]), Value::MultiSz(vec![]));
         assert_eq!(Value::from_raw(REG_NONE, &[1]), Value::None);
-        assert_eq!(Value::from_raw(99, &[1]), Value::Other { ty: 99, data: vec![1] });
+        assert_eq!(
+            Value::from_raw(99, &[1]),
+            Value::Other {
+                ty: 99,
+                data: vec![1]
+            }
+        );
         assert_eq!(Value::Sz(" 19045 ".into()).to_number(), Some(19045));
     }
 }

@@ -23,9 +23,13 @@ fn walk(reg: &Registry) -> (usize, usize, usize) {
 }
 
 fn audit_parts(reg: &Registry) -> usize {
-    let cv = reg.key("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion").expect("CurrentVersion");
+    let cv = reg
+        .key("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion")
+        .expect("CurrentVersion");
     assert!(cv.value("CurrentBuild").is_some());
-    let un = reg.key("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall").expect("Uninstall");
+    let un = reg
+        .key("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall")
+        .expect("Uninstall");
     let mut n = 0;
     for app in un.subkeys() {
         if app.value("DisplayName").is_some() && app.value("DisplayVersion").is_some() {
@@ -46,7 +50,9 @@ fn large_software_hive() {
     let release = !cfg!(debug_assertions);
 
     let t = Instant::now();
-    let hive = Registry::open_hive(&dir.join("SOFTWARE")).expect("open").with_mount_point("HKLM\\SOFTWARE");
+    let hive = Registry::open_hive(&dir.join("SOFTWARE"))
+        .expect("open")
+        .with_mount_point("HKLM\\SOFTWARE");
     let open = t.elapsed();
 
     let t = Instant::now();
@@ -62,7 +68,11 @@ fn large_software_hive() {
     let t = Instant::now();
     let v = hive.validate();
     let validate = t.elapsed();
-    assert!(v.errors.is_empty(), "{:?}", &v.errors[..v.errors.len().min(3)]);
+    assert!(
+        v.errors.is_empty(),
+        "{:?}",
+        &v.errors[..v.errors.len().min(3)]
+    );
 
     let text = std::fs::read(dir.join("software.reg")).expect("software.reg");
     let t = Instant::now();
@@ -72,14 +82,27 @@ fn large_software_hive() {
     assert_eq!(audit_parts(&reg), 2000);
     let reg_parts = t.elapsed();
 
-    println!("large hive: {keys} keys, {values} values ({} build)", if release { "release" } else { "debug" });
+    println!(
+        "large hive: {keys} keys, {values} values ({} build)",
+        if release { "release" } else { "debug" }
+    );
     println!("  open hive (read file, base block, hbin chain): {open:?}");
     println!("  audit parts (CurrentVersion + 2,000 Uninstall entries): {parts:?}");
     println!("  full walk decoding every name and value:       {full:?}");
     println!("  validate (full walk with all checks):          {validate:?}");
-    println!("  open + walk:                                   {:?}", open + full);
-    println!("  .reg ({} MB) parse: {parse:?}; audit parts on it: {reg_parts:?}", text.len() >> 20);
+    println!(
+        "  open + walk:                                   {:?}",
+        open + full
+    );
+    println!(
+        "  .reg ({} MB) parse: {parse:?}; audit parts on it: {reg_parts:?}",
+        text.len() >> 20
+    );
     if release {
-        assert!((open + full).as_millis() < 1000, "open + walk took {:?}", open + full);
+        assert!(
+            (open + full).as_millis() < 1000,
+            "open + walk took {:?}",
+            open + full
+        );
     }
 }

@@ -20,13 +20,27 @@ fn walk_everything(reg: &Registry) {
             let _ = s.raw_values();
         }
     }
-    let _ = reg.key("Microsoft\\Windows NT\\CurrentVersion").and_then(|k| k.value("CurrentBuild"));
+    let _ = reg
+        .key("Microsoft\\Windows NT\\CurrentVersion")
+        .and_then(|k| k.value("CurrentBuild"));
 }
 
 #[test]
 fn truncated_hive() {
     let good = read_fixture("software.hive");
-    for len in [0, 3, 4, 100, 511, 4095, 4096, 4100, 8192, good.len() / 2, good.len() - 1] {
+    for len in [
+        0,
+        3,
+        4,
+        100,
+        511,
+        4095,
+        4096,
+        4100,
+        8192,
+        good.len() / 2,
+        good.len() - 1,
+    ] {
         let e = hive_err(good[..len].to_vec(), "SOFTWARE");
         let msg = e.to_string();
         assert!(msg.starts_with("SOFTWARE"), "{msg}");
@@ -37,7 +51,11 @@ fn truncated_hive() {
         } else {
             assert_eq!(e.reason, Reason::NotAHive);
         }
-        assert!(e.text().vi.contains("cắt cụt") || e.text().vi.contains("hive"), "{}", e.text().vi);
+        assert!(
+            e.text().vi.contains("cắt cụt") || e.text().vi.contains("hive"),
+            "{}",
+            e.text().vi
+        );
     }
 }
 
@@ -49,11 +67,17 @@ fn bad_base_block_checksum() {
     assert!(matches!(e.reason, Reason::BadChecksum { .. }), "{e}");
     assert_eq!(e.at, Location::Offset(508));
     let msg = e.to_string();
-    assert!(msg.contains("SYSTEM (offset 0x1fc)") && msg.contains("checksum"), "{msg}");
+    assert!(
+        msg.contains("SYSTEM (offset 0x1fc)") && msg.contains("checksum"),
+        "{msg}"
+    );
     assert!(e.text().vi.contains("tổng kiểm tra"), "{}", e.text().vi);
 
     // The caller may accept it anyway; the problem stays visible.
-    let opts = HiveOptions { allow_bad_checksum: true, ..HiveOptions::default() };
+    let opts = HiveOptions {
+        allow_bad_checksum: true,
+        ..HiveOptions::default()
+    };
     let reg = Registry::from_hive_bytes_with_logs(bytes, &[], "SYSTEM", &opts).unwrap();
     assert_eq!(reg.hive_state(), Some(&HiveState::DirtyNotRecovered));
     assert_eq!(reg.warnings().len(), 1);
@@ -74,7 +98,10 @@ fn dirty_hive_without_logs_opens_with_a_warning() {
     let w = &reg.warnings()[0];
     assert!(w.is_dirty_warning());
     let msg = w.to_string();
-    assert!(msg.contains("dirty hive, transaction logs not applied"), "{msg}");
+    assert!(
+        msg.contains("dirty hive, transaction logs not applied"),
+        "{msg}"
+    );
     assert!(msg.contains("SYSTEM"), "{msg}");
     assert!(reg.key("ControlSet001\\Control\\Lsa").is_some());
 }
@@ -83,17 +110,26 @@ fn dirty_hive_without_logs_opens_with_a_warning() {
 fn not_a_hive_and_wrong_file_types() {
     let e = hive_err(b"hello world, not a hive".to_vec(), "x.bin");
     assert_eq!(e.reason, Reason::NotAHive);
-    assert_eq!(e.to_string(), "x.bin (offset 0x0): not a registry hive (no 'regf' signature)");
+    assert_eq!(
+        e.to_string(),
+        "x.bin (offset 0x0): not a registry hive (no 'regf' signature)"
+    );
 
     let mut log = read_fixture("system.hive");
     put_u32(&mut log, 28, 6); // a transaction log's base block
     fix_checksum(&mut log);
-    assert!(matches!(hive_err(log, "SYSTEM.LOG1").reason, Reason::NotPrimary { file_type: 6 }));
+    assert!(matches!(
+        hive_err(log, "SYSTEM.LOG1").reason,
+        Reason::NotPrimary { file_type: 6 }
+    ));
 
     let mut v2 = read_fixture("system.hive");
     put_u32(&mut v2, 20, 2);
     fix_checksum(&mut v2);
-    assert!(matches!(hive_err(v2, "x").reason, Reason::UnsupportedVersion { major: 2, .. }));
+    assert!(matches!(
+        hive_err(v2, "x").reason,
+        Reason::UnsupportedVersion { major: 2, .. }
+    ));
 }
 
 #[test]
@@ -122,8 +158,14 @@ fn subkey_list_cycle_is_detected() {
     let root_list = h.list("lh", &[a]);
     let a_list = h.list("lf", &[b]);
     let b_list = h.list("li", &[a]);
-    h.set(root, &HiveBuilder::nk_payload("ROOT", NIL, (1, root_list), (0, NIL)));
-    h.set(a, &HiveBuilder::nk_payload("A", root, (1, a_list), (0, NIL)));
+    h.set(
+        root,
+        &HiveBuilder::nk_payload("ROOT", NIL, (1, root_list), (0, NIL)),
+    );
+    h.set(
+        a,
+        &HiveBuilder::nk_payload("A", root, (1, a_list), (0, NIL)),
+    );
     h.set(b, &HiveBuilder::nk_payload("B", a, (1, b_list), (0, NIL)));
     let reg = Registry::from_hive_bytes(h.finish(root), "cycle.hive").unwrap();
 
@@ -131,7 +173,11 @@ fn subkey_list_cycle_is_detected() {
     let e = bkey.try_subkeys().unwrap_err();
     assert!(matches!(e.reason, Reason::SubkeyCycle { .. }), "{e}");
     assert!(e.to_string().starts_with("cycle.hive (offset 0x"), "{e}");
-    assert_eq!(bkey.subkeys().count(), 0, "lenient walk skips the back link");
+    assert_eq!(
+        bkey.subkeys().count(),
+        0,
+        "lenient walk skips the back link"
+    );
     assert!(reg.key("A\\B\\A").is_none());
     let v = reg.validate();
     assert_eq!(v.keys, 3);
@@ -152,7 +198,10 @@ fn forged_parent_cycle_and_duplicates() {
     h.set(b, &HiveBuilder::nk_payload("B", a, (1, ba), (0, NIL)));
     let c = h.nk("C", root, (0, NIL), (0, NIL));
     let root_list = h.list("lh", &[a, c, c]);
-    h.set(root, &HiveBuilder::nk_payload("ROOT", NIL, (3, root_list), (0, NIL)));
+    h.set(
+        root,
+        &HiveBuilder::nk_payload("ROOT", NIL, (3, root_list), (0, NIL)),
+    );
     let reg = Registry::from_hive_bytes(h.finish(root), "forged.hive").unwrap();
     let e = reg.root().try_subkeys().unwrap_err();
     assert!(matches!(e.reason, Reason::SubkeyCycle { .. }), "{e}");
@@ -182,17 +231,28 @@ fn index_root_and_big_data_and_inline_values() {
     let db = h.cell(&db);
     let v_big = h.vk("Big", 3, blob.len() as u32, db);
     let v_dw = h.vk("Dw", 4, 0x8000_0004, 0x1234_5678);
-    let s: Vec<u8> = "xin chào".encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect();
+    let s: Vec<u8> = "xin chào"
+        .encode_utf16()
+        .chain([0])
+        .flat_map(u16::to_le_bytes)
+        .collect();
     let s_cell = h.cell(&s);
     let v_sz = h.vk("Sz", 1, s.len() as u32, s_cell);
     let v_huge = h.vk("Huge", 3, 0x7fff_0000, s_cell);
     let v_badinline = h.vk("BadInline", 3, 0x8000_0010, 0);
     let v_small = h.vk("Short", 3, 4096, s_cell); // claims more than its cell holds
     let vals = h.list("", &[v_big, v_dw, v_sz, v_huge, v_badinline, v_small]);
-    h.set(root, &HiveBuilder::nk_payload("ROOT", NIL, (6, ri), (6, vals)));
+    h.set(
+        root,
+        &HiveBuilder::nk_payload("ROOT", NIL, (6, ri), (6, vals)),
+    );
     let reg = Registry::from_hive_bytes(h.finish(root), "built.hive").unwrap();
 
-    let names: Vec<String> = reg.root().subkeys().map(|k| k.name().into_owned()).collect();
+    let names: Vec<String> = reg
+        .root()
+        .subkeys()
+        .map(|k| k.name().into_owned())
+        .collect();
     assert_eq!(names, ["K0", "K1", "K2", "K3", "K4", "K5"]);
     assert!(reg.key("k5").is_some());
     let root = reg.root();
@@ -206,11 +266,25 @@ fn index_root_and_big_data_and_inline_values() {
     assert!(matches!(e.reason, Reason::ValueTooLarge { .. }), "{e}");
     assert!(e.to_string().starts_with("built.hive (offset 0x"), "{e}");
     assert!(root.value("Huge").is_none());
-    assert!(matches!(root.try_raw_value("BadInline").unwrap_err().reason, Reason::ValueTooLarge { size: 16, limit: 4 }));
-    assert!(matches!(root.try_raw_value("Short").unwrap_err().reason, Reason::ValueTooLarge { size: 4096, .. }));
-    assert_eq!(root.raw_values().len(), 3, "lenient listing skips the bad ones");
+    assert!(matches!(
+        root.try_raw_value("BadInline").unwrap_err().reason,
+        Reason::ValueTooLarge { size: 16, limit: 4 }
+    ));
+    assert!(matches!(
+        root.try_raw_value("Short").unwrap_err().reason,
+        Reason::ValueTooLarge { size: 4096, .. }
+    ));
+    assert_eq!(
+        root.raw_values().len(),
+        3,
+        "lenient listing skips the bad ones"
+    );
     assert!(root.try_raw_values().is_err());
-    assert_eq!(reg.validate().errors.len(), 1, "one error per key's value list");
+    assert_eq!(
+        reg.validate().errors.len(),
+        1,
+        "one error per key's value list"
+    );
 }
 
 #[test]
@@ -221,7 +295,10 @@ fn nested_index_root_is_rejected() {
     let li = h.list("li", &[k]);
     let inner = h.list("ri", &[li]);
     let outer = h.list("ri", &[inner]);
-    h.set(root, &HiveBuilder::nk_payload("ROOT", NIL, (1, outer), (0, NIL)));
+    h.set(
+        root,
+        &HiveBuilder::nk_payload("ROOT", NIL, (1, outer), (0, NIL)),
+    );
     let reg = Registry::from_hive_bytes(h.finish(root), "ri.hive").unwrap();
     let e = reg.root().try_subkeys().unwrap_err();
     assert_eq!(e.reason, Reason::NestedIndexRoot);
@@ -239,7 +316,10 @@ fn deep_nesting_is_limited() {
         let name = format!("L{i}");
         let k = h.nk(&name, parent, (0, NIL), (0, NIL));
         let l = h.list("li", &[k]);
-        h.set(parent, &HiveBuilder::nk_payload(&parent_name, parent_parent, (1, l), (0, NIL)));
+        h.set(
+            parent,
+            &HiveBuilder::nk_payload(&parent_name, parent_parent, (1, l), (0, NIL)),
+        );
         parent_parent = parent;
         parent = k;
         parent_name = name;
@@ -247,7 +327,11 @@ fn deep_nesting_is_limited() {
     let reg = Registry::from_hive_bytes(h.finish(root), "deep.hive").unwrap();
     let v = reg.validate();
     assert_eq!(v.keys, 512);
-    assert!(matches!(v.errors[0].reason, Reason::TooDeep { limit: 512 }), "{:?}", v.errors);
+    assert!(
+        matches!(v.errors[0].reason, Reason::TooDeep { limit: 512 }),
+        "{:?}",
+        v.errors
+    );
 }
 
 #[test]
@@ -295,7 +379,10 @@ fn mutated_hives_never_panic() {
             let _ = reg.key("Antoan\\Big").and_then(|k| k.raw_value("Blob"));
         }
     }
-    assert!(opened > 100, "mutations should mostly leave the header intact ({opened})");
+    assert!(
+        opened > 100,
+        "mutations should mostly leave the header intact ({opened})"
+    );
 }
 
 fn reg_err(text: &str) -> RegError {
@@ -318,9 +405,17 @@ fn reg_syntax_errors_name_file_and_line() {
         ("[HKLM\\X]\n\"a\"=hex(7:00\n", 4, "no closing ')'"),
         ("[HKLM\\X]\n\"a\"=hex(zz):00\n", 4, "bad value type"),
         ("[HKLM\\X]\n\"a\"=hex00\n", 4, "expected ':'"),
-        ("[HKLM\\X]\n\"a\"=hex:00,\\\n", 4, "past the end of the file"),
+        (
+            "[HKLM\\X]\n\"a\"=hex:00,\\\n",
+            4,
+            "past the end of the file",
+        ),
         ("[HKLM\\X]\n\"a\"=wat\n", 4, "unknown value data"),
-        ("[HKLM\\X]\n\"a\"=\"x\" trailing\n", 4, "unexpected text after the string"),
+        (
+            "[HKLM\\X]\n\"a\"=\"x\" trailing\n",
+            4,
+            "unexpected text after the string",
+        ),
         ("\"a\"=\"x\"\n", 3, "before any [key]"),
         ("[HKLM\\X\n", 3, "no closing ']'"),
         ("[\\\\]\n", 3, "empty key path"),
@@ -352,7 +447,10 @@ fn reg_edge_cases_that_are_fine() {
     let k = reg.key("HKLM\\Software\\old").unwrap();
     // REGEDIT4 stores hex(2)/hex(7) text as ANSI bytes; decoded the same way
     assert_eq!(k.value("Path"), Some(Value::ExpandSz("%TEMP%".into())));
-    assert_eq!(k.value("a"), Some(Value::MultiSz(vec!["a".into(), "b".into()])));
+    assert_eq!(
+        k.value("a"),
+        Some(Value::MultiSz(vec!["a".into(), "b".into()]))
+    );
     assert_eq!(k.value("q"), Some(Value::Qword(0x1122334455667788)));
     assert_eq!(k.value("d"), None);
     assert_eq!(k.value("x"), Some(Value::Binary(vec![1, 2, 3])));
@@ -371,10 +469,14 @@ fn reg_edge_cases_that_are_fine() {
     // ANSI (Windows-1252) fallback for bytes that are not UTF-8
     let ansi = b"Windows Registry Editor Version 5.00\r\n[HKEY_CURRENT_USER\\Caf\xe9]\r\n\"a\"=\"\x80\"\r\n";
     let reg = Registry::parse_reg(ansi, "ansi.reg").unwrap();
-    assert_eq!(reg.key("HKCU\\Café").unwrap().value("a"), Some(Value::Sz("€".into())));
+    assert_eq!(
+        reg.key("HKCU\\Café").unwrap().value("a"),
+        Some(Value::Sz("€".into()))
+    );
 
     // an empty file body after the header is an empty registry
-    let reg = Registry::parse_reg(b"Windows Registry Editor Version 5.00\r\n", "empty.reg").unwrap();
+    let reg =
+        Registry::parse_reg(b"Windows Registry Editor Version 5.00\r\n", "empty.reg").unwrap();
     assert_eq!(reg.root().subkeys().count(), 0);
     assert!(reg.key("HKLM").is_none());
 }

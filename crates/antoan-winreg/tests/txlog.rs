@@ -41,7 +41,10 @@ struct States {
 }
 
 fn states() -> States {
-    States { before: read_fixture("system.hive"), after: read_fixture("system-updated.hive") }
+    States {
+        before: read_fixture("system.hive"),
+        after: read_fixture("system-updated.hive"),
+    }
 }
 
 /// "before" as Windows leaves it when a write was logged but not yet reconciled.
@@ -123,16 +126,24 @@ fn new_format_single_log() {
     let bins = get_u32(&s.after, 40);
     let log = new_log(&primary, &[log_entry(seq, bins, &pages)]);
     let logs = vec![("SYSTEM.LOG1".to_string(), log)];
-    let reg = Registry::from_hive_bytes_with_logs(primary, &logs, "SYSTEM", &HiveOptions::default()).unwrap();
+    let reg =
+        Registry::from_hive_bytes_with_logs(primary, &logs, "SYSTEM", &HiveOptions::default())
+            .unwrap();
     assert_eq!(
         reg.hive_state(),
-        Some(&HiveState::Recovered { log_entries: 1, from: vec!["SYSTEM.LOG1".into()] })
+        Some(&HiveState::Recovered {
+            log_entries: 1,
+            from: vec!["SYSTEM.LOG1".into()]
+        })
     );
     assert!(reg.warnings().is_empty());
     let after = Registry::from_hive_bytes(s.after, "after").unwrap();
     assert_eq!(root_dump(&reg), root_dump(&after));
     assert_eq!(
-        reg.key("ControlSet001\\Services\\LanmanServer\\Parameters").unwrap().value("SMB1").and_then(|v| v.as_u32()),
+        reg.key("ControlSet001\\Services\\LanmanServer\\Parameters")
+            .unwrap()
+            .value("SMB1")
+            .and_then(|v| v.as_u32()),
         Some(1)
     );
 }
@@ -154,8 +165,14 @@ fn new_format_split_over_log1_and_log2_found_beside_the_hive() {
     std::fs::write(dir.path().join("system.log2"), &log2).unwrap();
     let reg = Registry::open_hive(&dir.path().join("SYSTEM")).unwrap();
     match reg.hive_state() {
-        Some(HiveState::Recovered { log_entries: 2, from }) => {
-            assert!(from[0].ends_with("SYSTEM.LOG1") && from[1].ends_with("system.log2"), "{from:?}")
+        Some(HiveState::Recovered {
+            log_entries: 2,
+            from,
+        }) => {
+            assert!(
+                from[0].ends_with("SYSTEM.LOG1") && from[1].ends_with("system.log2"),
+                "{from:?}"
+            )
         }
         other => panic!("{other:?} {:?}", reg.warnings()),
     }
@@ -163,10 +180,15 @@ fn new_format_split_over_log1_and_log2_found_beside_the_hive() {
     assert_eq!(root_dump(&reg), root_dump(&after));
 
     // With replay turned off the same files read as the stale primary.
-    let opts = HiveOptions { apply_logs: false, ..HiveOptions::default() };
+    let opts = HiveOptions {
+        apply_logs: false,
+        ..HiveOptions::default()
+    };
     let stale = Registry::open_hive_with(&dir.path().join("SYSTEM"), &opts).unwrap();
     assert_eq!(stale.hive_state(), Some(&HiveState::DirtyNotRecovered));
-    assert!(stale.warnings()[0].to_string().contains("log replay turned off"));
+    assert!(stale.warnings()[0]
+        .to_string()
+        .contains("log replay turned off"));
 }
 
 #[test]
@@ -179,10 +201,15 @@ fn a_bad_entry_stops_replay() {
     let n = entry.len();
     entry[n - 600] ^= 1; // page data no longer matches Hash-1
     let logs = vec![("SYSTEM.LOG1".to_string(), new_log(&primary, &[entry]))];
-    let reg = Registry::from_hive_bytes_with_logs(primary, &logs, "SYSTEM", &HiveOptions::default()).unwrap();
+    let reg =
+        Registry::from_hive_bytes_with_logs(primary, &logs, "SYSTEM", &HiveOptions::default())
+            .unwrap();
     assert_eq!(reg.hive_state(), Some(&HiveState::DirtyNotRecovered));
     let msg = reg.warnings()[0].to_string();
-    assert!(msg.starts_with("SYSTEM: dirty hive, transaction logs not applied"), "{msg}");
+    assert!(
+        msg.starts_with("SYSTEM: dirty hive, transaction logs not applied"),
+        "{msg}"
+    );
     assert!(msg.contains("no valid log entries"), "{msg}");
     let before = Registry::from_hive_bytes(s.before, "before").unwrap();
     assert_eq!(root_dump(&reg), root_dump(&before));
@@ -197,8 +224,13 @@ fn bad_checksum_is_repaired_from_the_log() {
     let log = new_log(&primary, &[log_entry(seq, bins, &pages)]);
     primary[0x30] ^= 0xFF; // torn base block write
     let logs = vec![("SYSTEM.LOG1".to_string(), log)];
-    let reg = Registry::from_hive_bytes_with_logs(primary, &logs, "SYSTEM", &HiveOptions::default()).unwrap();
-    assert!(matches!(reg.hive_state(), Some(HiveState::Recovered { .. })));
+    let reg =
+        Registry::from_hive_bytes_with_logs(primary, &logs, "SYSTEM", &HiveOptions::default())
+            .unwrap();
+    assert!(matches!(
+        reg.hive_state(),
+        Some(HiveState::Recovered { .. })
+    ));
     let after = Registry::from_hive_bytes(s.after, "after").unwrap();
     assert_eq!(root_dump(&reg), root_dump(&after));
 }
@@ -230,8 +262,14 @@ fn old_format_dirty_vector_log() {
     log.resize(log.len().div_ceil(512) * 512, 0);
     log.extend_from_slice(&pages);
     let logs = vec![("SYSTEM.LOG".to_string(), log)];
-    let reg = Registry::from_hive_bytes_with_logs(primary, &logs, "SYSTEM", &HiveOptions::default()).unwrap();
-    assert!(matches!(reg.hive_state(), Some(HiveState::Recovered { .. })), "{:?}", reg.warnings());
+    let reg =
+        Registry::from_hive_bytes_with_logs(primary, &logs, "SYSTEM", &HiveOptions::default())
+            .unwrap();
+    assert!(
+        matches!(reg.hive_state(), Some(HiveState::Recovered { .. })),
+        "{:?}",
+        reg.warnings()
+    );
     let after = Registry::from_hive_bytes(s.after, "after").unwrap();
     assert_eq!(root_dump(&reg), root_dump(&after));
 }
@@ -255,7 +293,11 @@ fn garbage_and_mutated_logs_never_panic() {
             let mut g = good.clone();
             for _ in 0..1 + rng.below(8) {
                 // hit the entry header often: that is where sizes and counts live
-                let at = if rng.below(2) == 0 { 512 + rng.below(64) } else { rng.below(g.len()) };
+                let at = if rng.below(2) == 0 {
+                    512 + rng.below(64)
+                } else {
+                    rng.below(g.len())
+                };
                 g[at] = rng.next() as u8;
             }
             if i % 5 == 0 {
@@ -271,7 +313,12 @@ fn garbage_and_mutated_logs_never_panic() {
             g
         };
         let logs = vec![("SYSTEM.LOG1".to_string(), log)];
-        if let Ok(reg) = Registry::from_hive_bytes_with_logs(primary.clone(), &logs, "SYSTEM", &HiveOptions::default()) {
+        if let Ok(reg) = Registry::from_hive_bytes_with_logs(
+            primary.clone(),
+            &logs,
+            "SYSTEM",
+            &HiveOptions::default(),
+        ) {
             let _ = reg.validate();
         }
     }

@@ -5,7 +5,9 @@ use antoan_winreg::{KeyRef, Registry};
 use std::path::PathBuf;
 
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn read_fixture(name: &str) -> Vec<u8> {
@@ -51,7 +53,10 @@ fn dump_into(key: KeyRef<'_>, path: &str, out: &mut Vec<String>) {
 }
 
 pub fn dump_at(reg: &Registry, path: &str) -> Vec<String> {
-    dump(reg.key(path).unwrap_or_else(|| panic!("{path} missing in {}", reg.origin())))
+    dump(
+        reg.key(path)
+            .unwrap_or_else(|| panic!("{path} missing in {}", reg.origin())),
+    )
 }
 
 /// A tiny xorshift generator: deterministic "random" input without a dependency.

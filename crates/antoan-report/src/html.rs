@@ -41,6 +41,22 @@ fn reference(r: &str) -> Markup {
     }
 }
 
+/// Text where `backquoted` parts (commands, file contents) are shown as
+/// code, as policy authors write them. An unpaired backquote stays as is.
+fn with_code_spans(text: &str) -> Markup {
+    let parts: Vec<&str> = text.split('`').collect();
+    let n = parts.len();
+    // With an odd number of backquotes the last one has no partner.
+    let is_code = |i: usize| i % 2 == 1 && !(n % 2 == 0 && i == n - 1);
+    html! {
+        @for (i, part) in parts.iter().enumerate() {
+            @if is_code(i) { code { (part) } }
+            @else if i % 2 == 1 { "`" (part) }
+            @else { (part) }
+        }
+    }
+}
+
 /// Renders the report as a self-contained HTML document in `lang`.
 pub fn render_html(report: &Report, lang: Lang) -> String {
     let host = if report.host.hostname.is_empty() {
@@ -275,7 +291,7 @@ fn finding_row(f: &Finding, n: usize, lang: Lang) -> Markup {
                 }
             }
             td {
-                div.rem { (f.remediation.get(lang)) }
+                div.rem { (with_code_spans(f.remediation.get(lang))) }
                 @if !f.controls.is_empty() {
                     div.meta { span.k { (lb::CONTROLS.get(lang)) ": " }
                         @for (i, c) in f.controls.iter().enumerate() {
@@ -571,5 +587,28 @@ fn inventory(report: &Report, lang: Lang) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_code_spans;
+
+    #[test]
+    fn backquotes_become_code() {
+        assert_eq!(
+            with_code_spans("run `a && b` now").into_string(),
+            "run <code>a &amp;&amp; b</code> now"
+        );
+        assert_eq!(with_code_spans("`x`").into_string(), "<code>x</code>");
+        assert_eq!(with_code_spans("odd ` one").into_string(), "odd ` one");
+        assert_eq!(
+            with_code_spans("`a` and `b").into_string(),
+            "<code>a</code> and `b"
+        );
+        assert_eq!(
+            with_code_spans("<b>`<i>`").into_string(),
+            "&lt;b&gt;<code>&lt;i&gt;</code>"
+        );
     }
 }

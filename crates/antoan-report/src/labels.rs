@@ -36,6 +36,7 @@ pub(crate) const SOURCE: L = L::new("Nguồn", "Source");
 pub(crate) const LIVE: L = L::new("hệ thống đang chạy", "running system");
 pub(crate) const GENERATED: L = L::new("Thời điểm", "Generated");
 pub(crate) const KNOWLEDGE: L = L::new("Tri thức", "Knowledge");
+pub(crate) const FILES: L = L::new("tệp", "files");
 pub(crate) const NONE: L = L::new("không có", "none");
 pub(crate) const UNKNOWN: L = L::new("không rõ", "unknown");
 pub(crate) const SCORE: L = L::new("Điểm an toàn", "Security score");
@@ -234,22 +235,40 @@ pub(crate) fn kernel(report: &Report) -> String {
     report.host.os.build.clone()
 }
 
-/// "endoflife.date 2026-08-22, distro-info 2026-08-01"
+/// The knowledge the verdicts rest on, one entry per source family:
+/// `endoflife.date/debian`, `endoflife.date/ubuntu` … of one version and
+/// date read "endoflife.date a70eca33 (2026-08-22; 14 files)".
 pub(crate) fn knowledge_line(report: &Report, lang: Lang) -> String {
     if report.knowledge.is_empty() {
         return NONE.get(lang).to_string();
     }
-    report
-        .knowledge
+    let mut groups: Vec<((&str, &str, &str), usize)> = Vec::new();
+    for k in &report.knowledge {
+        let base = k.name.split('/').next().unwrap_or(&k.name);
+        let key = (base, k.version.as_str(), k.date.as_str());
+        match groups.iter_mut().find(|(g, _)| *g == key) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((key, 1)),
+        }
+    }
+    groups
         .iter()
-        .map(|k| {
-            let mut s = k.name.clone();
-            if !k.version.is_empty() {
+        .map(|((base, version, date), n)| {
+            let mut s = base.to_string();
+            if !version.is_empty() {
                 s.push(' ');
-                s.push_str(&k.version);
+                s.push_str(version);
             }
-            if !k.date.is_empty() {
-                s.push_str(&format!(" ({})", k.date));
+            let files = if *n > 1 {
+                format!("{n} {}", FILES.get(lang))
+            } else {
+                String::new()
+            };
+            match (date.is_empty(), files.is_empty()) {
+                (false, false) => s.push_str(&format!(" ({date}; {files})")),
+                (false, true) => s.push_str(&format!(" ({date})")),
+                (true, false) => s.push_str(&format!(" ({files})")),
+                (true, true) => {}
             }
             s
         })

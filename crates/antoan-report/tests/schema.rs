@@ -305,3 +305,16 @@ fn a_password_hash_cannot_pass_as_a_hash_scheme() {
     v["inventory"]["accounts"][0]["hash_scheme"] = json!(fake);
     assert_invalid(&v, "/inventory/accounts/0/hash_scheme");
 }
+
+/// `REPORT_JSON=report.json cargo test -p antoan-report --test schema -- --ignored`
+/// validates a report written by the CLI.
+#[test]
+#[ignore]
+fn validate_report_json_from_env() {
+    let path = std::env::var("REPORT_JSON").expect("set REPORT_JSON");
+    let text = std::fs::read_to_string(&path).expect("read REPORT_JSON");
+    let v: Value = serde_json::from_str(&text).expect("REPORT_JSON is JSON");
+    if let Err(errors) = validate(&v) {
+        panic!("{path} does not match the schema:\n{}", errors.join("\n"));
+    }
+}

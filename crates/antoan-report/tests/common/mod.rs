@@ -185,8 +185,8 @@ pub fn findings() -> Vec<Finding> {
             subject: "0.0.0.0:23",
             title: ("Dịch vụ Telnet (không mã hoá) đang mở", "Telnet (unencrypted) is listening"),
             remediation: (
-                "Gỡ bỏ telnetd (apt purge telnetd) và dùng SSH thay thế.",
-                "Remove telnetd (apt purge telnetd) and use SSH instead.",
+                "Gỡ bỏ telnetd (`apt purge telnetd`) và dùng SSH thay thế.",
+                "Remove telnetd (`apt purge telnetd`) and use SSH instead.",
             ),
             evidence: &[("ss -ltn", "LISTEN 0 128 0.0.0.0:23 users:((\"inetd\",pid=611))")],
             controls: &["T2.2"],
@@ -513,10 +513,16 @@ pub fn report() -> Report {
         checks,
         knowledge: vec![
             KnowledgeSource {
-                name: "endoflife.date".into(),
+                name: "endoflife.date/debian".into(),
                 version: "a70eca33".into(),
                 date: "2026-08-22".into(),
                 sha256: "0123456789abcdef".repeat(4),
+            },
+            KnowledgeSource {
+                name: "endoflife.date/windows".into(),
+                version: "a70eca33".into(),
+                date: "2026-08-22".into(),
+                sha256: String::new(),
             },
             KnowledgeSource {
                 name: "distro-info-data".into(),

@@ -58,7 +58,13 @@ pub enum Base {
     Phone,
     /// A caller's word-list file; the name is in [`WordlistFile`].
     UserList,
+    /// A common account name (`admin`, `root`, `quantri`).
+    CommonName,
 }
+
+/// Account names common everywhere, tried with the name rules on every account.
+pub const COMMON_NAMES: &[&str] =
+    &["admin", "administrator", "root", "quantri", "user", "test", "guest", "support", "server", "system"];
 
 /// Letter case applied to a base word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,6 +123,7 @@ impl Why {
             Base::Date => ("ngày tháng (dạng ngày sinh)".into(), "date (birthday-like)".into()),
             Base::Phone => ("chuỗi giống số điện thoại".into(), "phone-number-like digits".into()),
             Base::UserList => list_text(user_list_name, self.rank),
+            Base::CommonName => ("tên tài khoản phổ biến".into(), "common account name".into()),
         };
         let mut parts: Vec<(&str, &str)> = Vec::new();
         match self.case {
@@ -357,7 +364,9 @@ type Planned = (String, Why, u32);
 #[derive(Debug, Clone, Copy)]
 enum Phase {
     Empty,
+    ListsHead,
     NamesTop,
+    VietCore,
     ListsTop,
     VietTop,
     Walks,
@@ -388,11 +397,14 @@ impl fmt::Debug for Generator {
 impl Generator {
     pub fn new(cfg: RuleConfig) -> Generator {
         let phases: VecDeque<Phase> = if cfg.quick {
-            [Phase::Empty, Phase::NamesTop, Phase::ListsTop, Phase::VietTop, Phase::Walks, Phase::ListsFull].into()
+            [Phase::Empty, Phase::ListsHead, Phase::NamesTop, Phase::VietCore, Phase::ListsTop, Phase::VietTop, Phase::Walks, Phase::ListsFull]
+                .into()
         } else {
             [
                 Phase::Empty,
+                Phase::ListsHead,
                 Phase::NamesTop,
+                Phase::VietCore,
                 Phase::ListsTop,
                 Phase::VietTop,
                 Phase::Walks,
@@ -443,7 +455,7 @@ impl Generator {
         }
     }
 
-    fn names(&self) -> Vec<(String, Base, u32)> {
+    fn names(&self, common: usize) -> Vec<(String, Base, u32)> {
         let mut out = Vec::new();
         for (i, n) in self.cfg.account_names.iter().enumerate() {
             // `DOMAIN\user` and `user@domain`: the user part.
@@ -459,6 +471,9 @@ impl Generator {
                 out.push((w, Base::ContextWord, ANY_ACCOUNT));
             }
         }
+        for w in COMMON_NAMES.iter().take(common) {
+            out.push((w.to_string(), Base::CommonName, ANY_ACCOUNT));
+        }
         out
     }
 
@@ -468,13 +483,16 @@ impl Generator {
         match phase {
             Phase::Empty => out.push((String::new(), Why::of(Base::Empty, 0), ANY_ACCOUNT)),
             Phase::NamesTop => {
-                for (n, base, only) in self.names() {
+                for (n, base, only) in self.names(4) {
                     for case in [Case::AsIs, Case::Capitalized] {
                         let w = cased(&n, case);
                         let why = Why { case, ..Why::of(base, 0) };
                         out.push((w.clone(), why, only));
                         for (s, suffix) in &TOP_SUFFIXES[..10] {
                             out.push((format!("{w}{s}"), Why { suffix: *suffix, ..why }, only));
+                        }
+                        if base == Base::CommonName {
+                            continue; // years for these come with the full rules
                         }
                         for y in years.iter().rev() {
                             out.push((format!("{w}@{y}"), Why { suffix: Suffix::SymbolYear, ..why }, only));
@@ -483,10 +501,16 @@ impl Generator {
                     }
                 }
             }
-            Phase::ListsTop => {
-                let john: Vec<&str> = bundled::entries(bundled::JOHN).take(200).collect();
-                let zx: Vec<&str> = bundled::entries(bundled::ZXCVBN).take(200).collect();
-                for i in 0..200 {
+            Phase::VietCore => {
+                for (i, w) in bundled::entries(bundled::VIET).take(40).enumerate() {
+                    out.push((w.to_string(), Why::of(Base::VietWords, i as u32 + 1), ANY_ACCOUNT));
+                }
+            }
+            Phase::ListsHead | Phase::ListsTop => {
+                let n = if matches!(phase, Phase::ListsHead) { 20 } else { 200 };
+                let john: Vec<&str> = bundled::entries(bundled::JOHN).take(n).collect();
+                let zx: Vec<&str> = bundled::entries(bundled::ZXCVBN).take(n).collect();
+                for i in 0..n {
                     if let Some(w) = zx.get(i) {
                         out.push((w.to_string(), Why::of(Base::ZxcvbnList, i as u32 + 1), ANY_ACCOUNT));
                     }
@@ -525,7 +549,7 @@ impl Generator {
                 }
             }
             Phase::NamesFull => {
-                for (n, base, only) in self.names() {
+                for (n, base, only) in self.names(COMMON_NAMES.len()) {
                     self.full_rules(&n, Why::of(base, 0), only, &years, &mut out);
                 }
             }
@@ -730,6 +754,38 @@ impl<R: Read + Send> CandidateSource for WordlistFile<R> {
 
     fn list_name(&self) -> &str {
         &self.name
+    }
+}
+
+/// The first `max` candidates of another source.
+#[derive(Debug)]
+pub struct Limited<S> {
+    inner: S,
+    left: u64,
+    max: u64,
+}
+
+impl<S: CandidateSource> Limited<S> {
+    pub fn new(inner: S, max: u64) -> Limited<S> {
+        Limited { inner, left: max, max }
+    }
+}
+
+impl<S: CandidateSource> CandidateSource for Limited<S> {
+    fn fill(&mut self, chunk: &mut Chunk, max: usize) -> usize {
+        let want = (max as u64).min(self.left) as usize;
+        if want == 0 {
+            return 0;
+        }
+        let n = self.inner.fill(chunk, want);
+        self.left -= n as u64;
+        n
+    }
+    fn total_hint(&self) -> Option<u64> {
+        Some(self.inner.total_hint().map_or(self.max, |t| t.min(self.max)))
+    }
+    fn list_name(&self) -> &str {
+        self.inner.list_name()
     }
 }
 

@@ -47,7 +47,7 @@ fn with_code_spans(text: &str) -> Markup {
     let parts: Vec<&str> = text.split('`').collect();
     let n = parts.len();
     // With an odd number of backquotes the last one has no partner.
-    let is_code = |i: usize| i % 2 == 1 && !(n % 2 == 0 && i == n - 1);
+    let is_code = |i: usize| i % 2 == 1 && !((n - 1) % 2 == 1 && i == n - 1);
     html! {
         @for (i, part) in parts.iter().enumerate() {
             @if is_code(i) { code { (part) } }
@@ -125,10 +125,9 @@ fn line_breaks(html: &str) -> String {
         let name = tag[..name_end].trim_start_matches('/');
         let closing_block =
             tag.starts_with("/body") || tag.starts_with("/html") || tag.starts_with("/section");
-        if (LINE_TAGS.contains(&name) && !tag.starts_with('/')) || closing_block {
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
-            }
+        let starts_line = (LINE_TAGS.contains(&name) && !tag.starts_with('/')) || closing_block;
+        if starts_line && !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
         }
         out.push('<');
         rest = tag;
@@ -240,24 +239,29 @@ fn findings(report: &Report, lang: Lang) -> Markup {
         .iter()
         .filter(|f| f.status == FindingStatus::Open)
         .collect();
-    let mut n = 0usize;
+    // Numbered in the order shown: by severity, then as given.
+    let ordered: Vec<(usize, Severity, &Finding)> = Severity::ALL
+        .iter()
+        .flat_map(|sev| open.iter().filter(move |f| f.severity == *sev))
+        .enumerate()
+        .map(|(i, f)| (i + 1, f.severity, *f))
+        .collect();
     html! {
         section #findings.findings {
             h2 { (lb::FINDINGS.get(lang)) " (" (open.len()) ")" }
             @if open.is_empty() { p.muted { (lb::NO_FINDINGS.get(lang)) } }
             @for sev in Severity::ALL {
-                @let group: Vec<&&Finding> = open.iter().filter(|f| f.severity == sev).collect();
+                @let group: Vec<&(usize, Severity, &Finding)> = ordered.iter().filter(|(_, s, _)| *s == sev).collect();
                 @if !group.is_empty() {
                     h3 { (badge(sev, lang)) " " span.count { (group.len()) } }
                     table.findings-table {
                         thead { tr {
-                            th.num { "#" } th.col-title { (lb::FINDINGS.get(lang)) }
+                            th.num { "#" } th.col-title { (lb::FINDING_COL.get(lang)) }
                             th.col-ev { (lb::EVIDENCE.get(lang)) } th.col-rem { (lb::REMEDIATION.get(lang)) }
                         } }
                         tbody {
-                            @for f in group {
-                                @let _ = { n += 1; };
-                                (finding_row(f, n, lang))
+                            @for (n, _, f) in group {
+                                (finding_row(f, *n, lang))
                             }
                         }
                     }

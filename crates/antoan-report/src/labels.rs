@@ -56,6 +56,7 @@ pub(crate) const CAPPED_HIGH: L = L::new(
 );
 pub(crate) const POINTS_H: L = L::new("Điểm trừ", "Points");
 pub(crate) const FINDINGS: L = L::new("Phát hiện", "Findings");
+pub(crate) const FINDING_COL: L = L::new("Phát hiện", "Finding");
 pub(crate) const NO_FINDINGS: L = L::new("Không có phát hiện nào.", "No findings.");
 pub(crate) const SUBJECT: L = L::new("Đối tượng", "Subject");
 pub(crate) const EVIDENCE: L = L::new("Bằng chứng", "Evidence");

@@ -114,7 +114,7 @@ pub fn score(checks: &[CheckResult], findings: &[Finding]) -> Score {
 
     let mut costly: Vec<&CheckView> = failed.filter(|v| weight(v.severity) > 0).collect();
     // `views` is sorted by check id and the sort is stable, so ties stay in id order.
-    costly.sort_by(|a, b| weight(b.severity).cmp(&weight(a.severity)));
+    costly.sort_by_key(|v| std::cmp::Reverse(weight(v.severity)));
     let drivers = costly
         .into_iter()
         .take(MAX_DRIVERS)
@@ -163,11 +163,7 @@ fn breakdown_of(views: &[CheckView]) -> Breakdown {
             CheckOutcome::NotAssessed | CheckOutcome::NotApplicable => {}
         }
     }
-    let uncapped = if total == 0 {
-        0
-    } else {
-        100 * (total - lost) / total
-    };
+    let uncapped = (100 * (total - lost)).checked_div(total).unwrap_or(0);
     let uncapped = u8::try_from(uncapped.min(100)).unwrap_or(100);
     let cap = match worst {
         Some(Severity::Critical) => Some((Severity::Critical, CRITICAL_CAP)),

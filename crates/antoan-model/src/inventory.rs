@@ -61,6 +61,9 @@ pub struct Inventory {
     pub mounts: Vec<Mount>,
     #[serde(default)]
     pub boot: BootInfo,
+    /// Windows facts read from the registry (hives or `.reg` exports); absent on Linux.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub windows: Option<crate::windows::WindowsInventory>,
     /// What each collector did: ok, or why it could not.
     #[serde(default)]
     pub collection: Vec<CollectorNote>,
@@ -417,11 +420,15 @@ pub struct CollectRequest {
     pub files: std::collections::BTreeSet<String>,
     /// Key-value configuration files to parse into `Inventory::config`.
     pub config_files: std::collections::BTreeSet<String>,
+    /// Registry values (`HKLM\KEY\PATH\ValueName`, as written in
+    /// the policy) to record in `WindowsInventory::registry`.
+    pub registry_values: std::collections::BTreeSet<String>,
 }
 
 impl CollectRequest {
     pub fn merge(&mut self, other: &CollectRequest) {
         self.files.extend(other.files.iter().cloned());
         self.config_files.extend(other.config_files.iter().cloned());
+        self.registry_values.extend(other.registry_values.iter().cloned());
     }
 }

@@ -9,11 +9,13 @@ pub mod finding;
 pub mod inventory;
 pub mod report;
 pub mod text;
+pub mod windows;
 
 pub use finding::{CheckOutcome, CheckResult, Evidence, Finding, FindingKind, FindingStatus, Severity};
 pub use inventory::*;
 pub use report::{HostInfo, KnowledgeSource, OsFamily, OsInfo, Report, Score, ScoreDriver, Summary, ToolInfo};
 pub use text::{Lang, Text};
+pub use windows::*;
 
 /// Version of the JSON report document. Bump the major part on any change
 /// that can break a consumer (a removed or renamed field, a changed meaning).

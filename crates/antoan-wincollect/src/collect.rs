@@ -1,0 +1,720 @@
+//! Registry → HostInfo + Inventory. Pure over a [`WindowsSources`]: no file
+//! is opened here.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use antoan_model::{
+    Autorun, CollectRequest, CollectorNote, CollectorStatus, DotNet, HostInfo, Inventory,
+    OfficeInstall, OsFamily, OsInfo, Package, PackageManager, Service, ServiceState, SqlInstance,
+    WindowsAccount, WindowsGroup, WindowsInventory, WindowsProgram, WindowsRole, WindowsService,
+};
+use antoan_winreg::KeyRef;
+
+use crate::sam;
+use crate::set::{hive_of, note, value_text, WindowsSources, HIVES};
+
+const CURRENT_VERSION: &str = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+const UNINSTALL: &str = "Microsoft\\Windows\\CurrentVersion\\Uninstall";
+
+fn s(k: &KeyRef, name: &str) -> Option<String> {
+    k.value(name).map(|v| value_text(&v)).map(|t| t.trim_end_matches('\0').trim().to_string()).filter(|t| !t.is_empty())
+}
+fn n(k: &KeyRef, name: &str) -> Option<u64> {
+    let v = k.value(name)?;
+    v.to_number().or_else(|| v.as_str().and_then(|t| t.trim().parse().ok()))
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (proleptic Gregorian, UTC).
+pub fn iso_date(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Collects the Windows inventory. `request` names the registry values the
+/// policies read; they are recorded in `windows.registry`.
+pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inventory) {
+    let mut notes: Vec<CollectorNote> = src.notes.clone();
+    for (_, root) in HIVES {
+        if let Some(o) = src.origin_of(root) {
+            notes.push(note(&format!("registry:{root}"), CollectorStatus::Ok, format!("read from {o}")));
+        } else if !notes.iter().any(|n| n.collector == format!("registry:{root}")) {
+            notes.push(note(
+                &format!("registry:{root}"),
+                CollectorStatus::Absent,
+                format!("no {root} hive or export in {}", src.source),
+            ));
+        }
+    }
+    let users = src.user_roots();
+    notes.push(if users.is_empty() {
+        note("registry:HKU", CollectorStatus::Absent, "no user hive (NTUSER.DAT) or HKCU export")
+    } else {
+        note("registry:HKU", CollectorStatus::Ok, format!("{} user hive(s)", users.len()))
+    });
+
+    let mut w = WindowsInventory::default();
+    let has_sw = src.has_hive("HKLM\\SOFTWARE");
+    let has_sys = src.has_hive("HKLM\\SYSTEM");
+    let has_sam = src.has_hive("HKLM\\SAM");
+
+    // --- Edition and build -------------------------------------------------
+    if let Some(k) = src.key(CURRENT_VERSION) {
+        w.product_name = s(&k, "ProductName").unwrap_or_default();
+        w.edition_id = s(&k, "EditionID").unwrap_or_default();
+        w.installation_type = s(&k, "InstallationType").unwrap_or_default();
+        w.display_version = s(&k, "DisplayVersion").or_else(|| s(&k, "ReleaseId")).unwrap_or_default();
+        w.current_version = s(&k, "CurrentVersion").unwrap_or_default();
+        w.build = s(&k, "CurrentBuild")
+            .or_else(|| s(&k, "CurrentBuildNumber"))
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(0);
+        w.ubr = n(&k, "UBR").and_then(|x| u32::try_from(x).ok());
+        w.service_pack = s(&k, "CSDVersion").unwrap_or_default();
+        w.install_date = n(&k, "InstallDate").filter(|d| *d > 0).map(|d| iso_date(d as i64));
+    }
+    let ccs = "HKLM\\SYSTEM\\CurrentControlSet";
+    if let Some(k) = src.key(&format!("{ccs}\\Control\\Session Manager\\Environment")) {
+        w.architecture = match s(&k, "PROCESSOR_ARCHITECTURE").unwrap_or_default().to_ascii_uppercase().as_str() {
+            "AMD64" => "x64".into(),
+            "X86" => "x86".into(),
+            "ARM64" => "arm64".into(),
+            "" => String::new(),
+            other => other.to_ascii_lowercase(),
+        };
+    }
+    if let Some(k) = src.key(&format!("{ccs}\\Control\\ProductOptions")) {
+        w.product_type = s(&k, "ProductType").unwrap_or_default();
+    }
+    w.role = match w.product_type.to_ascii_lowercase().as_str() {
+        "winnt" => WindowsRole::Workstation,
+        "servernt" => WindowsRole::MemberServer,
+        "lanmannt" => WindowsRole::DomainController,
+        _ if w.installation_type.eq_ignore_ascii_case("client") => WindowsRole::Workstation,
+        _ => WindowsRole::Unknown,
+    };
+    let mut hostname = String::new();
+    if let Some(k) = src.key(&format!("{ccs}\\Control\\ComputerName\\ComputerName")) {
+        hostname = s(&k, "ComputerName").unwrap_or_default();
+    }
+    if let Some(k) = src.key(&format!("{ccs}\\Services\\Tcpip\\Parameters")) {
+        w.domain = s(&k, "Domain").or_else(|| s(&k, "NV Domain")).unwrap_or_default();
+        if hostname.is_empty() {
+            hostname = s(&k, "Hostname").unwrap_or_default();
+        }
+    }
+    let machine_id = src
+        .key("HKLM\\SOFTWARE\\Microsoft\\Cryptography")
+        .and_then(|k| s(&k, "MachineGuid"))
+        .unwrap_or_default();
+
+    // --- Programs ----------------------------------------------------------
+    let mut programs = Vec::new();
+    let views = [
+        (format!("HKLM\\SOFTWARE\\{UNINSTALL}"), "machine".to_string()),
+        (format!("HKLM\\SOFTWARE\\WOW6432Node\\{UNINSTALL}"), "machine-wow64".to_string()),
+    ];
+    let user_views: Vec<(String, String)> =
+        users.iter().map(|(name, root)| (format!("{root}\\Software\\{UNINSTALL}"), format!("user:{name}"))).collect();
+    for (path, scope) in views.iter().chain(user_views.iter()) {
+        let Some(k) = src.key(path) else { continue };
+        for e in k.subkeys() {
+            let Some(name) = s(&e, "DisplayName") else { continue };
+            if n(&e, "SystemComponent") == Some(1) || s(&e, "ParentKeyName").is_some() {
+                continue;
+            }
+            programs.push(WindowsProgram {
+                name,
+                version: s(&e, "DisplayVersion").unwrap_or_default(),
+                publisher: s(&e, "Publisher").unwrap_or_default(),
+                scope: scope.clone(),
+                key: e.name().to_string(),
+                install_date: s(&e, "InstallDate").unwrap_or_default(),
+            });
+        }
+    }
+    programs.sort();
+    programs.dedup();
+    w.programs = programs;
+
+    // --- Office ------------------------------------------------------------
+    w.office = office(src, &w.programs);
+
+    // --- Updates (Component Based Servicing) -------------------------------
+    let mut kbs = BTreeSet::new();
+    if let Some(k) = src.key("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\Packages") {
+        for p in k.subkeys() {
+            let name = p.name().to_string();
+            // Installed = 0x70 (112); superseded (0x50) and staged packages are not.
+            if let Some(st) = n(&p, "CurrentState") {
+                if st != 0x70 {
+                    continue;
+                }
+            }
+            if let Some(kb) = kb_in(&name) {
+                kbs.insert(kb);
+            }
+        }
+    }
+    for p in &w.programs {
+        if let Some(kb) = kb_in(&p.name) {
+            kbs.insert(kb);
+        }
+    }
+    let mut kbs: Vec<String> = kbs.into_iter().collect();
+    kbs.sort_by_key(|k| k[2..].parse::<u64>().unwrap_or(0));
+    w.updates = kbs;
+
+    // --- Server products ---------------------------------------------------
+    w.sql_instances = sql(src);
+    w.exchange = exchange(src);
+    if let Some(k) = src.key("HKLM\\SOFTWARE\\Microsoft\\InetStp") {
+        if let Some(major) = n(&k, "MajorVersion") {
+            w.iis = Some(format!("{major}.{}", n(&k, "MinorVersion").unwrap_or(0)));
+        }
+    }
+    if let Some(k) = src.key("HKLM\\SOFTWARE\\Microsoft\\Internet Explorer") {
+        w.internet_explorer = s(&k, "svcVersion").or_else(|| s(&k, "Version"));
+    }
+    if let Some(k) = src.key("HKLM\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full") {
+        if let Some(r) = n(&k, "Release").and_then(|r| u32::try_from(r).ok()) {
+            w.dotnet = Some(DotNet { release: r, version: dotnet_version(r).to_string() });
+        }
+    }
+
+    // --- Services ----------------------------------------------------------
+    let mut services = Vec::new();
+    if let Some(k) = src.key(&format!("{ccs}\\Services")) {
+        for sv in k.subkeys() {
+            let ty = n(&sv, "Type").unwrap_or(0);
+            if ty & 0x30 == 0 {
+                continue; // drivers and file systems
+            }
+            let start = match n(&sv, "Start") {
+                Some(0) => "boot",
+                Some(1) => "system",
+                Some(2) => "auto",
+                Some(3) => "manual",
+                Some(4) => "disabled",
+                _ => continue,
+            };
+            services.push(WindowsService {
+                name: sv.name().to_string(),
+                display_name: s(&sv, "DisplayName").unwrap_or_default(),
+                start: start.to_string(),
+                image_path: s(&sv, "ImagePath").unwrap_or_default(),
+                account: s(&sv, "ObjectName").unwrap_or_default(),
+            });
+        }
+    }
+    services.sort();
+    w.services = services;
+
+    // --- Autoruns ----------------------------------------------------------
+    w.autoruns = autoruns(src, &users, &w.services);
+
+    // --- SAM -----------------------------------------------------------------
+    let mut policy_notes = Vec::new();
+    if has_sam {
+        let (accounts, groups, policy) = sam_accounts(src);
+        w.accounts = accounts;
+        w.groups = groups;
+        if let Some(p) = policy {
+            let mut put = |k: &str, v: i64| {
+                w.account_policy.insert(k.into(), v.to_string());
+                w.account_policy_sources.insert(k.into(), "HKLM\\SAM\\SAM\\Domains\\Account (F)".into());
+            };
+            put("MinimumPasswordLength", p.min_password_length as i64);
+            put("PasswordHistorySize", p.password_history as i64);
+            put("MaximumPasswordAge", p.max_password_age_days);
+            put("MinimumPasswordAge", p.min_password_age_days);
+            put("LockoutBadCount", p.lockout_threshold as i64);
+            put("LockoutDuration", p.lockout_duration_min);
+            put("ResetLockoutCount", p.lockout_window_min);
+            put("PasswordComplexity", (p.password_properties & 1) as i64);
+            put("ClearTextPassword", ((p.password_properties >> 4) & 1) as i64);
+        }
+    }
+    let (net, sec) = src.texts(&mut policy_notes);
+    if let Some((origin, m)) = &net {
+        for (k, v) in m {
+            w.account_policy.insert(k.clone(), v.value.clone());
+            w.account_policy_sources.insert(k.clone(), format!("{origin}:{}", v.line));
+        }
+    }
+    if let Some((origin, sec)) = &sec {
+        for (k, v) in sec.system_access.iter().chain(sec.event_audit.iter()) {
+            w.account_policy.insert(k.clone(), v.value.clone());
+            w.account_policy_sources.insert(k.clone(), format!("{origin}:{}", v.line));
+        }
+    }
+    notes.extend(policy_notes);
+    let policy_from: Vec<&str> = [
+        has_sam.then_some("SAM"),
+        net.as_ref().map(|_| "net accounts"),
+        sec.as_ref().map(|_| "secedit"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    notes.push(if w.account_policy.is_empty() {
+        note("account-policy", CollectorStatus::Absent, "no SAM hive, net-accounts.txt or secedit.inf")
+    } else {
+        note("account-policy", CollectorStatus::Ok, format!("from {}", policy_from.join(", ")))
+    });
+    notes.push(if has_sam {
+        note("windows-accounts", CollectorStatus::Ok, "")
+    } else {
+        note("windows-accounts", CollectorStatus::Absent, format!("no SAM hive in {}", src.source))
+    });
+
+    // --- Requested registry values ------------------------------------------
+    for path in &request.registry_values {
+        let Some((key, value)) = path.rsplit_once('\\') else { continue };
+        if let Some(v) = src.key(key).and_then(|k| k.value(value)) {
+            w.registry.insert(path.clone(), value_text(&v));
+        } else if let Some((rel, v)) = secedit_value(sec.as_ref().map(|x| &x.1), path) {
+            let _ = rel;
+            w.registry.insert(path.clone(), v);
+        }
+    }
+
+    // --- Inventory sections shared with Linux checks --------------------------
+    let mut inv = Inventory::default();
+    inv.packages = w
+        .programs
+        .iter()
+        .map(|p| Package {
+            name: p.name.clone(),
+            version: p.version.clone(),
+            arch: match p.scope.as_str() {
+                "machine-wow64" => "x86".into(),
+                "machine" => w.architecture.clone(),
+                _ => String::new(),
+            },
+            source_name: String::new(),
+            source_version: String::new(),
+            manager: PackageManager::Windows,
+            vendor: p.publisher.clone(),
+        })
+        .collect();
+    inv.packages.sort();
+    inv.packages.dedup();
+    inv.services = w
+        .services
+        .iter()
+        .map(|sv| Service {
+            name: sv.name.clone(),
+            state: match sv.start.as_str() {
+                "disabled" => ServiceState::Disabled,
+                "manual" => ServiceState::Static,
+                _ => ServiceState::Enabled,
+            },
+            unit_file: String::new(),
+        })
+        .collect();
+    let sw_status = |ok: bool, what: &str| {
+        if ok {
+            (CollectorStatus::Ok, String::new())
+        } else {
+            (CollectorStatus::Absent, format!("no {what} hive or export in {}", src.source))
+        }
+    };
+    let (st, r) = sw_status(has_sw, "SOFTWARE");
+    notes.push(note("packages.windows", st, r.clone()));
+    notes.push(note("windows", st, r));
+    let (st, r) = sw_status(has_sys, "SYSTEM");
+    notes.push(note("services", st, r));
+    notes.sort_by(|a, b| a.collector.cmp(&b.collector));
+    inv.collection = notes;
+
+    let host = host_info(&w, hostname, machine_id, &src.source);
+    inv.windows = Some(w);
+    (host, inv)
+}
+
+/// `[Registry Values]` of secedit name `MACHINE\...`: fall back to it for
+/// HKLM values not found in the hives.
+fn secedit_value(sec: Option<&crate::text::Secedit>, path: &str) -> Option<(String, String)> {
+    let sec = sec?;
+    let comps: Vec<&str> = path.split('\\').collect();
+    if comps.len() < 3 || crate::set::canonical_root(comps[0]) != Some("HKLM") {
+        return None;
+    }
+    let rel = comps[1..].join("\\");
+    sec.registry_values
+        .iter()
+        .find(|(k, _)| {
+            k.strip_prefix("MACHINE\\").is_some_and(|r| r.eq_ignore_ascii_case(&rel))
+        })
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+}
+
+fn kb_in(name: &str) -> Option<String> {
+    let up = name.to_ascii_uppercase();
+    let i = up.find("KB")?;
+    let digits: String = up[i + 2..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    (digits.len() >= 6 && digits.len() <= 8).then(|| format!("KB{digits}"))
+}
+
+/// The .NET Framework 4.x version a `Release` number stands for.
+pub fn dotnet_version(release: u32) -> &'static str {
+    const TABLE: [(u32, &str); 11] = [
+        (533_320, "4.8.1"),
+        (528_040, "4.8"),
+        (461_808, "4.7.2"),
+        (461_308, "4.7.1"),
+        (460_798, "4.7"),
+        (394_802, "4.6.2"),
+        (394_254, "4.6.1"),
+        (393_295, "4.6"),
+        (379_893, "4.5.2"),
+        (378_675, "4.5.1"),
+        (378_389, "4.5"),
+    ];
+    TABLE.iter().find(|(r, _)| release >= *r).map(|(_, v)| *v).unwrap_or("4.0")
+}
+
+fn office_release(major: &str) -> Option<&'static str> {
+    match major {
+        "12" => Some("2007"),
+        "14" => Some("2010"),
+        "15" => Some("2013"),
+        "16" => Some("2016"),
+        _ => None,
+    }
+}
+
+fn c2r_channel(url: &str) -> &'static str {
+    let u = url.to_ascii_lowercase();
+    const CH: [(&str, &str); 9] = [
+        ("492350f6-3a01-4f97-b9c0-c7c6ddf67d60", "current"),
+        ("64256afe-f5d9-4f86-8936-8840a6a4f5be", "current-preview"),
+        ("55336b82-a18d-4dd6-b5f6-9e5095c314a6", "monthly-enterprise"),
+        ("7ffbc6bf-bc32-4f92-8982-f9dd17fd3114", "semi-annual"),
+        ("b8f9b850-328d-4355-9145-c59439a0c4cf", "semi-annual-preview"),
+        ("5440fd1f-7ecb-4221-8110-145efaa6372f", "beta"),
+        ("f2e724c1-748f-4b47-8fb8-8e0d210e9208", "perpetual-2019"),
+        ("5030841d-c919-4594-8d2d-84ae4f96e58e", "perpetual-2021"),
+        ("7983bac0-e531-40cf-be00-fd24fe66619c", "perpetual-2024"),
+    ];
+    CH.iter().find(|(g, _)| u.contains(g)).map(|(_, c)| *c).unwrap_or("")
+}
+
+fn office(src: &WindowsSources, programs: &[WindowsProgram]) -> Vec<OfficeInstall> {
+    let mut out = Vec::new();
+    // Click-to-Run.
+    if let Some(k) = src.key("HKLM\\SOFTWARE\\Microsoft\\Office\\ClickToRun\\Configuration") {
+        let ids: Vec<String> = s(&k, "ProductReleaseIds")
+            .unwrap_or_default()
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect();
+        let version = s(&k, "VersionToReport").or_else(|| s(&k, "ClientVersionToReport")).unwrap_or_default();
+        let url = s(&k, "UpdateChannel").or_else(|| s(&k, "CDNBaseUrl")).unwrap_or_default();
+        let joined = ids.join(",").to_ascii_lowercase();
+        let release = if joined.contains("o365") || joined.contains("m365") {
+            "365"
+        } else if joined.contains("2024") {
+            "2024"
+        } else if joined.contains("2021") {
+            "2021"
+        } else if joined.contains("2019") {
+            "2019"
+        } else {
+            "2016"
+        };
+        out.push(OfficeInstall {
+            kind: "c2r".into(),
+            release: release.into(),
+            version,
+            channel: c2r_channel(&url).into(),
+            product_ids: ids,
+            platform: s(&k, "Platform").unwrap_or_default(),
+        });
+    }
+    // MSI: the suite's Uninstall entry ("Microsoft Office Professional Plus 2010").
+    let mut seen = BTreeSet::new();
+    for p in programs {
+        let lower = p.name.to_ascii_lowercase();
+        if !lower.starts_with("microsoft office") || lower.contains("click-to-run") || !p.scope.starts_with("machine") {
+            continue;
+        }
+        let major = p.version.split('.').next().unwrap_or("");
+        let Some(release) = office_release(major) else { continue };
+        if !lower.contains(release) {
+            continue;
+        }
+        // C2R installs also register Uninstall entries ("… - en-us").
+        if p.key.to_ascii_lowercase().contains("o365") || lower.contains(" - ") {
+            continue;
+        }
+        if seen.insert(release) {
+            out.push(OfficeInstall {
+                kind: "msi".into(),
+                release: release.into(),
+                version: p.version.clone(),
+                channel: String::new(),
+                product_ids: vec![p.name.clone()],
+                platform: if p.scope == "machine-wow64" { "x86".into() } else { String::new() },
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+fn sql(src: &WindowsSources) -> Vec<SqlInstance> {
+    let mut out = Vec::new();
+    for base in ["HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server", "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Microsoft SQL Server"] {
+        let Some(names) = src.key(&format!("{base}\\Instance Names\\SQL")) else { continue };
+        for (name, id) in names.values() {
+            let id = value_text(&id);
+            let Some(setup) = src.key(&format!("{base}\\{id}\\Setup")) else { continue };
+            out.push(SqlInstance {
+                name: name.clone(),
+                version: s(&setup, "Version").unwrap_or_default(),
+                patch_level: s(&setup, "PatchLevel").unwrap_or_default(),
+                edition: s(&setup, "Edition").unwrap_or_default(),
+                service_pack: n(&setup, "SP").and_then(|x| u32::try_from(x).ok()),
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn exchange(src: &WindowsSources) -> Option<String> {
+    for v in ["v15", "v14"] {
+        if let Some(k) = src.key(&format!("HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\{v}\\Setup")) {
+            let p = |x| n(&k, x);
+            if let (Some(a), Some(b)) = (p("MsiProductMajor"), p("MsiProductMinor")) {
+                return Some(format!("{a}.{b}.{}.{}", p("MsiBuildMajor").unwrap_or(0), p("MsiBuildMinor").unwrap_or(0)));
+            }
+        }
+    }
+    None
+}
+
+fn autoruns(src: &WindowsSources, users: &[(String, String)], services: &[WindowsService]) -> Vec<Autorun> {
+    let mut out = Vec::new();
+    let mut keys: Vec<(String, &str)> = Vec::new();
+    for base in ["HKLM\\SOFTWARE", "HKLM\\SOFTWARE\\WOW6432Node"] {
+        keys.push((format!("{base}\\Microsoft\\Windows\\CurrentVersion\\Run"), "run"));
+        keys.push((format!("{base}\\Microsoft\\Windows\\CurrentVersion\\RunOnce"), "run-once"));
+    }
+    for (_, root) in users {
+        keys.push((format!("{root}\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"), "run"));
+        keys.push((format!("{root}\\Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce"), "run-once"));
+    }
+    for (path, kind) in keys {
+        let Some(k) = src.key(&path) else { continue };
+        for (name, v) in k.values() {
+            out.push(Autorun { kind: kind.into(), location: path.clone(), name, command: value_text(&v) });
+        }
+    }
+    // Auto-start services outside the Windows folder.
+    for sv in services.iter().filter(|sv| sv.start == "auto") {
+        let p = sv.image_path.to_ascii_lowercase().replace('/', "\\");
+        let system = p.contains("\\windows\\") || p.contains("%systemroot%") || p.starts_with("system32") || p.starts_with("\\systemroot");
+        if !system && !p.is_empty() {
+            out.push(Autorun {
+                kind: "service".into(),
+                location: "HKLM\\SYSTEM\\CurrentControlSet\\Services".into(),
+                name: sv.name.clone(),
+                command: sv.image_path.clone(),
+            });
+        }
+    }
+    // Scheduled tasks outside \Microsoft\ (from the TaskCache tree).
+    if let Some(tree) = src.key("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree") {
+        for t in tree.subkeys() {
+            let name = t.name().to_string();
+            if name.eq_ignore_ascii_case("Microsoft") {
+                continue;
+            }
+            if t.value("Id").is_some() {
+                out.push(Autorun {
+                    kind: "scheduled-task".into(),
+                    location: "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree".into(),
+                    name: format!("\\{name}"),
+                    command: task_command(src, &name).unwrap_or_default(),
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The `<Command>` of a task file from `Windows\System32\Tasks`, when collected.
+fn task_command(src: &WindowsSources, name: &str) -> Option<String> {
+    let want = format!("\\{name}");
+    let (_, bytes) = src.tasks.iter().find(|(p, _)| p.eq_ignore_ascii_case(&want))?;
+    let text = crate::text::decode(bytes);
+    let start = text.find("<Command>")? + "<Command>".len();
+    let end = text[start..].find("</Command>")? + start;
+    let args = text
+        .find("<Arguments>")
+        .and_then(|a| {
+            let a = a + "<Arguments>".len();
+            text[a..].find("</Arguments>").map(|e| text[a..a + e].to_string())
+        })
+        .unwrap_or_default();
+    Some(format!("{} {}", &text[start..end], args).trim().to_string())
+}
+
+const SAM_ACCOUNT: &str = "HKLM\\SAM\\SAM\\Domains\\Account";
+const SAM_BUILTIN: &str = "HKLM\\SAM\\SAM\\Domains\\Builtin";
+
+fn bin(k: &KeyRef, name: &str) -> Option<Vec<u8>> {
+    match k.value(name)? {
+        antoan_winreg::Value::Binary(b) => Some(b),
+        antoan_winreg::Value::Other { data, .. } => Some(data),
+        _ => None,
+    }
+}
+
+fn sam_accounts(src: &WindowsSources) -> (Vec<WindowsAccount>, Vec<WindowsGroup>, Option<sam::DomainPolicy>) {
+    let acct = src.key(SAM_ACCOUNT);
+    let policy = acct.as_ref().and_then(|k| bin(k, "F")).and_then(|f| sam::domain_policy(&f));
+    let machine_sid = acct.as_ref().and_then(|k| bin(k, "V")).and_then(|v| sam::machine_sid(&v));
+    let mut accounts = Vec::new();
+    if let Some(users) = src.key(&format!("{SAM_ACCOUNT}\\Users")) {
+        for u in users.subkeys() {
+            let name = u.name().to_string();
+            if name.eq_ignore_ascii_case("Names") {
+                continue;
+            }
+            let (Some(f), Some(v)) = (bin(&u, "F").and_then(|f| sam::user_f(&f)), bin(&u, "V").and_then(|v| sam::user_v(&v))) else {
+                continue;
+            };
+            let rid = u32::from_str_radix(&name, 16).unwrap_or(f.rid);
+            accounts.push(WindowsAccount {
+                name: v.name,
+                rid,
+                full_name: v.full_name,
+                enabled: f.acb & sam::ACB_DISABLED == 0,
+                password_never_expires: f.acb & sam::ACB_PWNOEXP != 0,
+                password_not_required: f.acb & sam::ACB_PWNOTREQ != 0,
+                password_blank: v.nt_hash_empty,
+                locked: f.acb & sam::ACB_AUTOLOCK != 0,
+                last_logon: f.last_logon.map(iso_date),
+                password_last_set: f.password_last_set.map(iso_date),
+                logon_count: f.logon_count as u32,
+                groups: Vec::new(),
+            });
+        }
+    }
+    accounts.sort_by_key(|a| a.rid);
+    let by_rid: BTreeMap<u32, String> = accounts.iter().map(|a| (a.rid, a.name.clone())).collect();
+    let mut groups = Vec::new();
+    for base in [SAM_BUILTIN, SAM_ACCOUNT] {
+        let Some(aliases) = src.key(&format!("{base}\\Aliases")) else { continue };
+        for a in aliases.subkeys() {
+            let Ok(rid) = u32::from_str_radix(&a.name(), 16) else { continue };
+            let Some(c) = bin(&a, "C").and_then(|c| sam::alias_c(&c)) else { continue };
+            let members = c
+                .members
+                .iter()
+                .map(|sid| {
+                    let (prefix, last) = sid.rsplit_once('-').unwrap_or((sid.as_str(), ""));
+                    match (&machine_sid, last.parse::<u32>()) {
+                        (Some(m), Ok(r)) if m == prefix => by_rid.get(&r).cloned().unwrap_or_else(|| sid.clone()),
+                        _ => sid.clone(),
+                    }
+                })
+                .collect();
+            groups.push(WindowsGroup { name: c.name, rid, members });
+        }
+    }
+    groups.sort_by(|a, b| a.rid.cmp(&b.rid).then(a.name.cmp(&b.name)));
+    for a in &mut accounts {
+        a.groups = groups.iter().filter(|g| g.members.contains(&a.name)).map(|g| g.name.clone()).collect();
+    }
+    (accounts, groups, policy)
+}
+
+fn host_info(w: &WindowsInventory, hostname: String, machine_id: String, source: &str) -> HostInfo {
+    let server = w.installation_type.to_ascii_lowercase().starts_with("server")
+        || w.product_type.eq_ignore_ascii_case("ServerNT")
+        || w.product_type.eq_ignore_ascii_case("LanmanNT");
+    let mut name = w.product_name.clone();
+    // Windows 11 still writes "Windows 10 …" in ProductName.
+    if !server && w.build >= 22_000 && name.starts_with("Windows 10") {
+        name = name.replacen("Windows 10", "Windows 11", 1);
+    }
+    let version = if !w.display_version.is_empty() {
+        w.display_version.clone()
+    } else if !w.service_pack.is_empty() {
+        format!("{} {}", w.current_version, w.service_pack).trim().to_string()
+    } else {
+        w.current_version.clone()
+    };
+    let build = match w.ubr {
+        Some(u) => format!("{}.{u}", w.build),
+        None => w.build.to_string(),
+    };
+    HostInfo {
+        hostname,
+        os: OsInfo {
+            family: OsFamily::Windows,
+            name,
+            version,
+            build,
+            edition: w.edition_id.clone(),
+            id: if server { "windows-server".into() } else { "windows".into() },
+            id_like: Vec::new(),
+            codename: String::new(),
+        },
+        architecture: w.architecture.clone(),
+        machine_id,
+        source: source.to_string(),
+    }
+}
+
+/// The hive a policy's registry path belongs to, as notes name it.
+pub fn registry_note_for(path: &str) -> String {
+    format!("registry:{}", hive_of(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(1_700_000_000), "2023-11-14");
+        assert_eq!(iso_date(-86_400), "1969-12-31");
+    }
+
+    #[test]
+    fn kb_numbers() {
+        assert_eq!(kb_in("Package_for_KB5034441~31bf3856ad364e35~amd64~~10.0.1.0"), Some("KB5034441".into()));
+        assert_eq!(kb_in("Security Update for Windows (KB976932)"), Some("KB976932".into()));
+        assert_eq!(kb_in("KB12"), None);
+        assert_eq!(kb_in("ǨB"), None);
+    }
+
+    #[test]
+    fn dotnet() {
+        assert_eq!(dotnet_version(533_325), "4.8.1");
+        assert_eq!(dotnet_version(528_372), "4.8");
+        assert_eq!(dotnet_version(378_389), "4.5");
+        assert_eq!(dotnet_version(1), "4.0");
+    }
+}

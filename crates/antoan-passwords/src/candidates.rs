@@ -336,14 +336,19 @@ fn toggled(s: &str) -> String {
     }
 }
 
+/// Full leetspeak: a→@ e→3 i→1 o→0 s→$.
 fn leet(s: &str) -> String {
+    leet_with(s, true)
+}
+
+fn leet_with(s: &str, with_s: bool) -> String {
     s.chars()
         .map(|c| match c {
             'a' | 'A' => '@',
             'e' | 'E' => '3',
             'i' | 'I' => '1',
             'o' | 'O' => '0',
-            's' | 'S' => '$',
+            's' | 'S' if with_s => '$',
             other => other,
         })
         .collect()
@@ -626,15 +631,15 @@ impl Generator {
 
     fn full_rules(&self, w: &str, why: Why, only: u32, years: &[String], out: &mut Vec<Planned>) {
         for case in [Case::AsIs, Case::Capitalized, Case::Upper, Case::Toggled] {
-            for leet_on in [false, true] {
-                let mut c = cased(w, case);
-                if leet_on {
-                    let l = leet(&c);
-                    if l == c {
-                        continue;
-                    }
-                    c = l;
+            let plain = cased(w, case);
+            let mut variants = vec![(plain.clone(), false)];
+            for with_s in [false, true] {
+                let l = leet_with(&plain, with_s);
+                if !variants.iter().any(|(v, _)| *v == l) {
+                    variants.push((l, true));
                 }
+            }
+            for (c, leet_on) in variants {
                 let why = Why { case, leet: leet_on, ..why };
                 out.push((c.clone(), why, only));
                 out.push((format!("{c}{c}"), Why { suffix: Suffix::Doubled, ..why }, only));

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::policy::{
     AccountFilter, Check, Cmp, GroupFilter, Node, Policy, Probe, UnsafeKind, ValueTest,
+    WinAccountFilter, WindowsFact,
 };
 use crate::util::{glob_match, module_eq, norm, parse_date_days, parse_number};
 
@@ -1437,7 +1438,230 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             Res::of(true, hits)
         }
+        Probe::Registry { key, value, test } => {
+            let full = format!("{key}\\{value}");
+            let s = format!("registry:{full}");
+            let hive = hive_of(key);
+            if let Some(r) = gate(env, &s, "registry", Some(&hive), false) {
+                return r;
+            }
+            let observed = inv.windows.as_ref().and_then(|w| {
+                w.registry.get(&full).cloned().or_else(|| {
+                    w.registry.iter().find(|(k, _)| k.eq_ignore_ascii_case(&full)).map(|(_, v)| v.clone())
+                })
+            });
+            value_probe(&s, test, Observed { value: observed, source: key.clone(), label: value, time_units: false })
+        }
+        Probe::AccountPolicy { key, test } => {
+            let s = format!("account-policy:{key}");
+            if let Some(r) = gate(env, &s, "account-policy", None, false) {
+                return r;
+            }
+            let w = inv.windows.as_ref();
+            let found = w.and_then(|w| {
+                w.account_policy
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+            });
+            let source = found
+                .as_ref()
+                .and_then(|(k, _)| w.and_then(|w| w.account_policy_sources.get(k).cloned()))
+                .unwrap_or_else(|| "account policy".to_string());
+            value_probe(&s, test, Observed { value: found.map(|(_, v)| v), source, label: key, time_units: false })
+        }
+        Probe::Windows(fact) => eval_windows_fact(env, fact),
+        Probe::WindowsAccounts { filter, count_gt } => {
+            let s = "windows-accounts";
+            if let Some(r) = gate(env, s, "windows-accounts", None, false) {
+                return r;
+            }
+            let accounts = inv.windows.as_ref().map(|w| w.accounts.as_slice()).unwrap_or(&[]);
+            let mut matched = Vec::new();
+            let mut unknown = false;
+            for a in accounts {
+                match win_account_matches(env, filter, a) {
+                    Some(true) => matched.push(a),
+                    Some(false) => {}
+                    None => unknown = true,
+                }
+            }
+            if matched.len() > *count_gt {
+                let hits = matched
+                    .iter()
+                    .map(|a| Hit {
+                        subject: format!("account:{}", a.name),
+                        selector: true,
+                        evidence: vec![Evidence::new("HKLM\\SAM\\SAM\\Domains\\Account\\Users", describe_win_account(a))],
+                    })
+                    .collect();
+                return Res::of(true, hits);
+            }
+            if unknown {
+                return Res::unknown(why(
+                    s,
+                    "HKLM\\SAM",
+                    "thiếu ngày kiểm tra hoặc dữ liệu tài khoản để so sánh".into(),
+                    "the audit date or an account field needed for the comparison is missing".into(),
+                ));
+            }
+            Res::of(
+                false,
+                vec![hit(s, "HKLM\\SAM", format!("{} local account(s) match (limit {count_gt})", matched.len()))],
+            )
+        }
+        Probe::WindowsGroup { names, member_count_gt, members_include } => {
+            let s = format!("group:{}", names[0]);
+            if let Some(r) = gate(env, &s, "windows-accounts", None, false) {
+                return r;
+            }
+            let groups = inv.windows.as_ref().map(|w| w.groups.as_slice()).unwrap_or(&[]);
+            let mut hits = Vec::new();
+            let mut seen = Vec::new();
+            for g in groups.iter().filter(|g| names.iter().any(|n| glob_match(n, &g.name))) {
+                let members = if g.members.is_empty() { "(none)".to_string() } else { g.members.join(", ") };
+                let ev = Evidence::new(
+                    "HKLM\\SAM\\SAM\\Domains\\Builtin\\Aliases",
+                    format!("group {} has {} member(s): {members}", g.name, g.members.len()),
+                );
+                let bad = match member_count_gt {
+                    Some(n) => g.members.len() > *n,
+                    None => g.members.iter().any(|m| members_include.iter().any(|p| glob_match(p, m))),
+                };
+                if bad {
+                    hits.push(Hit { subject: format!("group:{}", g.name), selector: false, evidence: vec![ev] });
+                } else {
+                    seen.push(Hit { subject: format!("group:{}", g.name), selector: false, evidence: vec![ev] });
+                }
+            }
+            if !hits.is_empty() {
+                return Res::of(true, hits);
+            }
+            if seen.is_empty() {
+                seen.push(hit(&s, "HKLM\\SAM", format!("no local group {}", names.join(", "))));
+            }
+            Res::of(false, seen)
+        }
     }
+}
+
+/// `HKEY_LOCAL_MACHINE\Software\X` → `HKLM\SOFTWARE`, as the registry notes name hives.
+fn hive_of(key: &str) -> String {
+    let mut it = key.split('\\').filter(|c| !c.is_empty());
+    let root = it.next().unwrap_or("").to_ascii_uppercase();
+    match root.as_str() {
+        "HKLM" | "HKEY_LOCAL_MACHINE" => match it.next() {
+            Some(h) => format!("HKLM\\{}", h.to_ascii_uppercase()),
+            None => "HKLM".into(),
+        },
+        "HKU" | "HKEY_USERS" | "HKCU" | "HKEY_CURRENT_USER" => "HKU".into(),
+        other => other.to_string(),
+    }
+}
+
+fn eval_windows_fact(env: &Env, fact: &WindowsFact) -> Res {
+    let s = "windows";
+    if let Some(r) = gate(env, s, "windows", None, false) {
+        return r;
+    }
+    let Some(w) = env.inv.windows.as_ref() else {
+        return Res::unknown(why(s, "windows", "không có dữ liệu Windows".into(), "no Windows data".into()));
+    };
+    let src = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+    let server = w.installation_type.to_ascii_lowercase().starts_with("server")
+        || matches!(w.role, antoan_model::WindowsRole::MemberServer | antoan_model::WindowsRole::DomainController);
+    let (v, seen) = match fact {
+        WindowsFact::Role(list) => {
+            if w.role == antoan_model::WindowsRole::Unknown && !list.iter().any(|r| r == "unknown") {
+                return Res::unknown(why(
+                    s,
+                    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ProductOptions",
+                    "không xác định được vai trò của máy (thiếu ProductOptions)".into(),
+                    "the machine's role is not known (no ProductOptions)".into(),
+                ));
+            }
+            (list.iter().any(|r| r == w.role.as_str()), format!("role {}", w.role.as_str()))
+        }
+        WindowsFact::Server(b) => (server == *b, format!("installation type {}", w.installation_type)),
+        WindowsFact::Edition(globs) => (globs.iter().any(|g| glob_match(g, &w.edition_id)), format!("EditionID {}", w.edition_id)),
+        WindowsFact::BuildLt(n) | WindowsFact::BuildGe(n) if w.build == 0 => {
+            let _ = n;
+            return Res::unknown(why(s, src, "không đọc được số bản dựng Windows".into(), "the Windows build number was not read".into()));
+        }
+        WindowsFact::BuildLt(n) => (w.build < *n, format!("build {}", w.build)),
+        WindowsFact::BuildGe(n) => (w.build >= *n, format!("build {}", w.build)),
+        WindowsFact::DomainJoined(b) => (
+            !w.domain.is_empty() == *b,
+            if w.domain.is_empty() { "workgroup (no domain)".to_string() } else { format!("domain {}", w.domain) },
+        ),
+    };
+    Res::of(v, vec![hit(s, src, seen)])
+}
+
+fn describe_win_account(a: &antoan_model::WindowsAccount) -> String {
+    let mut parts = vec![format!("{} (RID {})", a.name, a.rid)];
+    parts.push(if a.enabled { "enabled".into() } else { "disabled".into() });
+    if a.password_blank == Some(true) {
+        parts.push("no password set".into());
+    }
+    if a.password_not_required {
+        parts.push("password not required".into());
+    }
+    if a.password_never_expires {
+        parts.push("password never expires".into());
+    }
+    if a.locked {
+        parts.push("locked out".into());
+    }
+    parts.push(match &a.last_logon {
+        Some(d) => format!("last logon {d}"),
+        None => "never logged on".into(),
+    });
+    if !a.groups.is_empty() {
+        parts.push(format!("groups: {}", a.groups.join(", ")));
+    }
+    parts.join(", ")
+}
+
+fn win_account_matches(env: &Env, f: &WinAccountFilter, a: &antoan_model::WindowsAccount) -> Option<bool> {
+    let names = |n: &Option<crate::policy::Names>| n.as_ref().map(|n| n.0.iter().any(|p| glob_match(p, &a.name)));
+    if names(&f.name) == Some(false) || names(&f.name_not) == Some(true) {
+        return Some(false);
+    }
+    if f.rid.is_some_and(|r| r != a.rid) || f.rid_ne.is_some_and(|r| r == a.rid) {
+        return Some(false);
+    }
+    let flag = |want: Option<bool>, have: bool| want.is_some_and(|w| w != have);
+    if flag(f.enabled, a.enabled)
+        || flag(f.password_never_expires, a.password_never_expires)
+        || flag(f.password_not_required, a.password_not_required)
+        || flag(f.locked, a.locked)
+        || flag(f.never_logged_on, a.last_logon.is_none())
+    {
+        return Some(false);
+    }
+    if let Some(want) = f.password_blank {
+        match a.password_blank {
+            Some(b) if b != want => return Some(false),
+            Some(_) => {}
+            None => return None,
+        }
+    }
+    if let Some(g) = &f.in_group {
+        if !a.groups.iter().any(|x| g.0.iter().any(|p| glob_match(p, x))) {
+            return Some(false);
+        }
+    }
+    if let Some(days) = f.last_logon_days_gt {
+        let today = env.today?;
+        // Never logged on counts as unused since ever.
+        if let Some(d) = a.last_logon.as_deref().and_then(parse_date_days) {
+            if today - d <= days {
+                return Some(false);
+            }
+        }
+    }
+    Some(true)
 }
 
 fn eval_antivirus(

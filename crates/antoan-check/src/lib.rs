@@ -19,5 +19,5 @@ mod util;
 pub use eval::{evaluate, evaluate_with, EvalOptions, Evaluation};
 pub use policy::{
     validate_controls, Check, Condition, Policy, PolicyError, CATEGORIES, LINUX_BASELINE,
-    MAX_CONDITION_DEPTH, MAX_POLICY_BYTES,
+    MAX_CONDITION_DEPTH, MAX_POLICY_BYTES, WINDOWS_BASELINE,
 };

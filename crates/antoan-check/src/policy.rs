@@ -34,6 +34,7 @@ pub const CATEGORIES: &[&str] = &[
     "boot",
     "storage",
     "scheduling",
+    "windows",
 ];
 
 /// Deepest nesting of `all`/`any`/`none` accepted in a condition.
@@ -219,6 +220,67 @@ pub(crate) enum Probe {
         command_matches: Vec<String>,
         kinds: Vec<String>,
     },
+    /// A registry value of a Windows host (`HKLM\...`, value name).
+    Registry {
+        key: String,
+        value: String,
+        test: ValueTest,
+    },
+    /// A fact about a Windows host (role, edition, build …).
+    Windows(WindowsFact),
+    WindowsAccounts {
+        filter: WinAccountFilter,
+        count_gt: usize,
+    },
+    WindowsGroup {
+        names: Vec<String>,
+        member_count_gt: Option<usize>,
+        members_include: Vec<String>,
+    },
+    /// A Windows account-policy value (secedit names).
+    AccountPolicy {
+        key: String,
+        test: ValueTest,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum WindowsFact {
+    Role(Vec<String>),
+    Server(bool),
+    Edition(Vec<String>),
+    BuildLt(u32),
+    BuildGe(u32),
+    DomainJoined(bool),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WinAccountFilter {
+    #[serde(default)]
+    pub name: Option<Names>,
+    #[serde(default)]
+    pub name_not: Option<Names>,
+    #[serde(default)]
+    pub rid: Option<u32>,
+    #[serde(default)]
+    pub rid_ne: Option<u32>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub password_never_expires: Option<bool>,
+    #[serde(default)]
+    pub password_not_required: Option<bool>,
+    #[serde(default)]
+    pub password_blank: Option<bool>,
+    #[serde(default)]
+    pub locked: Option<bool>,
+    #[serde(default)]
+    pub never_logged_on: Option<bool>,
+    #[serde(default)]
+    pub last_logon_days_gt: Option<i64>,
+    #[serde(default)]
+    pub in_group: Option<Names>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -415,6 +477,11 @@ enum RawCond {
     Listening(RawListening),
     Boot(RawBoot),
     Scheduled(RawScheduled),
+    Registry(RawRegistry),
+    Windows(RawWindows),
+    WindowsAccounts(RawWinAccounts),
+    WindowsGroup(RawWinGroup),
+    AccountPolicy(RawAccountPolicy),
 }
 
 /// Declares a value probe: its own fields plus the shared comparisons.
@@ -493,6 +560,47 @@ macro_rules! value_probe {
 
 value_probe!(RawSshd { option: Option<String>, installed: Option<bool> });
 value_probe!(RawSysctl { key: String });
+value_probe!(RawRegistry {
+    key: String,
+    value: String
+});
+value_probe!(RawAccountPolicy { key: String });
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindows {
+    #[serde(default)]
+    role: Option<Names>,
+    #[serde(default)]
+    server: Option<bool>,
+    #[serde(default)]
+    edition: Option<Names>,
+    #[serde(default)]
+    build_lt: Option<u32>,
+    #[serde(default)]
+    build_ge: Option<u32>,
+    #[serde(default)]
+    domain_joined: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWinAccounts {
+    #[serde(rename = "where", default)]
+    filter: WinAccountFilter,
+    #[serde(default)]
+    count_gt: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWinGroup {
+    name: Names,
+    #[serde(default)]
+    member_count_gt: Option<usize>,
+    #[serde(default)]
+    members_include: Option<Names>,
+}
 value_probe!(RawConfig {
     file: String,
     key: String
@@ -1269,6 +1377,76 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
                 bootloader_password: p.bootloader_password,
             }
         }
+        RawCond::Registry(p) => {
+            let key = p.key.trim().trim_end_matches('\\').to_string();
+            let root_ok = key
+                .split('\\')
+                .next()
+                .is_some_and(|r| matches!(r.to_ascii_uppercase().as_str(), "HKLM" | "HKEY_LOCAL_MACHINE" | "HKU" | "HKEY_USERS" | "HKCU" | "HKEY_CURRENT_USER"));
+            if !root_ok || !key.contains('\\') {
+                return Err(bad(format!(
+                    "registry probe: key '{key}' must start with HKLM\\ (or HKU\\, HKCU\\) and name a key below it"
+                )));
+            }
+            let value = p.value.clone();
+            if value.contains('\\') {
+                return Err(bad(format!("registry probe: value name '{value}' contains a backslash")));
+            }
+            let test = p.test().map_err(|m| bad(format!("registry probe: {m}")))?;
+            Probe::Registry { key, value, test }
+        }
+        RawCond::AccountPolicy(p) => {
+            let key = p.key.trim().to_string();
+            if key.is_empty() || key.contains(char::is_whitespace) {
+                return Err(bad(format!("account_policy probe: '{key}' is not a policy name (e.g. MinimumPasswordLength)")));
+            }
+            let test = p.test().map_err(|m| bad(format!("account_policy probe: {m}")))?;
+            Probe::AccountPolicy { key, test }
+        }
+        RawCond::Windows(p) => {
+            let mut found = Vec::new();
+            if let Some(r) = p.role {
+                non_empty(cx, off, "windows.role", &r)?;
+                for x in &r.0 {
+                    if !matches!(x.as_str(), "workstation" | "member-server" | "domain-controller" | "unknown") {
+                        return Err(bad(format!("windows probe: role '{x}' (expected workstation, member-server, domain-controller or unknown)")));
+                    }
+                }
+                found.push(WindowsFact::Role(r.0));
+            }
+            if let Some(b) = p.server {
+                found.push(WindowsFact::Server(b));
+            }
+            if let Some(e) = p.edition {
+                non_empty(cx, off, "windows.edition", &e)?;
+                found.push(WindowsFact::Edition(e.0));
+            }
+            if let Some(n) = p.build_lt {
+                found.push(WindowsFact::BuildLt(n));
+            }
+            if let Some(n) = p.build_ge {
+                found.push(WindowsFact::BuildGe(n));
+            }
+            if let Some(b) = p.domain_joined {
+                found.push(WindowsFact::DomainJoined(b));
+            }
+            if found.len() != 1 {
+                return Err(bad("windows probe: give exactly one of role, server, edition, build_lt, build_ge, domain_joined".into()));
+            }
+            Probe::Windows(found.remove(0))
+        }
+        RawCond::WindowsAccounts(p) => Probe::WindowsAccounts {
+            filter: p.filter,
+            count_gt: p.count_gt.unwrap_or(0),
+        },
+        RawCond::WindowsGroup(p) => {
+            non_empty(cx, off, "windows_group.name", &p.name)?;
+            let members_include = p.members_include.map(|m| m.0).unwrap_or_default();
+            if p.member_count_gt.is_some() == !members_include.is_empty() {
+                return Err(bad("windows_group probe: give exactly one of member_count_gt, members_include".into()));
+            }
+            Probe::WindowsGroup { names: p.name.0, member_count_gt: p.member_count_gt, members_include }
+        }
         RawCond::Scheduled(p) => {
             non_empty(cx, off, "scheduled.command_matches", &p.command_matches)?;
             Probe::Scheduled {
@@ -1297,6 +1475,14 @@ impl Policy {
         parse(text, origin)
     }
 
+    /// The Windows baseline shipped inside the binary.
+    pub fn windows_baseline() -> Policy {
+        match parse(WINDOWS_BASELINE, "policies/windows-baseline.toml") {
+            Ok(p) => p,
+            Err(e) => panic!("embedded baseline policy is invalid: {e}"),
+        }
+    }
+
     /// The Linux baseline shipped inside the binary.
     pub fn linux_baseline() -> Policy {
         match parse(LINUX_BASELINE, "policies/linux-baseline.toml") {
@@ -1323,6 +1509,9 @@ impl Policy {
     }
 }
 
+/// The text of the embedded Windows baseline.
+pub const WINDOWS_BASELINE: &str = include_str!("../../../policies/windows-baseline.toml");
+
 /// The text of the embedded Linux baseline.
 pub const LINUX_BASELINE: &str = include_str!("../../../policies/linux-baseline.toml");
 
@@ -1336,6 +1525,9 @@ fn collect_request(node: &Node, req: &mut CollectRequest) {
         }
         Node::Probe(Probe::Config { file, .. }) => {
             req.config_files.insert(file.clone());
+        }
+        Node::Probe(Probe::Registry { key, value, .. }) => {
+            req.registry_values.insert(format!("{key}\\{value}"));
         }
         Node::Probe(_) => {}
     }

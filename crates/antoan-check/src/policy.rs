@@ -34,7 +34,6 @@ pub const CATEGORIES: &[&str] = &[
     "boot",
     "storage",
     "scheduling",
-    "windows",
 ];
 
 /// Deepest nesting of `all`/`any`/`none` accepted in a condition.

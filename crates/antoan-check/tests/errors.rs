@@ -86,13 +86,13 @@ fn unknown_probe() {
         "{HEAD}{}",
         check(
             "LNX-T-001",
-            r#"fail_when = { registry = { key = "HKLM" } }"#
+            r#"fail_when = { wmi = { class = "Win32_Service" } }"#
         )
     );
     expect(
         &text,
-        "registry",
-        "unknown probe `registry`, expected one of `all`, `any`, `none`, `sshd`",
+        "wmi",
+        "unknown probe `wmi`, expected one of `all`, `any`, `none`, `sshd`",
     );
 }
 

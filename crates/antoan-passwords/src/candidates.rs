@@ -33,6 +33,25 @@ pub mod bundled {
         ]
     }
 
+    /// Checks every bundled file against the sha256 in the manifest.
+    /// Returns the names that do not match (empty: all good).
+    pub fn verify() -> Vec<String> {
+        use sha2::{Digest, Sha256};
+        let mut bad = Vec::new();
+        for (name, bytes) in files() {
+            let want = MANIFEST
+                .split("[[list]]")
+                .find(|sec| sec.contains(&format!("file = \"{name}\"")))
+                .and_then(|sec| sec.lines().find_map(|l| l.trim().strip_prefix("sha256 = \"")))
+                .map(|v| v.trim_end_matches('"').to_string());
+            let got: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+            if want.as_deref() != Some(got.as_str()) {
+                bad.push(name.to_string());
+            }
+        }
+        bad
+    }
+
     /// Entries of a list: non-empty lines that are not `#` comments, in order.
     pub fn entries(list: &str) -> impl Iterator<Item = &str> {
         list.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -186,13 +205,16 @@ pub struct Meta {
 #[derive(Default)]
 pub struct Chunk {
     data: Vec<u8>,
-    ends: Vec<u32>,
+    spans: Vec<(u32, u32)>,
     meta: Vec<Meta>,
+    /// Set when every candidate shares one meta and ranks run on from
+    /// `uniform.why.rank` (word-list files): saves a meta a candidate.
+    uniform: Option<Meta>,
 }
 
 impl fmt::Debug for Chunk {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Chunk({} candidates, <redacted>)", self.ends.len())
+        write!(f, "Chunk({} candidates, <redacted>)", self.spans.len())
     }
 }
 
@@ -202,26 +224,73 @@ impl Chunk {
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.spans.is_empty()
     }
 
+    /// Appends a candidate with its own meta. Do not mix with
+    /// [`Chunk::push_ranked_region`] in one chunk.
     pub fn push(&mut self, cand: &[u8], meta: Meta) {
+        let start = self.data.len() as u32;
         self.data.extend_from_slice(cand);
-        self.ends.push(self.data.len() as u32);
+        self.spans.push((start, self.data.len() as u32));
         self.meta.push(meta);
     }
 
+    /// Appends up to `max_lines` lines of `region` (each ended by `\n`, an
+    /// optional `\r` dropped; an unterminated tail is left) in one copy;
+    /// candidate `i` of the chunk gets `first` with rank `first.why.rank + i`.
+    /// Returns (lines taken, bytes consumed). For chunks holding only such lines.
+    pub fn push_ranked_region(&mut self, region: &[u8], first: Meta, max_lines: usize) -> (usize, usize) {
+        if self.uniform.is_none() {
+            self.uniform = Some(first);
+        }
+        let base = self.data.len();
+        let mut start = 0usize;
+        let mut lines = 0usize;
+        if max_lines > 0 {
+            for nl in memchr::memchr_iter(b'\n', region) {
+                let mut end = nl;
+                if end > start && region[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                self.spans.push(((base + start) as u32, (base + end) as u32));
+                start = nl + 1;
+                lines += 1;
+                if lines == max_lines {
+                    break;
+                }
+            }
+        }
+        self.data.extend_from_slice(&region[..start]);
+        (lines, start)
+    }
+
     pub fn get(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.data[start..self.ends[i] as usize]
+        let (s, e) = self.spans[i];
+        &self.data[s as usize..e as usize]
+    }
+
+    /// The 32 bytes of the buffer from candidate `i`'s start, when the
+    /// buffer holds that many (bytes past the candidate are other data).
+    #[inline]
+    pub(crate) fn window32(&self, i: usize) -> Option<&[u8; 32]> {
+        let s = self.spans[i].0 as usize;
+        self.data.get(s..s + 32).and_then(|w| w.try_into().ok())
     }
 
     pub fn meta(&self, i: usize) -> Meta {
-        self.meta[i]
+        match self.uniform {
+            Some(m) => {
+                let mut m = m;
+                m.why.rank = m.why.rank.saturating_add(i as u32);
+                m
+            }
+            None => self.meta[i],
+        }
     }
 
     pub fn data_len(&self) -> usize {
@@ -229,16 +298,25 @@ impl Chunk {
     }
 
     pub fn clear(&mut self) {
-        self.data.zeroize();
-        self.ends.clear();
+        wipe(&mut self.data);
+        self.spans.clear();
         self.meta.clear();
+        self.uniform = None;
     }
 }
 
 impl Drop for Chunk {
     fn drop(&mut self) {
-        self.data.zeroize();
+        wipe(&mut self.data);
     }
+}
+
+/// Zeroes a buffer of candidates at memset speed (`black_box` keeps the
+/// compiler from dropping the writes), then empties it.
+fn wipe(v: &mut Vec<u8>) {
+    v.fill(0);
+    std::hint::black_box(v.as_mut_slice());
+    v.clear();
 }
 
 /// A stream of candidates.
@@ -682,6 +760,8 @@ pub struct WordlistFile<R: Read + Send> {
     name: String,
     reader: R,
     buf: Vec<u8>,
+    /// `buf[pos..filled]` is read and not yet handed out.
+    filled: usize,
     pos: usize,
     eof: bool,
     rank: u32,
@@ -697,22 +777,34 @@ impl<R: Read + Send> fmt::Debug for WordlistFile<R> {
 impl<R: Read + Send> WordlistFile<R> {
     /// `name` appears in explanations ("in list NAME at rank N").
     pub fn new(name: impl Into<String>, reader: R, total_lines: Option<u64>) -> Self {
-        WordlistFile { name: name.into(), reader, buf: Vec::new(), pos: 0, eof: false, rank: 0, total: total_lines }
+        WordlistFile {
+            name: name.into(),
+            reader,
+            buf: Vec::new(),
+            filled: 0,
+            pos: 0,
+            eof: false,
+            rank: 0,
+            total: total_lines,
+        }
     }
 
     fn refill(&mut self) {
-        if self.pos > 0 {
-            self.buf.drain(..self.pos);
-            self.pos = 0;
+        if self.buf.is_empty() {
+            self.buf = vec![0u8; 4 << 20];
         }
-        let old = self.buf.len();
-        self.buf.resize(old + (1 << 20), 0);
-        match self.reader.read(&mut self.buf[old..]) {
-            Ok(0) | Err(_) => {
-                self.buf.truncate(old);
-                self.eof = true;
+        // Keep the unread tail at the front.
+        self.buf.copy_within(self.pos..self.filled, 0);
+        self.filled -= self.pos;
+        self.pos = 0;
+        loop {
+            match self.reader.read(&mut self.buf[self.filled..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => self.eof = true,
             }
-            Ok(n) => self.buf.truncate(old + n),
+            break;
         }
     }
 }
@@ -727,28 +819,38 @@ impl<R: Read + Send> CandidateSource for WordlistFile<R> {
     fn fill(&mut self, chunk: &mut Chunk, max: usize) -> usize {
         let mut n = 0;
         while n < max {
-            let rest = &self.buf[self.pos..];
-            if let Some(nl) = rest.iter().position(|&b| b == b'\n') {
-                let mut line = &rest[..nl];
-                if let Some(l) = line.strip_suffix(b"\r") {
-                    line = l;
-                }
+            let first = Meta { why: Why::of(Base::UserList, self.rank.saturating_add(1)), only: ANY_ACCOUNT };
+            let (lines, used) = chunk.push_ranked_region(&self.buf[self.pos..self.filled], first, max - n);
+            if lines > 0 {
+                self.rank = self.rank.saturating_add(lines as u32);
+                self.pos += used;
+                n += lines;
+                continue;
+            }
+            if !self.eof && self.pos == 0 && self.filled == self.buf.len() && self.filled > 0 {
+                // A line longer than the whole buffer: cut it there.
+                let mut last = self.buf[..self.filled].to_vec();
+                last.push(b'\n');
+                chunk.push_ranked_region(&last, first, 1);
+                wipe(&mut last);
                 self.rank = self.rank.saturating_add(1);
-                chunk.push(line, Meta { why: Why::of(Base::UserList, self.rank), only: ANY_ACCOUNT });
-                self.pos += nl + 1;
+                self.pos = self.filled;
                 n += 1;
-            } else if self.eof {
-                if !rest.is_empty() {
+                continue;
+            }
+            if self.eof {
+                if self.pos < self.filled {
+                    let mut last = self.buf[self.pos..self.filled].to_vec();
+                    last.push(b'\n');
+                    chunk.push_ranked_region(&last, first, 1);
+                    last.zeroize();
                     self.rank = self.rank.saturating_add(1);
-                    let line = rest.strip_suffix(b"\r").unwrap_or(rest);
-                    chunk.push(line, Meta { why: Why::of(Base::UserList, self.rank), only: ANY_ACCOUNT });
-                    self.pos = self.buf.len();
+                    self.pos = self.filled;
                     n += 1;
                 }
                 break;
-            } else {
-                self.refill();
             }
+            self.refill();
         }
         n
     }

@@ -251,3 +251,27 @@ fn vec_source_and_non_ascii_candidates() {
     let out = audit(&[acc], &make, &AuditOptions::default(), &mut |_| {});
     assert!(matches!(out.accounts[0].verdict, Verdict::Weak { .. }));
 }
+
+#[test]
+fn wordlist_file_lines_ranks_and_odd_input() {
+    use antoan_passwords::candidates::WordlistFile;
+    // CRLF, empty lines, no final newline, a 5 MiB line, binary bytes.
+    let mut data = b"alpha\r\nbeta\n\ngamma\n".to_vec();
+    data.extend(std::iter::repeat(b'z').take(5 << 20));
+    data.extend_from_slice(b"\n\xff\xfe\x00bin\nlast");
+    let mut src = WordlistFile::new("list.txt", std::io::Cursor::new(data), None);
+    let mut all = Vec::new();
+    let mut c = Chunk::new();
+    while src.fill(&mut c, 3) > 0 {
+        for i in 0..c.len() {
+            all.push((c.get(i).len(), c.meta(i).why.rank));
+        }
+        c.clear();
+    }
+    let lens: Vec<usize> = all.iter().map(|a| a.0).collect();
+    let ranks: Vec<u32> = all.iter().map(|a| a.1).collect();
+    assert_eq!(lens[..4], [5, 4, 0, 5]);
+    assert_eq!(*lens.last().unwrap(), 4);
+    assert_eq!(ranks, (1..=ranks.len() as u32).collect::<Vec<_>>());
+    assert_eq!(lens.iter().filter(|&&l| l > 1000).map(|l| l).sum::<usize>(), 5 << 20);
+}

@@ -114,3 +114,47 @@ fn own_des_matches_des_crate() {
         assert_eq!(antoan_passwords::crypt::des_encrypt(&key, &block), <[u8; 8]>::from(b));
     }
 }
+
+#[test]
+fn nt_worker_finds_every_candidate_with_every_kernel() {
+    use antoan_passwords::candidates::{Chunk, Meta, ANY_ACCOUNT};
+    use antoan_passwords::nt::{NtWorker, Targets};
+    use antoan_passwords::{Hash16, Why};
+    let mut rng = Rng(2026);
+    let mut words: Vec<String> = Vec::new();
+    for i in 0..500 {
+        let len = (rng.next() % 34) as usize;
+        let mut w = rng.strong_password(len);
+        if i % 17 == 0 {
+            w.push('ệ'); // non-ASCII: scalar path
+        }
+        words.push(w);
+    }
+    words.push(String::new());
+    words.push("x".repeat(27));
+    words.push("y".repeat(28));
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+    let targets = Targets::new(words.iter().enumerate().map(|(i, w)| (Hash16(reference_nt(w)), i as u32)));
+    let meta = Meta { why: Why::of(antoan_passwords::candidates::Base::UserList, 1), only: ANY_ACCOUNT };
+    for kernel in Kernel::available() {
+        // Two layouts: pushed one by one, and as one region of lines
+        // (where the 32-byte window reads across neighbours).
+        let mut a = Chunk::new();
+        for w in &words {
+            a.push(w.as_bytes(), meta);
+        }
+        let mut b = Chunk::new();
+        let region: String = words.iter().map(|w| format!("{w}\r\n")).collect();
+        b.push_ranked_region(region.as_bytes(), meta, usize::MAX);
+        for chunk in [&a, &b] {
+            assert_eq!(chunk.len(), words.len());
+            let mut worker = NtWorker::new(kernel);
+            let mut hits = Vec::new();
+            worker.run(chunk, 0..chunk.len(), &targets, &mut hits);
+            hits.sort();
+            let want: Vec<(u32, u32)> = (0..words.len() as u32).map(|i| (i, i)).collect();
+            assert_eq!(hits, want, "kernel {}", kernel.name());
+        }
+    }
+}

@@ -175,3 +175,13 @@ fn garbage_never_panics() {
     let e = parse_bytes("empty", b"# only a comment\n").unwrap_err();
     assert_eq!(e.reason, ParseReason::Empty);
 }
+
+#[test]
+fn bundled_lists_match_the_manifest() {
+    assert!(antoan_passwords::candidates::bundled::verify().is_empty());
+    let john: Vec<&str> = antoan_passwords::candidates::bundled::entries(antoan_passwords::candidates::bundled::JOHN).collect();
+    assert_eq!(john.len(), 3545, "3545 non-empty entries (the header says 3546)");
+    assert!(antoan_passwords::candidates::bundled::JOHN.starts_with("#!comment: This list has been compiled by Solar Designer"));
+    let zx: Vec<&str> = antoan_passwords::candidates::bundled::entries(antoan_passwords::candidates::bundled::ZXCVBN).collect();
+    assert_eq!(zx.len(), 30000);
+}

@@ -19,6 +19,7 @@ mod error;
 mod lifecycle;
 mod manifest;
 mod os_eol;
+mod windows;
 
 pub use controls::{
     Control, ControlCatalog, ControlGroup, GroupKind, Method, References, MAX_CATALOG_BYTES,
@@ -29,6 +30,11 @@ pub use lifecycle::{Cycle, Lifecycle, Product, ProductSource, MAX_LIFECYCLE_BYTE
 pub use manifest::{sha256_hex, FileKind, Manifest, ManifestEntry};
 pub use os_eol::{
     os_eol, CATEGORY as EOL_CATEGORY, CHECK_ID as EOL_CHECK_ID, CONTROLS as EOL_CONTROLS, WARN_DAYS,
+};
+
+pub use windows::{
+    windows_verdicts, CHECK_DOTNET, CHECK_EXCHANGE, CHECK_IE, CHECK_OFFICE, CHECK_OS as WINDOWS_CHECK_OS,
+    CHECK_PATCH, CHECK_SQL, PATCH_BUILDS, PATCH_DATA_AS_OF,
 };
 
 use antoan_model::KnowledgeSource;

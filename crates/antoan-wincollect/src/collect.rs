@@ -282,7 +282,13 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
     for path in &request.registry_values {
         let Some((key, value)) = path.rsplit_once('\\') else { continue };
         if let Some(v) = src.key(key).and_then(|k| k.value(value)) {
-            w.registry.insert(path.clone(), value_text(&v));
+            // A secret is never copied: only that it is set.
+            let text = if value.to_ascii_lowercase().contains("password") {
+                format!("(set, {} characters)", value_text(&v).chars().count())
+            } else {
+                value_text(&v)
+            };
+            w.registry.insert(path.clone(), text);
         } else if let Some((rel, v)) = secedit_value(sec.as_ref().map(|x| &x.1), path) {
             let _ = rel;
             w.registry.insert(path.clone(), v);
@@ -310,6 +316,18 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
         .collect();
     inv.packages.sort();
     inv.packages.dedup();
+    inv.antivirus = antivirus(src, &w.programs);
+    inv.scheduled = w
+        .autoruns
+        .iter()
+        .map(|a| antoan_model::ScheduledEntry {
+            kind: a.kind.clone(),
+            source: format!("{}\\{}", a.location, a.name),
+            user: String::new(),
+            schedule: String::new(),
+            command: a.command.clone(),
+        })
+        .collect();
     inv.services = w
         .services
         .iter()
@@ -332,7 +350,9 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
     };
     let (st, r) = sw_status(has_sw, "SOFTWARE");
     notes.push(note("packages.windows", st, r.clone()));
-    notes.push(note("windows", st, r));
+    notes.push(note("windows", st, r.clone()));
+    notes.push(note("antivirus", st, r.clone()));
+    notes.push(note("scheduled", st, r));
     let (st, r) = sw_status(has_sys, "SYSTEM");
     notes.push(note("services", st, r));
     notes.sort_by(|a, b| a.collector.cmp(&b.collector));
@@ -358,6 +378,52 @@ fn secedit_value(sec: Option<&crate::text::Secedit>, path: &str) -> Option<(Stri
             k.strip_prefix("MACHINE\\").is_some_and(|r| r.eq_ignore_ascii_case(&rel))
         })
         .map(|(k, v)| (k.clone(), v.value.clone()))
+}
+
+/// Anti-malware products by Uninstall display name (glob-free prefixes).
+const AV_PRODUCTS: [&str; 16] = [
+    "kaspersky", "bkav", "eset", "symantec", "mcafee", "trend micro", "sophos", "bitdefender",
+    "avast", "avg ", "norton", "cmc antivirus", "microsoft security essentials", "panda", "f-secure", "malwarebytes",
+];
+
+fn antivirus(src: &WindowsSources, programs: &[WindowsProgram]) -> Vec<antoan_model::Antivirus> {
+    let mut out = Vec::new();
+    let def = "HKLM\\SOFTWARE\\Microsoft\\Windows Defender";
+    let pol = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Defender";
+    if let Some(k) = src.key(def) {
+        let off = |key: &str, v: &str| src.key(key).and_then(|k| n(&k, v)) == Some(1);
+        let disabled = off(pol, "DisableAntiSpyware") || n(&k, "DisableAntiSpyware") == Some(1);
+        if !disabled {
+            let rt_off = off(&format!("{pol}\\Real-Time Protection"), "DisableRealtimeMonitoring")
+                || off(&format!("{def}\\Real-Time Protection"), "DisableRealtimeMonitoring");
+            let sig = src
+                .key(&format!("{def}\\Signature Updates"))
+                .and_then(|k| bin(&k, "SignaturesLastUpdated"))
+                .and_then(|b| b.get(..8).and_then(|x| x.try_into().ok()).map(u64::from_le_bytes))
+                .and_then(sam::filetime_unix)
+                .map(iso_date);
+            out.push(antoan_model::Antivirus {
+                name: "Microsoft Defender".into(),
+                source: def.to_string(),
+                realtime: Some(!rt_off),
+                signature_date: sig,
+            });
+        }
+    }
+    for p in programs {
+        let l = p.name.to_ascii_lowercase();
+        if AV_PRODUCTS.iter().any(|a| l.starts_with(a)) && (l.contains("anti") || l.contains("security") || l.contains("endpoint") || l.contains("bkav") || l.contains("essentials") || l.contains("protect")) {
+            out.push(antoan_model::Antivirus {
+                name: p.name.clone(),
+                source: format!("Uninstall\\{}", p.key),
+                realtime: None,
+                signature_date: None,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.dedup_by(|a, b| a.name == b.name);
+    out
 }
 
 fn kb_in(name: &str) -> Option<String> {
@@ -659,8 +725,10 @@ fn host_info(w: &WindowsInventory, hostname: String, machine_id: String, source:
     }
     let version = if !w.display_version.is_empty() {
         w.display_version.clone()
+    } else if let Some(n) = w.service_pack.strip_prefix("Service Pack ") {
+        format!("SP{}", n.trim())
     } else if !w.service_pack.is_empty() {
-        format!("{} {}", w.current_version, w.service_pack).trim().to_string()
+        w.service_pack.clone()
     } else {
         w.current_version.clone()
     };

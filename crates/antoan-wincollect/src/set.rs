@@ -341,11 +341,11 @@ pub fn open_export_dir(dir: &Path) -> Result<WindowsSources, WinCollectError> {
             regs.push(p.clone());
         } else if lower == "net-accounts.txt" {
             if let Some(b) = read_small(p) {
-                src.net_accounts = Some((p.display().to_string(), b));
+                src.net_accounts = Some((name.to_string(), b));
             }
         } else if lower == "secedit.inf" {
             if let Some(b) = read_small(p) {
-                src.secedit = Some((p.display().to_string(), b));
+                src.secedit = Some((name.to_string(), b));
             }
         }
     }

@@ -15,6 +15,8 @@ use antoan_model::{
 };
 use time::OffsetDateTime;
 
+mod windows;
+
 /// Largest policy file accepted; policies are small hand-written files.
 const MAX_POLICY_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -38,6 +40,9 @@ impl AuditError {
 
 pub struct AuditOptions {
     pub source: Source,
+    /// A folder collected on a live Windows machine (`--windows-export`);
+    /// when set it is audited instead of `source`.
+    pub windows_export: Option<PathBuf>,
     /// Policies to evaluate, in order (the baseline first when used).
     pub policies: Vec<Policy>,
     /// The instant the evaluation is made at: end-of-life verdicts are relative to it.
@@ -91,6 +96,9 @@ pub fn source_for(root: Option<PathBuf>) -> Source {
 
 /// Runs one audit and assembles the report.
 pub fn run(opts: &AuditOptions, kb: &Knowledge) -> Result<Report, AuditError> {
+    if let Some(dir) = &opts.windows_export {
+        return windows::run_export(dir, opts, kb);
+    }
     if let Source::Root(dir) = &opts.source {
         let shown = dir.display();
         if !dir.is_dir() {
@@ -103,10 +111,13 @@ pub fn run(opts: &AuditOptions, kb: &Knowledge) -> Result<Report, AuditError> {
     match antoan_collect::detect_family(&opts.source) {
         OsFamily::Linux => {}
         OsFamily::Windows => {
-            return Err(AuditError::new(
-                "phát hiện ổ đĩa Windows; kiểm tra Windows chưa có trong phiên bản này".into(),
-                "this is a Windows volume; Windows audit is not available in this version yet".into(),
-            ))
+            return match &opts.source {
+                Source::Root(dir) => windows::run_root(dir, opts, kb),
+                Source::Live => Err(AuditError::new(
+                    "không kiểm tra trực tiếp được Windows đang chạy: chạy scripts/collect-windows.cmd rồi dùng --windows-export".into(),
+                    "a running Windows is not audited live: run scripts/collect-windows.cmd and use --windows-export".into(),
+                )),
+            }
         }
         OsFamily::Unknown => {
             let what = match &opts.source {

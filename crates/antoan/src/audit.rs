@@ -44,7 +44,12 @@ pub fn run(args: AuditArgs, lang: Lang) -> Result<ExitCode, UserError> {
         );
     }
 
-    let opts = AuditOptions { source: antoan_audit::source_for(args.root.clone()), policies, now };
+    let opts = AuditOptions {
+        source: antoan_audit::source_for(args.root.clone()),
+        windows_export: args.windows_export.clone(),
+        policies,
+        now,
+    };
     let report = antoan_audit::run(&opts, &kb).map_err(user)?;
 
     let text = match args.format {

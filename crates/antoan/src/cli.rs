@@ -46,6 +46,10 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
 
+    /// Thư mục dữ liệu thu từ máy Windows bằng scripts/collect-windows.cmd (hive, .reg, net accounts, secedit) / audit a folder collected on a Windows PC.
+    #[arg(long, value_name = "DIR", conflicts_with = "root")]
+    pub windows_export: Option<PathBuf>,
+
     /// Định dạng đầu ra / output format.
     #[arg(long, value_enum, default_value_t = Format::Terminal)]
     pub format: Format,

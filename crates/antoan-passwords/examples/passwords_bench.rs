@@ -38,7 +38,10 @@ fn main() {
                 i += 1;
             }
             "--budget" => {
-                opts.budget = args.get(i + 1).and_then(|s| s.parse::<f64>().ok()).map(Duration::from_secs_f64);
+                opts.budget = args
+                    .get(i + 1)
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .map(Duration::from_secs_f64);
                 i += 1;
             }
             "--rules" => rules = true,
@@ -62,13 +65,20 @@ fn main() {
     }
     let wordlist = args[2].clone();
     if preload {
-        engine_only(&parsed.accounts, &wordlist, opts.kernel.unwrap_or_else(Kernel::detect));
+        engine_only(
+            &parsed.accounts,
+            &wordlist,
+            opts.kernel.unwrap_or_else(Kernel::detect),
+        );
         return;
     }
     let names: Vec<String> = parsed.accounts.iter().map(|a| a.name.clone()).collect();
     let make = move || -> Box<dyn CandidateSource> {
         if rules {
-            Box::new(Generator::new(RuleConfig { account_names: names.clone(), ..RuleConfig::default() }))
+            Box::new(Generator::new(RuleConfig {
+                account_names: names.clone(),
+                ..RuleConfig::default()
+            }))
         } else {
             match std::fs::File::open(&wordlist) {
                 Ok(f) => Box::new(WordlistFile::new(wordlist.clone(), f, None)),
@@ -82,7 +92,11 @@ fn main() {
     let t = Instant::now();
     let out = audit(&parsed.accounts, &make, &opts, &mut |_| {});
     let wall = t.elapsed().as_secs_f64();
-    let weak = out.accounts.iter().filter(|a| matches!(a.verdict, Verdict::Weak { .. } | Verdict::Empty)).count();
+    let weak = out
+        .accounts
+        .iter()
+        .filter(|a| matches!(a.verdict, Verdict::Weak { .. } | Verdict::Empty))
+        .count();
     for (name, cov) in [("fast", &out.fast), ("salted", &out.salted)] {
         if cov.ran {
             println!(
@@ -105,10 +119,15 @@ fn main() {
 fn engine_only(accounts: &[antoan_passwords::Account], wordlist: &str, kernel: Kernel) {
     use antoan_passwords::candidates::Chunk;
     use antoan_passwords::nt::{NtWorker, Targets};
-    let targets = Targets::new(accounts.iter().enumerate().filter_map(|(i, a)| match &a.hash {
-        antoan_passwords::HashKind::Windows { nt: Some(h), .. } => Some((*h, i as u32)),
-        _ => None,
-    }));
+    let targets = Targets::new(
+        accounts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| match &a.hash {
+                antoan_passwords::HashKind::Windows { nt: Some(h), .. } => Some((*h, i as u32)),
+                _ => None,
+            }),
+    );
     let f = match std::fs::File::open(wordlist) {
         Ok(f) => f,
         Err(e) => {

@@ -27,7 +27,10 @@ pub mod bundled {
         [
             ("john-password.lst", JOHN.as_bytes()),
             ("zxcvbn-passwords.txt", ZXCVBN.as_bytes()),
-            ("zxcvbn-LICENSE", include_bytes!("../../../knowledge/passwords/zxcvbn-LICENSE")),
+            (
+                "zxcvbn-LICENSE",
+                include_bytes!("../../../knowledge/passwords/zxcvbn-LICENSE"),
+            ),
             ("vietnamese-words.txt", VIET.as_bytes()),
             ("keyboard-walks.txt", WALKS.as_bytes()),
         ]
@@ -42,9 +45,15 @@ pub mod bundled {
             let want = MANIFEST
                 .split("[[list]]")
                 .find(|sec| sec.contains(&format!("file = \"{name}\"")))
-                .and_then(|sec| sec.lines().find_map(|l| l.trim().strip_prefix("sha256 = \"")))
+                .and_then(|sec| {
+                    sec.lines()
+                        .find_map(|l| l.trim().strip_prefix("sha256 = \""))
+                })
                 .map(|v| v.trim_end_matches('"').to_string());
-            let got: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let got: String = Sha256::digest(bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             if want.as_deref() != Some(got.as_str()) {
                 bad.push(name.to_string());
             }
@@ -54,7 +63,9 @@ pub mod bundled {
 
     /// Entries of a list: non-empty lines that are not `#` comments, in order.
     pub fn entries(list: &str) -> impl Iterator<Item = &str> {
-        list.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.is_empty() && !l.starts_with('#'))
+        list.lines()
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
     }
 }
 
@@ -82,8 +93,18 @@ pub enum Base {
 }
 
 /// Account names common everywhere, tried with the name rules on every account.
-pub const COMMON_NAMES: &[&str] =
-    &["admin", "administrator", "root", "quantri", "user", "test", "guest", "support", "server", "system"];
+pub const COMMON_NAMES: &[&str] = &[
+    "admin",
+    "administrator",
+    "root",
+    "quantri",
+    "user",
+    "test",
+    "guest",
+    "support",
+    "server",
+    "system",
+];
 
 /// Letter case applied to a base word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,7 +143,13 @@ pub struct Why {
 
 impl Why {
     pub const fn of(base: Base, rank: u32) -> Why {
-        Why { base, rank, case: Case::AsIs, leet: false, suffix: Suffix::None }
+        Why {
+            base,
+            rank,
+            case: Case::AsIs,
+            leet: false,
+            suffix: Suffix::None,
+        }
     }
 
     /// The explanation in both languages, for a base list named `list_name`
@@ -134,15 +161,27 @@ impl Why {
             Base::ZxcvbnList => list_text("zxcvbn-passwords.txt", self.rank),
             Base::VietWords => list_text("vietnamese-words.txt", self.rank),
             Base::KeyboardWalks => (
-                format!("chuỗi phím liền nhau (keyboard-walks.txt, hạng {})", self.rank),
+                format!(
+                    "chuỗi phím liền nhau (keyboard-walks.txt, hạng {})",
+                    self.rank
+                ),
                 format!("keyboard walk (keyboard-walks.txt, rank {})", self.rank),
             ),
             Base::AccountName => ("tên tài khoản".into(), "account name".into()),
             Base::ContextWord => ("tên đơn vị hoặc tên máy".into(), "unit or host name".into()),
-            Base::Date => ("ngày tháng (dạng ngày sinh)".into(), "date (birthday-like)".into()),
-            Base::Phone => ("chuỗi giống số điện thoại".into(), "phone-number-like digits".into()),
+            Base::Date => (
+                "ngày tháng (dạng ngày sinh)".into(),
+                "date (birthday-like)".into(),
+            ),
+            Base::Phone => (
+                "chuỗi giống số điện thoại".into(),
+                "phone-number-like digits".into(),
+            ),
             Base::UserList => list_text(user_list_name, self.rank),
-            Base::CommonName => ("tên tài khoản phổ biến".into(), "common account name".into()),
+            Base::CommonName => (
+                "tên tài khoản phổ biến".into(),
+                "common account name".into(),
+            ),
         };
         let mut parts: Vec<(&str, &str)> = Vec::new();
         match self.case {
@@ -179,7 +218,10 @@ impl Why {
 }
 
 fn list_text(name: &str, rank: u32) -> (String, String) {
-    (format!("có trong danh sách {name}, hạng {rank}"), format!("in list {name} at rank {rank}"))
+    (
+        format!("có trong danh sách {name}, hạng {rank}"),
+        format!("in list {name} at rank {rank}"),
+    )
 }
 
 impl fmt::Display for Why {
@@ -244,7 +286,12 @@ impl Chunk {
     /// optional `\r` dropped; an unterminated tail is left) in one copy;
     /// candidate `i` of the chunk gets `first` with rank `first.why.rank + i`.
     /// Returns (lines taken, bytes consumed). For chunks holding only such lines.
-    pub fn push_ranked_region(&mut self, region: &[u8], first: Meta, max_lines: usize) -> (usize, usize) {
+    pub fn push_ranked_region(
+        &mut self,
+        region: &[u8],
+        first: Meta,
+        max_lines: usize,
+    ) -> (usize, usize) {
         if self.uniform.is_none() {
             self.uniform = Some(first);
         }
@@ -257,7 +304,8 @@ impl Chunk {
                 if end > start && region[end - 1] == b'\r' {
                     end -= 1;
                 }
-                self.spans.push(((base + start) as u32, (base + end) as u32));
+                self.spans
+                    .push(((base + start) as u32, (base + end) as u32));
                 start = nl + 1;
                 lines += 1;
                 if lines == max_lines {
@@ -395,13 +443,20 @@ const TOP_SUFFIXES: &[(&str, Suffix)] = &[
     ("@2", Suffix::SymbolDigits),
 ];
 
-const YEAR_SEPS: &[(&str, Suffix)] =
-    &[("", Suffix::Year), ("@", Suffix::SymbolYear), ("#", Suffix::SymbolYear), ("!", Suffix::SymbolYear)];
+const YEAR_SEPS: &[(&str, Suffix)] = &[
+    ("", Suffix::Year),
+    ("@", Suffix::SymbolYear),
+    ("#", Suffix::SymbolYear),
+    ("!", Suffix::SymbolYear),
+];
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c.flat_map(|x| x.to_lowercase())).collect(),
+        Some(f) => f
+            .to_uppercase()
+            .chain(c.flat_map(|x| x.to_lowercase()))
+            .collect(),
         None => String::new(),
     }
 }
@@ -409,7 +464,10 @@ fn capitalize(s: &str) -> String {
 fn toggled(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_lowercase().chain(c.flat_map(|x| x.to_uppercase())).collect(),
+        Some(f) => f
+            .to_lowercase()
+            .chain(c.flat_map(|x| x.to_uppercase()))
+            .collect(),
         None => String::new(),
     }
 }
@@ -480,8 +538,17 @@ impl fmt::Debug for Generator {
 impl Generator {
     pub fn new(cfg: RuleConfig) -> Generator {
         let phases: VecDeque<Phase> = if cfg.quick {
-            [Phase::Empty, Phase::ListsHead, Phase::NamesTop, Phase::VietCore, Phase::ListsTop, Phase::VietTop, Phase::Walks, Phase::ListsFull]
-                .into()
+            [
+                Phase::Empty,
+                Phase::ListsHead,
+                Phase::NamesTop,
+                Phase::VietCore,
+                Phase::ListsTop,
+                Phase::VietTop,
+                Phase::Walks,
+                Phase::ListsFull,
+            ]
+            .into()
         } else {
             [
                 Phase::Empty,
@@ -500,7 +567,13 @@ impl Generator {
             ]
             .into()
         };
-        let mut g = Generator { cfg, phases, current: Vec::new().into_iter(), seen: HashSet::new(), total: None };
+        let mut g = Generator {
+            cfg,
+            phases,
+            current: Vec::new().into_iter(),
+            seen: HashSet::new(),
+            total: None,
+        };
         g.total = Some(g.count_total());
         g
     }
@@ -549,7 +622,12 @@ impl Generator {
             }
         }
         for w in &self.cfg.context_words {
-            let w: String = w.trim().to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+            let w: String = w
+                .trim()
+                .to_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             if !w.is_empty() {
                 out.push((w, Base::ContextWord, ANY_ACCOUNT));
             }
@@ -562,43 +640,88 @@ impl Generator {
 
     fn build(&self, phase: Phase) -> Vec<Planned> {
         let mut out: Vec<Planned> = Vec::new();
-        let years: Vec<String> = self.cfg.suffix_years.clone().map(|y| y.to_string()).collect();
+        let years: Vec<String> = self
+            .cfg
+            .suffix_years
+            .clone()
+            .map(|y| y.to_string())
+            .collect();
         match phase {
             Phase::Empty => out.push((String::new(), Why::of(Base::Empty, 0), ANY_ACCOUNT)),
             Phase::NamesTop => {
                 for (n, base, only) in self.names(4) {
                     for case in [Case::AsIs, Case::Capitalized] {
                         let w = cased(&n, case);
-                        let why = Why { case, ..Why::of(base, 0) };
+                        let why = Why {
+                            case,
+                            ..Why::of(base, 0)
+                        };
                         out.push((w.clone(), why, only));
                         for (s, suffix) in &TOP_SUFFIXES[..10] {
-                            out.push((format!("{w}{s}"), Why { suffix: *suffix, ..why }, only));
+                            out.push((
+                                format!("{w}{s}"),
+                                Why {
+                                    suffix: *suffix,
+                                    ..why
+                                },
+                                only,
+                            ));
                         }
                         if base == Base::CommonName {
                             continue; // years for these come with the full rules
                         }
                         for y in years.iter().rev() {
-                            out.push((format!("{w}@{y}"), Why { suffix: Suffix::SymbolYear, ..why }, only));
-                            out.push((format!("{w}{y}"), Why { suffix: Suffix::Year, ..why }, only));
+                            out.push((
+                                format!("{w}@{y}"),
+                                Why {
+                                    suffix: Suffix::SymbolYear,
+                                    ..why
+                                },
+                                only,
+                            ));
+                            out.push((
+                                format!("{w}{y}"),
+                                Why {
+                                    suffix: Suffix::Year,
+                                    ..why
+                                },
+                                only,
+                            ));
                         }
                     }
                 }
             }
             Phase::VietCore => {
                 for (i, w) in bundled::entries(bundled::VIET).take(40).enumerate() {
-                    out.push((w.to_string(), Why::of(Base::VietWords, i as u32 + 1), ANY_ACCOUNT));
+                    out.push((
+                        w.to_string(),
+                        Why::of(Base::VietWords, i as u32 + 1),
+                        ANY_ACCOUNT,
+                    ));
                 }
             }
             Phase::ListsHead | Phase::ListsTop => {
-                let n = if matches!(phase, Phase::ListsHead) { 20 } else { 200 };
+                let n = if matches!(phase, Phase::ListsHead) {
+                    20
+                } else {
+                    200
+                };
                 let john: Vec<&str> = bundled::entries(bundled::JOHN).take(n).collect();
                 let zx: Vec<&str> = bundled::entries(bundled::ZXCVBN).take(n).collect();
                 for i in 0..n {
                     if let Some(w) = zx.get(i) {
-                        out.push((w.to_string(), Why::of(Base::ZxcvbnList, i as u32 + 1), ANY_ACCOUNT));
+                        out.push((
+                            w.to_string(),
+                            Why::of(Base::ZxcvbnList, i as u32 + 1),
+                            ANY_ACCOUNT,
+                        ));
                     }
                     if let Some(w) = john.get(i) {
-                        out.push((w.to_string(), Why::of(Base::JohnList, i as u32 + 1), ANY_ACCOUNT));
+                        out.push((
+                            w.to_string(),
+                            Why::of(Base::JohnList, i as u32 + 1),
+                            ANY_ACCOUNT,
+                        ));
                     }
                 }
             }
@@ -607,10 +730,20 @@ impl Generator {
                     let rank = i as u32 + 1;
                     for case in [Case::AsIs, Case::Capitalized] {
                         let c = cased(w, case);
-                        let why = Why { case, ..Why::of(Base::VietWords, rank) };
+                        let why = Why {
+                            case,
+                            ..Why::of(Base::VietWords, rank)
+                        };
                         out.push((c.clone(), why, ANY_ACCOUNT));
                         for (s, suffix) in &TOP_SUFFIXES[..4] {
-                            out.push((format!("{c}{s}"), Why { suffix: *suffix, ..why }, ANY_ACCOUNT));
+                            out.push((
+                                format!("{c}{s}"),
+                                Why {
+                                    suffix: *suffix,
+                                    ..why
+                                },
+                                ANY_ACCOUNT,
+                            ));
                         }
                     }
                 }
@@ -620,12 +753,22 @@ impl Generator {
                     let why = Why::of(Base::KeyboardWalks, i as u32 + 1);
                     out.push((w.to_string(), why, ANY_ACCOUNT));
                     if w.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
-                        out.push((capitalize(w), Why { case: Case::Capitalized, ..why }, ANY_ACCOUNT));
+                        out.push((
+                            capitalize(w),
+                            Why {
+                                case: Case::Capitalized,
+                                ..why
+                            },
+                            ANY_ACCOUNT,
+                        ));
                     }
                 }
             }
             Phase::ListsFull => {
-                for (base, list) in [(Base::JohnList, bundled::JOHN), (Base::ZxcvbnList, bundled::ZXCVBN)] {
+                for (base, list) in [
+                    (Base::JohnList, bundled::JOHN),
+                    (Base::ZxcvbnList, bundled::ZXCVBN),
+                ] {
                     for (i, w) in bundled::entries(list).enumerate() {
                         out.push((w.to_string(), Why::of(base, i as u32 + 1), ANY_ACCOUNT));
                     }
@@ -638,7 +781,13 @@ impl Generator {
             }
             Phase::VietFull => {
                 for (i, w) in bundled::entries(bundled::VIET).enumerate() {
-                    self.full_rules(w, Why::of(Base::VietWords, i as u32 + 1), ANY_ACCOUNT, &years, &mut out);
+                    self.full_rules(
+                        w,
+                        Why::of(Base::VietWords, i as u32 + 1),
+                        ANY_ACCOUNT,
+                        &years,
+                        &mut out,
+                    );
                 }
             }
             Phase::Dates => {
@@ -665,8 +814,13 @@ impl Generator {
                 let why = Why::of(Base::Phone, 0);
                 // A few prefixes and the patterns people pick: repeats, runs,
                 // pairs. Only a few hundred, not the number space.
-                let prefixes = ["09", "091", "098", "097", "090", "093", "096", "088", "086", "03", "08", "07"];
-                let bodies = ["12345678", "87654321", "99999999", "88888888", "68686868", "86868686", "66666666", "11111111", "00000000", "23456789"];
+                let prefixes = [
+                    "09", "091", "098", "097", "090", "093", "096", "088", "086", "03", "08", "07",
+                ];
+                let bodies = [
+                    "12345678", "87654321", "99999999", "88888888", "68686868", "86868686",
+                    "66666666", "11111111", "00000000", "23456789",
+                ];
                 for p in prefixes {
                     for b in bodies {
                         let mut s = format!("{p}{b}");
@@ -674,7 +828,14 @@ impl Generator {
                         out.push((s, why, ANY_ACCOUNT));
                     }
                 }
-                for s in ["0123456789", "0912345678", "0987654321", "0999999999", "0888888888", "0868686868"] {
+                for s in [
+                    "0123456789",
+                    "0912345678",
+                    "0987654321",
+                    "0999999999",
+                    "0888888888",
+                    "0868686868",
+                ] {
                     out.push((s.to_string(), why, ANY_ACCOUNT));
                 }
             }
@@ -686,10 +847,21 @@ impl Generator {
                         out.push((cased(w, case), Why { case, ..why }, ANY_ACCOUNT));
                     }
                     for (s, suffix) in &TOP_SUFFIXES[..8] {
-                        out.push((format!("{w}{s}"), Why { suffix: *suffix, ..why }, ANY_ACCOUNT));
+                        out.push((
+                            format!("{w}{s}"),
+                            Why {
+                                suffix: *suffix,
+                                ..why
+                            },
+                            ANY_ACCOUNT,
+                        ));
                         out.push((
                             format!("{}{s}", capitalize(w)),
-                            Why { suffix: *suffix, case: Case::Capitalized, ..why },
+                            Why {
+                                suffix: *suffix,
+                                case: Case::Capitalized,
+                                ..why
+                            },
                             ANY_ACCOUNT,
                         ));
                     }
@@ -697,9 +869,23 @@ impl Generator {
                 }
                 for (i, w) in bundled::entries(bundled::ZXCVBN).enumerate() {
                     let why = Why::of(Base::ZxcvbnList, i as u32 + 1);
-                    out.push((capitalize(w), Why { case: Case::Capitalized, ..why }, ANY_ACCOUNT));
+                    out.push((
+                        capitalize(w),
+                        Why {
+                            case: Case::Capitalized,
+                            ..why
+                        },
+                        ANY_ACCOUNT,
+                    ));
                     for (s, suffix) in &TOP_SUFFIXES[..3] {
-                        out.push((format!("{w}{s}"), Why { suffix: *suffix, ..why }, ANY_ACCOUNT));
+                        out.push((
+                            format!("{w}{s}"),
+                            Why {
+                                suffix: *suffix,
+                                ..why
+                            },
+                            ANY_ACCOUNT,
+                        ));
                     }
                 }
             }
@@ -718,19 +904,58 @@ impl Generator {
                 }
             }
             for (c, leet_on) in variants {
-                let why = Why { case, leet: leet_on, ..why };
+                let why = Why {
+                    case,
+                    leet: leet_on,
+                    ..why
+                };
                 out.push((c.clone(), why, only));
-                out.push((format!("{c}{c}"), Why { suffix: Suffix::Doubled, ..why }, only));
+                out.push((
+                    format!("{c}{c}"),
+                    Why {
+                        suffix: Suffix::Doubled,
+                        ..why
+                    },
+                    only,
+                ));
                 for (s, suffix) in TOP_SUFFIXES {
-                    out.push((format!("{c}{s}"), Why { suffix: *suffix, ..why }, only));
+                    out.push((
+                        format!("{c}{s}"),
+                        Why {
+                            suffix: *suffix,
+                            ..why
+                        },
+                        only,
+                    ));
                 }
                 for y in years {
                     for (sep, suffix) in YEAR_SEPS {
-                        out.push((format!("{c}{sep}{y}"), Why { suffix: *suffix, ..why }, only));
+                        out.push((
+                            format!("{c}{sep}{y}"),
+                            Why {
+                                suffix: *suffix,
+                                ..why
+                            },
+                            only,
+                        ));
                     }
                     let yy = &y[y.len().saturating_sub(2)..];
-                    out.push((format!("{c}{yy}"), Why { suffix: Suffix::Year, ..why }, only));
-                    out.push((format!("{c}@{yy}"), Why { suffix: Suffix::SymbolYear, ..why }, only));
+                    out.push((
+                        format!("{c}{yy}"),
+                        Why {
+                            suffix: Suffix::Year,
+                            ..why
+                        },
+                        only,
+                    ));
+                    out.push((
+                        format!("{c}@{yy}"),
+                        Why {
+                            suffix: Suffix::SymbolYear,
+                            ..why
+                        },
+                        only,
+                    ));
                 }
             }
         }
@@ -741,7 +966,9 @@ impl CandidateSource for Generator {
     fn fill(&mut self, chunk: &mut Chunk, max: usize) -> usize {
         let mut n = 0;
         while n < max {
-            let Some((mut s, why, only)) = self.next_planned() else { break };
+            let Some((mut s, why, only)) = self.next_planned() else {
+                break;
+            };
             chunk.push(s.as_bytes(), Meta { why, only });
             s.zeroize();
             n += 1;
@@ -819,8 +1046,12 @@ impl<R: Read + Send> CandidateSource for WordlistFile<R> {
     fn fill(&mut self, chunk: &mut Chunk, max: usize) -> usize {
         let mut n = 0;
         while n < max {
-            let first = Meta { why: Why::of(Base::UserList, self.rank.saturating_add(1)), only: ANY_ACCOUNT };
-            let (lines, used) = chunk.push_ranked_region(&self.buf[self.pos..self.filled], first, max - n);
+            let first = Meta {
+                why: Why::of(Base::UserList, self.rank.saturating_add(1)),
+                only: ANY_ACCOUNT,
+            };
+            let (lines, used) =
+                chunk.push_ranked_region(&self.buf[self.pos..self.filled], first, max - n);
             if lines > 0 {
                 self.rank = self.rank.saturating_add(lines as u32);
                 self.pos += used;
@@ -874,7 +1105,11 @@ pub struct Limited<S> {
 
 impl<S: CandidateSource> Limited<S> {
     pub fn new(inner: S, max: u64) -> Limited<S> {
-        Limited { inner, left: max, max }
+        Limited {
+            inner,
+            left: max,
+            max,
+        }
     }
 }
 
@@ -889,7 +1124,11 @@ impl<S: CandidateSource> CandidateSource for Limited<S> {
         n
     }
     fn total_hint(&self) -> Option<u64> {
-        Some(self.inner.total_hint().map_or(self.max, |t| t.min(self.max)))
+        Some(
+            self.inner
+                .total_hint()
+                .map_or(self.max, |t| t.min(self.max)),
+        )
     }
     fn list_name(&self) -> &str {
         self.inner.list_name()
@@ -912,7 +1151,10 @@ impl fmt::Debug for VecSource {
 impl VecSource {
     pub fn new(items: Vec<(Vec<u8>, Meta)>) -> VecSource {
         let total = items.len() as u64;
-        VecSource { items: items.into(), total }
+        VecSource {
+            items: items.into(),
+            total,
+        }
     }
 }
 
@@ -928,7 +1170,9 @@ impl CandidateSource for VecSource {
     fn fill(&mut self, chunk: &mut Chunk, max: usize) -> usize {
         let mut n = 0;
         while n < max {
-            let Some((mut b, m)) = self.items.pop_front() else { break };
+            let Some((mut b, m)) = self.items.pop_front() else {
+                break;
+            };
             chunk.push(&b, m);
             b.zeroize();
             n += 1;

@@ -18,7 +18,7 @@ use crate::md4::Kernel;
 use crate::nt::{lm_hash, NtWorker, Targets};
 
 /// How the audit runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AuditOptions {
     /// Stop after this long (the fast phase gets it first, the salted phase
     /// the rest). `None`: run every candidate.
@@ -29,12 +29,6 @@ pub struct AuditOptions {
     pub kernel: Option<Kernel>,
     /// Skip the LM engine.
     pub skip_lm: bool,
-}
-
-impl Default for AuditOptions {
-    fn default() -> Self {
-        AuditOptions { budget: None, threads: 0, kernel: None, skip_lm: false }
-    }
 }
 
 /// Which engine a progress report is about.
@@ -72,7 +66,11 @@ pub struct Coverage {
 impl Coverage {
     pub fn rate(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();
-        if s > 0.0 { self.candidates_done as f64 / s } else { 0.0 }
+        if s > 0.0 {
+            self.candidates_done as f64 / s
+        } else {
+            0.0
+        }
     }
 }
 
@@ -89,7 +87,11 @@ pub enum FoundVia {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// The password is a candidate; `why` says which kind.
-    Weak { why: Why, why_text: Text, via: FoundVia },
+    Weak {
+        why: Why,
+        why_text: Text,
+        via: FoundVia,
+    },
     /// No password at all (empty hash field, or the NT hash of "").
     Empty,
     /// Not among the `tried` candidates.
@@ -151,7 +153,9 @@ pub fn audit(
     let start = Instant::now();
     let kernel = opts.kernel.unwrap_or_else(Kernel::detect);
     let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
     } else {
         opts.threads
     };
@@ -163,7 +167,10 @@ pub fn audit(
             origin: a.origin.clone(),
             hash_type: a.hash.type_name(),
             locked: a.hash.is_locked(),
-            verdict: Verdict::NotFound { tried: 0, complete: false },
+            verdict: Verdict::NotFound {
+                tried: 0,
+                complete: false,
+            },
             lm_stored: false,
             weak_algorithm: None,
             shares_hash_with: Vec::new(),
@@ -195,7 +202,10 @@ pub fn audit(
                     Some(h) => nt_items.push((*h, i as u32)),
                     None if lm_real.is_none() => {
                         r.verdict = Verdict::NotAssessed {
-                            reason: Text::new("không có hash NT hay LM", "no NT or LM hash is stored"),
+                            reason: Text::new(
+                                "không có hash NT hay LM",
+                                "no NT or LM hash is stored",
+                            ),
                         }
                     }
                     None => {}
@@ -226,9 +236,25 @@ pub fn audit(
     let mut fast = Coverage::default();
     if !nt_targets.is_empty() || !lm_targets.is_empty() {
         let mut src = make_source();
-        fast = run_fast(&mut *src, &nt_targets, &lm_targets, kernel, threads, deadline, &mut first, progress);
+        fast = run_fast(
+            &mut *src,
+            &nt_targets,
+            &lm_targets,
+            kernel,
+            threads,
+            deadline,
+            &mut first,
+            progress,
+        );
         let list_name = src.list_name().to_string();
-        resolve_fast(&mut results, &first, &nt_targets, &lm_targets, &fast, &list_name);
+        resolve_fast(
+            &mut results,
+            &first,
+            &nt_targets,
+            &lm_targets,
+            &fast,
+            &list_name,
+        );
     }
 
     // ---- salted phase ----
@@ -246,21 +272,29 @@ pub fn audit(
         let (cov, tried) = run_salted(&mut *src, &hashes, threads, deadline, &mut first, progress);
         salted_cov = cov;
         let list_name = src.list_name().to_string();
-        for &(i, c) in &hashes {
+        for &(i, _) in &hashes {
             let r = &mut results[i as usize];
             r.verdict = match first.get(&i) {
                 Some(h) if h.why.base == crate::candidates::Base::Empty => Verdict::Empty,
-                Some(h) => Verdict::Weak { why: h.why, why_text: h.why.text_with(&list_name), via: h.via },
+                Some(h) => Verdict::Weak {
+                    why: h.why,
+                    why_text: h.why.text_with(&list_name),
+                    via: h.via,
+                },
                 None => Verdict::NotFound {
                     tried: tried.get(&i).copied().unwrap_or(0),
                     complete: salted_cov.complete,
                 },
             };
-            let _ = c;
         }
     }
 
-    AuditOutcome { accounts: results, fast, salted: salted_cov, kernel: kernel.name() }
+    AuditOutcome {
+        accounts: results,
+        fast,
+        salted: salted_cov,
+        kernel: kernel.name(),
+    }
 }
 
 fn find_reuse(accounts: &[Account], results: &mut [AccountResult]) {
@@ -287,8 +321,11 @@ fn find_reuse(accounts: &[Account], results: &mut [AccountResult]) {
             continue;
         }
         for &m in &members {
-            let mut others: Vec<String> =
-                members.iter().filter(|&&o| o != m).map(|&o| accounts[o].name.clone()).collect();
+            let mut others: Vec<String> = members
+                .iter()
+                .filter(|&&o| o != m)
+                .map(|&o| accounts[o].name.clone())
+                .collect();
             others.sort();
             others.dedup();
             results[m].shares_hash_with = others;
@@ -369,7 +406,11 @@ fn run_fast(
                     if !hits.is_empty() {
                         if let Ok(mut f) = found.lock() {
                             for (k, &(ci, acc)) in hits.iter().enumerate() {
-                                let via = if k < nt_hits { FoundVia::Nt } else { FoundVia::Lm };
+                                let via = if k < nt_hits {
+                                    FoundVia::Nt
+                                } else {
+                                    FoundVia::Lm
+                                };
                                 let pos = (seq, ci);
                                 let why = chunk.meta(ci as usize).why;
                                 let e = f.entry(acc).or_insert(FirstHit { pos, why, via });
@@ -395,7 +436,15 @@ fn run_fast(
                 finished.fetch_add(1, Ordering::Relaxed);
             });
         }
-        report_until_done(&finished, threads.max(1) as u64, &done, total, Phase::Fast, start, progress);
+        report_until_done(
+            &finished,
+            threads.max(1) as u64,
+            &done,
+            total,
+            Phase::Fast,
+            start,
+            progress,
+        );
     });
 
     let exhausted = shared.lock().map(|g| g.2).unwrap_or(false);
@@ -436,8 +485,18 @@ fn report_until_done(
             last = Instant::now();
             let d = done.load(Ordering::Relaxed);
             let el = start.elapsed();
-            let rate = if el.as_secs_f64() > 0.0 { d as f64 / el.as_secs_f64() } else { 0.0 };
-            progress(&Progress { phase, done: d, total, rate, elapsed: el });
+            let rate = if el.as_secs_f64() > 0.0 {
+                d as f64 / el.as_secs_f64()
+            } else {
+                0.0
+            };
+            progress(&Progress {
+                phase,
+                done: d,
+                total,
+                rate,
+                elapsed: el,
+            });
         }
     }
 }
@@ -457,8 +516,15 @@ fn resolve_fast(
     for i in targeted {
         let r = &mut results[i as usize];
         r.verdict = match first.get(&i) {
-            Some(h) => Verdict::Weak { why: h.why, why_text: h.why.text_with(list_name), via: h.via },
-            None => Verdict::NotFound { tried: cov.candidates_done, complete: cov.complete },
+            Some(h) => Verdict::Weak {
+                why: h.why,
+                why_text: h.why.text_with(list_name),
+                via: h.via,
+            },
+            None => Verdict::NotFound {
+                tried: cov.candidates_done,
+                complete: cov.complete,
+            },
         };
     }
 }
@@ -516,7 +582,8 @@ fn run_salted(
                                 stop.store(true, Ordering::Relaxed);
                                 break 'outer;
                             }
-                            let already = found.lock().map(|f| f.contains_key(&acc)).unwrap_or(false);
+                            let already =
+                                found.lock().map(|f| f.contains_key(&acc)).unwrap_or(false);
                             if already {
                                 continue;
                             }
@@ -524,7 +591,11 @@ fn run_salted(
                             if crypt::verify(hash, cand) {
                                 if let Ok(mut f) = found.lock() {
                                     let pos = (seq, ci as u32);
-                                    let hit = FirstHit { pos, why: meta.why, via: FoundVia::Crypt(hash.scheme()) };
+                                    let hit = FirstHit {
+                                        pos,
+                                        why: meta.why,
+                                        via: FoundVia::Crypt(hash.scheme()),
+                                    };
                                     let e = f.entry(acc).or_insert(hit);
                                     if pos < e.pos {
                                         *e = hit;
@@ -546,7 +617,15 @@ fn run_salted(
                 finished.fetch_add(1, Ordering::Relaxed);
             });
         }
-        report_until_done(&finished, threads.max(1) as u64, &done, total, Phase::Salted, start, progress);
+        report_until_done(
+            &finished,
+            threads.max(1) as u64,
+            &done,
+            total,
+            Phase::Salted,
+            start,
+            progress,
+        );
     });
 
     let exhausted = shared.lock().map(|g| g.2).unwrap_or(false);

@@ -64,7 +64,9 @@ fn base(
 }
 
 fn source(r: &AccountResult) -> String {
-    r.origin.clone().unwrap_or_else(|| "password hashes".to_string())
+    r.origin
+        .clone()
+        .unwrap_or_else(|| "password hashes".to_string())
 }
 
 /// Findings of an audit, sorted by check then subject. `host_key` is the
@@ -90,7 +92,10 @@ pub fn findings(host_key: &str, outcome: &AuditOutcome) -> Vec<Finding> {
                         "Set a strong password on the account (at least 12 characters, not built from names or years), or lock or remove the account if unused.",
                     ),
                 );
-                f.evidence.push(Evidence::new(source(r), format!("empty password ({})", r.hash_type)));
+                f.evidence.push(Evidence::new(
+                    source(r),
+                    format!("empty password ({})", r.hash_type),
+                ));
                 out.push(f);
             }
             Verdict::Weak { why, why_text, via } => {
@@ -117,7 +122,8 @@ pub fn findings(host_key: &str, outcome: &AuditOutcome) -> Vec<Finding> {
                 f.attributes.insert("why_vi".into(), why_text.vi.clone());
                 f.attributes.insert("found_via".into(), via_str(*via));
                 if *via == FoundVia::Lm {
-                    f.attributes.insert("case_insensitive".into(), "true".into());
+                    f.attributes
+                        .insert("case_insensitive".into(), "true".into());
                 }
                 let _ = why;
                 out.push(f);
@@ -160,7 +166,8 @@ pub fn findings(host_key: &str, outcome: &AuditOutcome) -> Vec<Finding> {
                     "Enable \"Network security: Do not store LAN Manager hash value on next password change\" (NoLMHash=1), then change the password; LM hashes fall in minutes.",
                 ),
             );
-            f.evidence.push(Evidence::new(source(r), "a non-empty LM hash is stored"));
+            f.evidence
+                .push(Evidence::new(source(r), "a non-empty LM hash is stored"));
             out.push(f);
         }
         if let Some(s) = r.weak_algorithm {
@@ -191,7 +198,10 @@ pub fn findings(host_key: &str, outcome: &AuditOutcome) -> Vec<Finding> {
                     "Set ENCRYPT_METHOD YESCRYPT (or SHA512) in /etc/login.defs and pam_unix, then change the password so it is hashed again.",
                 ),
             );
-            f.evidence.push(Evidence::new(source(r), format!("{}: {why_en}", s.as_str())));
+            f.evidence.push(Evidence::new(
+                source(r),
+                format!("{}: {why_en}", s.as_str()),
+            ));
             f.attributes.insert("why_vi".into(), why_vi.into());
             out.push(f);
         }
@@ -212,11 +222,16 @@ pub fn findings(host_key: &str, outcome: &AuditOutcome) -> Vec<Finding> {
                     "Give every account its own password; change the passwords of these accounts.",
                 ),
             );
-            f.evidence.push(Evidence::new(source(r), format!("identical hash to: {others}")));
+            f.evidence.push(Evidence::new(
+                source(r),
+                format!("identical hash to: {others}"),
+            ));
             f.attributes.insert("shared_with".into(), others);
             out.push(f);
         }
     }
-    out.sort_by(|a, b| (a.check.as_str(), a.subject.as_str()).cmp(&(b.check.as_str(), b.subject.as_str())));
+    out.sort_by(|a, b| {
+        (a.check.as_str(), a.subject.as_str()).cmp(&(b.check.as_str(), b.subject.as_str()))
+    });
     out
 }

@@ -117,7 +117,10 @@ pub enum HashKind {
     Locked(Option<Box<HashKind>>),
     /// Windows: NT hash and, where stored, LM hash (from pwdump or SAM).
     /// `None` where the source says no hash is stored.
-    Windows { nt: Option<Hash16>, lm: Option<Hash16> },
+    Windows {
+        nt: Option<Hash16>,
+        lm: Option<Hash16>,
+    },
     /// A crypt(3) hash.
     Crypt(CryptHash),
     /// A scheme the audit does not handle (scrypt `$7$`, SHA1 `$sha1$`, ...).
@@ -176,7 +179,12 @@ pub struct Account {
 
 impl Account {
     pub fn new(name: impl Into<String>, hash: HashKind) -> Account {
-        Account { name: name.into(), hash, origin: None, rid: None }
+        Account {
+            name: name.into(),
+            hash,
+            origin: None,
+            rid: None,
+        }
     }
 
     pub fn with_origin(mut self, origin: impl Into<String>) -> Account {

@@ -46,7 +46,10 @@ pub fn audit_accounts(
         ..RuleConfig::default()
     };
     let make = move || -> Box<dyn CandidateSource> { Box::new(Generator::new(cfg.clone())) };
-    let opts = AuditOptions { budget, ..AuditOptions::default() };
+    let opts = AuditOptions {
+        budget,
+        ..AuditOptions::default()
+    };
     let outcome = audit(accounts, &make, &opts, progress);
     let f = findings::findings(host_key, &outcome);
     (outcome, f)

@@ -15,7 +15,10 @@ pub fn md4_block(state: &mut [u32; 4], x: &[u32; 16]) {
     let [mut a, mut b, mut c, mut d] = *state;
     macro_rules! ff {
         ($a:ident, $b:ident, $c:ident, $d:ident, $k:expr, $s:expr) => {
-            $a = $a.wrapping_add((($c ^ $d) & $b) ^ $d).wrapping_add(x[$k]).rotate_left($s)
+            $a = $a
+                .wrapping_add((($c ^ $d) & $b) ^ $d)
+                .wrapping_add(x[$k])
+                .rotate_left($s)
         };
     }
     macro_rules! gg {
@@ -29,7 +32,11 @@ pub fn md4_block(state: &mut [u32; 4], x: &[u32; 16]) {
     }
     macro_rules! hh {
         ($a:ident, $b:ident, $c:ident, $d:ident, $k:expr, $s:expr) => {
-            $a = $a.wrapping_add($b ^ $c ^ $d).wrapping_add(x[$k]).wrapping_add(K3).rotate_left($s)
+            $a = $a
+                .wrapping_add($b ^ $c ^ $d)
+                .wrapping_add(x[$k])
+                .wrapping_add(K3)
+                .rotate_left($s)
         };
     }
     for i in 0..4 {
@@ -335,7 +342,12 @@ mod x86 {
         #[inline]
         #[target_feature(enable = "avx2")]
         pub fn maj(b: V, c: V, d: V) -> V {
-            unsafe { _mm256_or_si256(_mm256_and_si256(b, c), _mm256_and_si256(d, _mm256_or_si256(b, c))) }
+            unsafe {
+                _mm256_or_si256(
+                    _mm256_and_si256(b, c),
+                    _mm256_and_si256(d, _mm256_or_si256(b, c)),
+                )
+            }
         }
         #[inline]
         #[target_feature(enable = "avx2")]

@@ -19,7 +19,10 @@ use crate::md4::{md4, Block, Digests, Kernel, LANES};
 
 /// NT hash of a password given as UTF-8 text.
 pub fn nt_hash(password: &str) -> Hash16 {
-    let mut buf: Vec<u8> = password.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let mut buf: Vec<u8> = password
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
     let h = md4(&buf);
     zeroize::Zeroize::zeroize(&mut buf);
     Hash16(h)
@@ -90,7 +93,9 @@ impl Targets {
             map.entry(h).or_default().push(i);
         }
         // About one bit set in 64, at least 2^16 bits, at most 2^28.
-        let want = (map.len().max(1) * 64).next_power_of_two().clamp(1 << 16, 1 << 28);
+        let want = (map.len().max(1) * 64)
+            .next_power_of_two()
+            .clamp(1 << 16, 1 << 28);
         let mut bitmap = vec![0u64; want / 64];
         let mask = (want - 1) as u32;
         for h in map.keys() {
@@ -157,14 +162,22 @@ impl NtWorker {
             out: Box::new([[0; LANES]; 4]),
             lane_cand: [0; LANES],
             #[cfg(target_arch = "x86_64")]
-            avx2: kernel != Kernel::Scalar && kernel != Kernel::Sse2 && std::is_x86_feature_detected!("avx2"),
+            avx2: kernel != Kernel::Scalar
+                && kernel != Kernel::Sse2
+                && std::is_x86_feature_detected!("avx2"),
             #[cfg(not(target_arch = "x86_64"))]
             avx2: false,
         }
     }
 
     /// NT-hashes candidates `range` of `chunk` and pushes every match.
-    pub fn run(&mut self, chunk: &Chunk, range: std::ops::Range<usize>, targets: &Targets, hits: &mut Vec<Hit>) {
+    pub fn run(
+        &mut self,
+        chunk: &Chunk,
+        range: std::ops::Range<usize>,
+        targets: &Targets,
+        hits: &mut Vec<Hit>,
+    ) {
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: `avx2` is set only when the CPU has AVX2.
@@ -174,7 +187,13 @@ impl NtWorker {
         self.run_scalar(chunk, range, targets, hits)
     }
 
-    fn run_scalar(&mut self, chunk: &Chunk, range: std::ops::Range<usize>, targets: &Targets, hits: &mut Vec<Hit>) {
+    fn run_scalar(
+        &mut self,
+        chunk: &Chunk,
+        range: std::ops::Range<usize>,
+        targets: &Targets,
+        hits: &mut Vec<Hit>,
+    ) {
         let mut lanes = 0usize;
         for i in range {
             let c = chunk.get(i);
@@ -246,8 +265,8 @@ unsafe fn run_avx2(
 ) {
     use std::arch::x86_64::*;
     let iota = _mm256_setr_epi8(
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
-        30, 31,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+        25, 26, 27, 28, 29, 30, 31,
     );
     let x80 = _mm256_set1_epi8(0x80u8 as i8);
     let zero = _mm256_setzero_si256();
@@ -261,7 +280,13 @@ unsafe fn run_avx2(
     // Writes the group (padded with zero rows) at lane `lanes`.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn store_group(block: &mut Block, at: usize, lo: &[__m256i; 8], hi: &[__m256i; 8], lens: &[u32; 8]) {
+    fn store_group(
+        block: &mut Block,
+        at: usize,
+        lo: &[__m256i; 8],
+        hi: &[__m256i; 8],
+        lens: &[u32; 8],
+    ) {
         // SAFETY: stores of 8 u32 into rows of LANES u32 at `at`, and
         // `at + 8 <= LANES` (slicing checks it).
         unsafe {

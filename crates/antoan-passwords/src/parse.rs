@@ -41,12 +41,19 @@ pub enum ParseReason {
     NotUtf8,
     BinaryData,
     LineTooLong,
-    FileTooLarge { bytes: u64 },
+    FileTooLarge {
+        bytes: u64,
+    },
     Io(String),
-    WrongFieldCount { expected: &'static str, found: usize },
+    WrongFieldCount {
+        expected: &'static str,
+        found: usize,
+    },
     EmptyUserName,
     BadRid,
-    BadHashHex { which: &'static str },
+    BadHashHex {
+        which: &'static str,
+    },
     UnknownFormat,
     Empty,
 }
@@ -54,7 +61,10 @@ pub enum ParseReason {
 impl ParseReason {
     pub fn text(&self) -> Text {
         match self {
-            ParseReason::NotUtf8 => Text::new("dòng không phải văn bản UTF-8", "the line is not UTF-8 text"),
+            ParseReason::NotUtf8 => Text::new(
+                "dòng không phải văn bản UTF-8",
+                "the line is not UTF-8 text",
+            ),
             ParseReason::BinaryData => Text::new(
                 "dòng chứa ký tự điều khiển hoặc dữ liệu nhị phân",
                 "the line holds control characters or binary data",
@@ -67,12 +77,17 @@ impl ParseReason {
                 format!("tệp quá lớn ({bytes} byte, tối đa {MAX_FILE_BYTES})"),
                 format!("the file is too large ({bytes} bytes, at most {MAX_FILE_BYTES})"),
             ),
-            ParseReason::Io(e) => Text::new(format!("không đọc được tệp: {e}"), format!("cannot read the file: {e}")),
+            ParseReason::Io(e) => Text::new(
+                format!("không đọc được tệp: {e}"),
+                format!("cannot read the file: {e}"),
+            ),
             ParseReason::WrongFieldCount { expected, found } => Text::new(
                 format!("cần {expected} trường ngăn cách bởi dấu hai chấm, có {found}"),
                 format!("expected {expected} colon-separated fields, found {found}"),
             ),
-            ParseReason::EmptyUserName => Text::new("tên tài khoản trống", "the account name is empty"),
+            ParseReason::EmptyUserName => {
+                Text::new("tên tài khoản trống", "the account name is empty")
+            }
             ParseReason::BadRid => Text::new(
                 "RID (trường thứ 2) không phải số",
                 "the RID (second field) is not a number",
@@ -85,7 +100,9 @@ impl ParseReason {
                 "không nhận ra định dạng (cần tệp shadow hoặc pwdump)",
                 "unrecognised format (expected a shadow or pwdump file)",
             ),
-            ParseReason::Empty => Text::new("tệp không có tài khoản nào", "the file holds no account"),
+            ParseReason::Empty => {
+                Text::new("tệp không có tài khoản nào", "the file holds no account")
+            }
         }
     }
 }
@@ -134,7 +151,11 @@ pub struct ParsedFile {
 /// Reads and parses a hash file, detecting its format from its content.
 pub fn parse_path(path: &Path) -> Result<ParsedFile, ParseError> {
     let name = path.display().to_string();
-    let err = |reason| ParseError { file: name.clone(), line: 0, reason };
+    let err = |reason| ParseError {
+        file: name.clone(),
+        line: 0,
+        reason,
+    };
     let meta = std::fs::metadata(path).map_err(|e| err(ParseReason::Io(e.kind().to_string())))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(err(ParseReason::FileTooLarge { bytes: meta.len() }));
@@ -151,21 +172,35 @@ pub fn parse_bytes(file: &str, data: &[u8]) -> Result<ParsedFile, ParseError> {
         return Err(ParseError {
             file: file.into(),
             line: 0,
-            reason: ParseReason::FileTooLarge { bytes: data.len() as u64 },
+            reason: ParseReason::FileTooLarge {
+                bytes: data.len() as u64,
+            },
         });
     }
     let format = detect_format(data).ok_or_else(|| ParseError {
         file: file.into(),
         line: 0,
-        reason: if meaningful_lines(data).next().is_none() { ParseReason::Empty } else { ParseReason::UnknownFormat },
+        reason: if meaningful_lines(data).next().is_none() {
+            ParseReason::Empty
+        } else {
+            ParseReason::UnknownFormat
+        },
     })?;
-    let mut out = ParsedFile { format, accounts: Vec::new(), errors: Vec::new() };
+    let mut out = ParsedFile {
+        format,
+        accounts: Vec::new(),
+        errors: Vec::new(),
+    };
     for (lineno, raw) in numbered_lines(data) {
         let line = match check_line(raw) {
             Ok(Some(l)) => l,
             Ok(None) => continue,
             Err(reason) => {
-                out.errors.push(ParseError { file: file.into(), line: lineno, reason });
+                out.errors.push(ParseError {
+                    file: file.into(),
+                    line: lineno,
+                    reason,
+                });
                 continue;
             }
         };
@@ -178,11 +213,19 @@ pub fn parse_bytes(file: &str, data: &[u8]) -> Result<ParsedFile, ParseError> {
                 acc.origin = Some(format!("{file}:{lineno}"));
                 out.accounts.push(acc);
             }
-            Err(reason) => out.errors.push(ParseError { file: file.into(), line: lineno, reason }),
+            Err(reason) => out.errors.push(ParseError {
+                file: file.into(),
+                line: lineno,
+                reason,
+            }),
         }
     }
     if out.accounts.is_empty() && out.errors.is_empty() {
-        return Err(ParseError { file: file.into(), line: 0, reason: ParseReason::Empty });
+        return Err(ParseError {
+            file: file.into(),
+            line: 0,
+            reason: ParseReason::Empty,
+        });
     }
     Ok(out)
 }
@@ -192,7 +235,9 @@ pub fn parse_bytes(file: &str, data: &[u8]) -> Result<ParsedFile, ParseError> {
 pub fn detect_format(data: &[u8]) -> Option<FileFormat> {
     let (mut shadow, mut pwdump) = (0usize, 0usize);
     for raw in meaningful_lines(data).take(50) {
-        let Ok(Some(line)) = check_line(raw) else { continue };
+        let Ok(Some(line)) = check_line(raw) else {
+            continue;
+        };
         if parse_pwdump_line(line).is_ok() {
             pwdump += 1;
         } else if let Ok(acc) = parse_shadow_line(line) {
@@ -211,7 +256,9 @@ pub fn detect_format(data: &[u8]) -> Option<FileFormat> {
 }
 
 fn numbered_lines(data: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    data.split(|&b| b == b'\n').enumerate().map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+    data.split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
 }
 
 fn meaningful_lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -242,7 +289,10 @@ fn check_line(raw: &[u8]) -> Result<Option<&str>, ParseReason> {
 pub fn parse_shadow_line(line: &str) -> Result<Account, ParseReason> {
     let fields: Vec<&str> = line.split(':').collect();
     if fields.len() != 9 && fields.len() != 7 {
-        return Err(ParseReason::WrongFieldCount { expected: "9 (shadow) or 7 (passwd)", found: fields.len() });
+        return Err(ParseReason::WrongFieldCount {
+            expected: "9 (shadow) or 7 (passwd)",
+            found: fields.len(),
+        });
     }
     let name = fields[0].trim();
     if name.is_empty() {
@@ -267,19 +317,33 @@ pub fn classify_shadow_hash(field: &str) -> HashKind {
             return HashKind::Locked(None);
         }
         return match classify_shadow_hash(inner) {
-            HashKind::Unsupported { .. } | HashKind::NoPassword | HashKind::Locked(_) => HashKind::Locked(None),
+            HashKind::Unsupported { .. } | HashKind::NoPassword | HashKind::Locked(_) => {
+                HashKind::Locked(None)
+            }
             h => HashKind::Locked(Some(Box::new(h))),
         };
     }
     if field == "x" {
-        return HashKind::Unsupported { scheme: "x (in shadow)".into() };
+        return HashKind::Unsupported {
+            scheme: "x (in shadow)".into(),
+        };
     }
     match classify_crypt(field) {
         Some(scheme) => HashKind::Crypt(CryptHash::new(scheme, field.to_string())),
         None => {
             let scheme = if let Some(rest) = field.strip_prefix('$') {
-                let id: String = rest.split('$').next().unwrap_or("").chars().take(12).collect();
-                if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') && !id.is_empty() {
+                let id: String = rest
+                    .split('$')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(12)
+                    .collect();
+                if id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    && !id.is_empty()
+                {
                     format!("${id}$")
                 } else {
                     "unknown".into()
@@ -293,7 +357,9 @@ pub fn classify_shadow_hash(field: &str) -> HashKind {
 }
 
 fn is_crypt64(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
 }
 
 /// Validates a crypt(3) string and names its scheme; `None` if it is not a
@@ -307,12 +373,19 @@ pub fn classify_crypt(s: &str) -> Option<CryptScheme> {
     match parts.as_slice() {
         ["y", params, salt, hash] | ["gy", params, salt, hash] => {
             let ok = is_crypt64(params) && is_crypt64(salt) && hash.len() == 43 && is_crypt64(hash);
-            let scheme = if parts[0] == "y" { CryptScheme::Yescrypt } else { CryptScheme::GostYescrypt };
+            let scheme = if parts[0] == "y" {
+                CryptScheme::Yescrypt
+            } else {
+                CryptScheme::GostYescrypt
+            };
             ok.then_some(scheme)
         }
         ["6", tail @ ..] | ["5", tail @ ..] => {
-            let (scheme, len) =
-                if parts[0] == "6" { (CryptScheme::Sha512Crypt, 86) } else { (CryptScheme::Sha256Crypt, 43) };
+            let (scheme, len) = if parts[0] == "6" {
+                (CryptScheme::Sha512Crypt, 86)
+            } else {
+                (CryptScheme::Sha256Crypt, 43)
+            };
             let (salt, hash) = match tail {
                 [rounds, salt, hash] => {
                     let n = rounds.strip_prefix("rounds=")?;
@@ -325,12 +398,12 @@ pub fn classify_crypt(s: &str) -> Option<CryptScheme> {
                 _ => return None,
             };
             // glibc accepts an empty salt and truncates salts at 16 characters.
-            let salt_ok = salt.len() <= 16 && salt.bytes().all(|b| b != b':' && b != b'\n' && b != b'$');
+            let salt_ok =
+                salt.len() <= 16 && salt.bytes().all(|b| b != b':' && b != b'\n' && b != b'$');
             (salt_ok && hash.len() == len && is_crypt64(hash)).then_some(scheme)
         }
-        ["1", salt, hash] => {
-            (salt.len() <= 8 && hash.len() == 22 && is_crypt64(hash)).then_some(CryptScheme::Md5Crypt)
-        }
+        ["1", salt, hash] => (salt.len() <= 8 && hash.len() == 22 && is_crypt64(hash))
+            .then_some(CryptScheme::Md5Crypt),
         [v, cost, body] if matches!(*v, "2a" | "2b" | "2y") => {
             let cost_ok = cost.len() == 2
                 && cost.bytes().all(|b| b.is_ascii_digit())
@@ -346,7 +419,10 @@ pub fn classify_crypt(s: &str) -> Option<CryptScheme> {
 pub fn parse_pwdump_line(line: &str) -> Result<Account, ParseReason> {
     let fields: Vec<&str> = line.split(':').collect();
     if fields.len() < 4 {
-        return Err(ParseReason::WrongFieldCount { expected: "at least 4 (user:rid:lm:nt)", found: fields.len() });
+        return Err(ParseReason::WrongFieldCount {
+            expected: "at least 4 (user:rid:lm:nt)",
+            found: fields.len(),
+        });
     }
     let name = fields[0].trim();
     if name.is_empty() {

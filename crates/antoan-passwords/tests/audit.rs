@@ -9,7 +9,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use antoan_model::FindingKind;
-use antoan_passwords::candidates::{Base, CandidateSource, Chunk, Generator, RuleConfig, VecSource};
+use antoan_passwords::candidates::{
+    Base, CandidateSource, Chunk, Generator, RuleConfig, VecSource,
+};
 use antoan_passwords::engine::{audit, AuditOptions, FoundVia, Verdict};
 use antoan_passwords::findings;
 use antoan_passwords::nt::lm_hash;
@@ -59,7 +61,12 @@ fn plant() -> Planted {
     let strong1 = rng.strong_password(15);
     let strong2 = rng.strong_password(15);
     let shared = rng.strong_password(15);
-    for (name, pw) in [("strong1", &strong1), ("strong2", &strong2), ("reuse1", &shared), ("reuse2", &shared)] {
+    for (name, pw) in [
+        ("strong1", &strong1),
+        ("strong2", &strong2),
+        ("reuse1", &shared),
+        ("reuse2", &shared),
+    ] {
         let nt = nt_ref(pw);
         file.push_str(&format!("{name}:2000:{empty_lm}:{nt}:::\n"));
         secrets.push(pw.clone());
@@ -75,16 +82,37 @@ fn plant() -> Planted {
     // LM only (NT missing): cracked through LM, case-insensitively.
     let lmo = "QWERTY";
     let lm3 = hex(&lm_hash(lmo.as_bytes()).unwrap().0);
-    file.push_str(&format!("lmonly:3002:{lm3}:NO PASSWORD*********************:::\n"));
-    file.push_str(&format!("Guest:501:{empty_lm}:31d6cfe0d16ae931b73c59d7e0c089c0:::\n"));
-    secrets.extend([lmw.to_string(), lm1, nt1, lms, lm2, nt2, lmo.to_string(), lm3]);
-    Planted { file, secrets, weak }
+    file.push_str(&format!(
+        "lmonly:3002:{lm3}:NO PASSWORD*********************:::\n"
+    ));
+    file.push_str(&format!(
+        "Guest:501:{empty_lm}:31d6cfe0d16ae931b73c59d7e0c089c0:::\n"
+    ));
+    secrets.extend([
+        lmw.to_string(),
+        lm1,
+        nt1,
+        lms,
+        lm2,
+        nt2,
+        lmo.to_string(),
+        lm3,
+    ]);
+    Planted {
+        file,
+        secrets,
+        weak,
+    }
 }
 
 fn scan(haystack: &str, secrets: &[String], what: &str) {
     let lower = haystack.to_lowercase();
     for s in secrets {
-        assert!(!lower.contains(&s.to_lowercase()), "{what} holds a planted secret of {} chars", s.len());
+        assert!(
+            !lower.contains(&s.to_lowercase()),
+            "{what} holds a planted secret of {} chars",
+            s.len()
+        );
     }
 }
 
@@ -111,32 +139,73 @@ fn nt_audit_finds_the_weak_and_leaks_nothing() {
     for (name, _, base) in &p.weak {
         let r = outcome.accounts.iter().find(|r| r.name == *name).unwrap();
         match &r.verdict {
-            Verdict::Weak { why, via: FoundVia::Nt, .. } => assert_eq!(why.base, *base, "{name}: {why}"),
+            Verdict::Weak {
+                why,
+                via: FoundVia::Nt,
+                ..
+            } => assert_eq!(why.base, *base, "{name}: {why}"),
             other => panic!("{name}: {other:?}"),
         }
     }
-    let verdict = |n: &str| outcome.accounts.iter().find(|r| r.name == n).unwrap().clone();
+    let verdict = |n: &str| {
+        outcome
+            .accounts
+            .iter()
+            .find(|r| r.name == n)
+            .unwrap()
+            .clone()
+    };
     for n in ["strong1", "strong2", "reuse1", "reuse2", "oldsrv"] {
-        assert!(matches!(verdict(n).verdict, Verdict::NotFound { complete: true, .. }), "{n}");
+        assert!(
+            matches!(verdict(n).verdict, Verdict::NotFound { complete: true, .. }),
+            "{n}"
+        );
     }
-    assert!(matches!(verdict("oldpc").verdict, Verdict::Weak { via: FoundVia::Nt, .. }));
-    assert!(matches!(verdict("lmonly").verdict, Verdict::Weak { via: FoundVia::Lm, .. }));
+    assert!(matches!(
+        verdict("oldpc").verdict,
+        Verdict::Weak {
+            via: FoundVia::Nt,
+            ..
+        }
+    ));
+    assert!(matches!(
+        verdict("lmonly").verdict,
+        Verdict::Weak {
+            via: FoundVia::Lm,
+            ..
+        }
+    ));
     assert_eq!(verdict("Guest").verdict, Verdict::Empty);
-    assert!(verdict("oldpc").lm_stored && verdict("oldsrv").lm_stored && !verdict("user1").lm_stored);
-    assert_eq!(verdict("reuse1").shares_hash_with, vec!["reuse2".to_string()]);
+    assert!(
+        verdict("oldpc").lm_stored && verdict("oldsrv").lm_stored && !verdict("user1").lm_stored
+    );
+    assert_eq!(
+        verdict("reuse1").shares_hash_with,
+        vec!["reuse2".to_string()]
+    );
 
     // Findings: kinds, controls, ids.
-    let by = |check: &str| fs.iter().filter(|f| f.check == check).map(|f| f.subject.clone()).collect::<Vec<_>>();
+    let by = |check: &str| {
+        fs.iter()
+            .filter(|f| f.check == check)
+            .map(|f| f.subject.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(by(findings::CHECK_EMPTY), vec!["Guest"]);
     assert_eq!(by(findings::CHECK_REUSE), vec!["reuse1", "reuse2"]);
     assert_eq!(by(findings::CHECK_LM), vec!["lmonly", "oldpc", "oldsrv"]);
     assert_eq!(by(findings::CHECK_WEAK).len(), p.weak.len() + 2);
     for f in &fs {
         assert_eq!(f.controls, vec!["T3.1", "T3.2"]);
-        assert_eq!(f.id, antoan_model::Finding::stable_id("host-1", &f.check, &f.subject));
+        assert_eq!(
+            f.id,
+            antoan_model::Finding::stable_id("host-1", &f.check, &f.subject)
+        );
         assert!(!f.title.vi.is_empty() && !f.title.en.is_empty() && !f.remediation.vi.is_empty());
         match f.check.as_str() {
-            findings::CHECK_WEAK | findings::CHECK_EMPTY => assert_eq!(f.kind, FindingKind::WeakCredential),
+            findings::CHECK_WEAK | findings::CHECK_EMPTY => {
+                assert_eq!(f.kind, FindingKind::WeakCredential)
+            }
             findings::CHECK_LM => assert_eq!(f.kind, FindingKind::Config),
             findings::CHECK_REUSE => assert_eq!(f.kind, FindingKind::Account),
             _ => {}
@@ -146,13 +215,34 @@ fn nt_audit_finds_the_weak_and_leaks_nothing() {
     // Nothing anywhere holds a planted password or hash.
     scan(&format!("{outcome:?}"), &p.secrets, "Debug of the outcome");
     scan(&format!("{fs:?}"), &p.secrets, "Debug of the findings");
-    scan(&serde_json::to_string(&fs).unwrap(), &p.secrets, "findings JSON");
-    scan(&format!("{:?}", parsed.accounts), &p.secrets, "Debug of the accounts");
-    scan(&format!("{parsed:?}"), &p.secrets, "Debug of the parsed file");
+    scan(
+        &serde_json::to_string(&fs).unwrap(),
+        &p.secrets,
+        "findings JSON",
+    );
+    scan(
+        &format!("{:?}", parsed.accounts),
+        &p.secrets,
+        "Debug of the accounts",
+    );
+    scan(
+        &format!("{parsed:?}"),
+        &p.secrets,
+        "Debug of the parsed file",
+    );
 
     // Deterministic: a second run gives identical findings.
-    let (_, fs2) = audit_accounts("host-1", &parsed.accounts, &["ubnd".into(), "langson".into()], None, &mut |_| {});
-    assert_eq!(serde_json::to_string(&fs).unwrap(), serde_json::to_string(&fs2).unwrap());
+    let (_, fs2) = audit_accounts(
+        "host-1",
+        &parsed.accounts,
+        &["ubnd".into(), "langson".into()],
+        None,
+        &mut |_| {},
+    );
+    assert_eq!(
+        serde_json::to_string(&fs).unwrap(),
+        serde_json::to_string(&fs2).unwrap()
+    );
 }
 
 #[test]
@@ -167,7 +257,11 @@ fn single_thread_and_every_kernel_agree() {
     let make = || -> Box<dyn CandidateSource> { Box::new(Generator::new(cfg.clone())) };
     let mut prev = None;
     for k in antoan_passwords::md4::Kernel::available() {
-        let opts = AuditOptions { threads: 1, kernel: Some(k), ..AuditOptions::default() };
+        let opts = AuditOptions {
+            threads: 1,
+            kernel: Some(k),
+            ..AuditOptions::default()
+        };
         let out = audit(&parsed.accounts, &make, &opts, &mut |_| {});
         let v: Vec<_> = out.accounts.iter().map(|a| a.verdict.clone()).collect();
         if let Some(p) = &prev {
@@ -180,13 +274,28 @@ fn single_thread_and_every_kernel_agree() {
 #[test]
 fn budget_stops_cleanly_and_reports_coverage() {
     let mut rng = Rng(3);
-    let acc = Account::new("x", HashKind::Windows { nt: Some(antoan_passwords::nt::nt_hash(&rng.strong_password(20))), lm: None });
+    let acc = Account::new(
+        "x",
+        HashKind::Windows {
+            nt: Some(antoan_passwords::nt::nt_hash(&rng.strong_password(20))),
+            lm: None,
+        },
+    );
     let make = || -> Box<dyn CandidateSource> { Box::new(Generator::new(RuleConfig::default())) };
-    let opts = AuditOptions { budget: Some(Duration::ZERO), ..AuditOptions::default() };
+    let opts = AuditOptions {
+        budget: Some(Duration::ZERO),
+        ..AuditOptions::default()
+    };
     let out = audit(&[acc], &make, &opts, &mut |_| {});
     assert!(!out.fast.complete);
     assert!(out.fast.stopped_by_budget);
-    assert!(matches!(out.accounts[0].verdict, Verdict::NotFound { complete: false, .. }));
+    assert!(matches!(
+        out.accounts[0].verdict,
+        Verdict::NotFound {
+            complete: false,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -219,9 +328,28 @@ fn generator_is_deterministic_deduplicated_and_has_the_office_patterns() {
     }
     let set: HashSet<&[u8]> = a.iter().map(|(s, _)| s.as_slice()).collect();
     for want in [
-        "Admin@123", "Ubnd@2022", "langson123", "ketoan", "Vanthu@2024", "matkhau", "vietnam", "hanoi", "qwerty",
-        "1qaz2wsx", "123qwe", "01011990", "1990", "0912345678", "p@ssw0rd", "HANOI", "hANOI", "L@ngs0n", "Ketoan#2021",
-        "thanhhoa2020", "ubndubnd", "",
+        "Admin@123",
+        "Ubnd@2022",
+        "langson123",
+        "ketoan",
+        "Vanthu@2024",
+        "matkhau",
+        "vietnam",
+        "hanoi",
+        "qwerty",
+        "1qaz2wsx",
+        "123qwe",
+        "01011990",
+        "1990",
+        "0912345678",
+        "p@ssw0rd",
+        "HANOI",
+        "hANOI",
+        "L@ngs0n",
+        "Ketoan#2021",
+        "thanhhoa2020",
+        "ubndubnd",
+        "",
     ] {
         assert!(set.contains(want.as_bytes()), "missing {want:?}");
     }
@@ -229,11 +357,16 @@ fn generator_is_deterministic_deduplicated_and_has_the_office_patterns() {
     // all-lowercase words may coincide with a rank or a word of the fixed
     // texts, "1990" in "at rank 1990", "list" in "in list": skip those.)
     for (s, m) in &a {
-        let plain = s.iter().all(|b| b.is_ascii_digit()) || s.iter().all(|b| b.is_ascii_lowercase());
+        let plain =
+            s.iter().all(|b| b.is_ascii_digit()) || s.iter().all(|b| b.is_ascii_lowercase());
         if s.len() >= 4 && !plain {
             let t = m.why.text();
             let s = String::from_utf8_lossy(s);
-            assert!(!t.en.contains(&*s) && !t.vi.contains(&*s), "why {:?} holds its candidate {s:?}", t.en);
+            assert!(
+                !t.en.contains(&*s) && !t.vi.contains(&*s),
+                "why {:?} holds its candidate {s:?}",
+                t.en
+            );
         }
     }
 }
@@ -242,12 +375,20 @@ fn generator_is_deterministic_deduplicated_and_has_the_office_patterns() {
 fn vec_source_and_non_ascii_candidates() {
     // A Vietnamese password with diacritics goes through the scalar NT path.
     let pw = "mậtkhẩu2024";
-    let acc = Account::new("u", HashKind::Windows { nt: Some(antoan_passwords::nt::nt_hash(pw)), lm: None });
+    let acc = Account::new(
+        "u",
+        HashKind::Windows {
+            nt: Some(antoan_passwords::nt::nt_hash(pw)),
+            lm: None,
+        },
+    );
     let meta = antoan_passwords::candidates::Meta {
         why: antoan_passwords::Why::of(Base::UserList, 1),
         only: antoan_passwords::candidates::ANY_ACCOUNT,
     };
-    let make = || -> Box<dyn CandidateSource> { Box::new(VecSource::new(vec![(pw.as_bytes().to_vec(), meta)])) };
+    let make = || -> Box<dyn CandidateSource> {
+        Box::new(VecSource::new(vec![(pw.as_bytes().to_vec(), meta)]))
+    };
     let out = audit(&[acc], &make, &AuditOptions::default(), &mut |_| {});
     assert!(matches!(out.accounts[0].verdict, Verdict::Weak { .. }));
 }
@@ -257,7 +398,7 @@ fn wordlist_file_lines_ranks_and_odd_input() {
     use antoan_passwords::candidates::WordlistFile;
     // CRLF, empty lines, no final newline, a 5 MiB line, binary bytes.
     let mut data = b"alpha\r\nbeta\n\ngamma\n".to_vec();
-    data.extend(std::iter::repeat(b'z').take(5 << 20));
+    data.extend(std::iter::repeat_n(b'z', 5 << 20));
     data.extend_from_slice(b"\n\xff\xfe\x00bin\nlast");
     let mut src = WordlistFile::new("list.txt", std::io::Cursor::new(data), None);
     let mut all = Vec::new();
@@ -273,5 +414,5 @@ fn wordlist_file_lines_ranks_and_odd_input() {
     assert_eq!(lens[..4], [5, 4, 0, 5]);
     assert_eq!(*lens.last().unwrap(), 4);
     assert_eq!(ranks, (1..=ranks.len() as u32).collect::<Vec<_>>());
-    assert_eq!(lens.iter().filter(|&&l| l > 1000).map(|l| l).sum::<usize>(), 5 << 20);
+    assert_eq!(lens.iter().filter(|&&l| l > 1000).sum::<usize>(), 5 << 20);
 }

@@ -18,8 +18,14 @@ fn md4_rfc1320_vectors() {
         ("a", "bde52cb31de33e46245e05fbdbd6fb24"),
         ("abc", "a448017aaf21d8525fc10ae87aa6729d"),
         ("message digest", "d9130a8164549fe818874806e1c7014b"),
-        ("abcdefghijklmnopqrstuvwxyz", "d79e1c308aa5bbcdeea8ed63df412da9"),
-        ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "043f8582f241db351ce627e153e7f0e4"),
+        (
+            "abcdefghijklmnopqrstuvwxyz",
+            "d79e1c308aa5bbcdeea8ed63df412da9",
+        ),
+        (
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            "043f8582f241db351ce627e153e7f0e4",
+        ),
         (
             "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
             "e33b4ddc9c38f2199c3e7b164fcc0536",
@@ -38,15 +44,29 @@ fn reference_nt(p: &str) -> [u8; 16] {
 #[test]
 fn nt_hash_matches_reference_md4_crate() {
     let mut rng = Rng(0x1234_5678_9abc_def1);
-    let mut words: Vec<String> = vec!["".into(), "password".into(), "Admin@123".into(), "mậtkhẩu".into(), "Ubnd@2022".into()];
+    let mut words: Vec<String> = vec![
+        "".into(),
+        "password".into(),
+        "Admin@123".into(),
+        "mậtkhẩu".into(),
+        "Ubnd@2022".into(),
+    ];
     for len in 0..70 {
         words.push(rng.strong_password(len));
     }
     for w in &words {
-        assert_eq!(nt_hash(w).0, reference_nt(w), "NT mismatch for a word of {} chars", w.chars().count());
+        assert_eq!(
+            nt_hash(w).0,
+            reference_nt(w),
+            "NT mismatch for a word of {} chars",
+            w.chars().count()
+        );
     }
     // Well-known value, also cross-checked with `mkpasswd -m nt` below.
-    assert_eq!(hex(&nt_hash("password").0), "8846f7eaee8fb117ad06bdd830b7586c");
+    assert_eq!(
+        hex(&nt_hash("password").0),
+        "8846f7eaee8fb117ad06bdd830b7586c"
+    );
 }
 
 #[test]
@@ -55,7 +75,9 @@ fn nt_hash_matches_mkpasswd_nt() {
         return;
     }
     for w in ["password", "Admin@123", "langson123", "x"] {
-        let Some(h) = common::mkpasswd("nt", w, &[]) else { return };
+        let Some(h) = common::mkpasswd("nt", w, &[]) else {
+            return;
+        };
         // "$3$$" + hex
         let got = h.trim_start_matches("$3$$");
         assert_eq!(got, hex(&nt_hash(w).0));
@@ -95,8 +117,14 @@ fn every_kernel_matches_scalar_lane_by_lane() {
 
 #[test]
 fn lm_known_values() {
-    assert_eq!(hex(&lm_hash(b"").unwrap().0), "aad3b435b51404eeaad3b435b51404ee");
-    assert_eq!(hex(&lm_hash(b"password").unwrap().0), "e52cac67419a9a224a3b108f3fa6cb6d");
+    assert_eq!(
+        hex(&lm_hash(b"").unwrap().0),
+        "aad3b435b51404eeaad3b435b51404ee"
+    );
+    assert_eq!(
+        hex(&lm_hash(b"password").unwrap().0),
+        "e52cac67419a9a224a3b108f3fa6cb6d"
+    );
     assert_eq!(lm_hash(b"PASSWORD"), lm_hash(b"password"));
     assert!(lm_hash(b"fifteen-chars-x").is_none());
 }
@@ -111,7 +139,10 @@ fn own_des_matches_des_crate() {
         let c = des::Des::new_from_slice(&key).unwrap();
         let mut b = des::cipher::Block::<des::Des>::from(block);
         c.encrypt_block(&mut b);
-        assert_eq!(antoan_passwords::crypt::des_encrypt(&key, &block), <[u8; 8]>::from(b));
+        assert_eq!(
+            antoan_passwords::crypt::des_encrypt(&key, &block),
+            <[u8; 8]>::from(b)
+        );
     }
 }
 
@@ -135,8 +166,16 @@ fn nt_worker_finds_every_candidate_with_every_kernel() {
     words.push("y".repeat(28));
     let mut seen = std::collections::HashSet::new();
     words.retain(|w| seen.insert(w.clone()));
-    let targets = Targets::new(words.iter().enumerate().map(|(i, w)| (Hash16(reference_nt(w)), i as u32)));
-    let meta = Meta { why: Why::of(antoan_passwords::candidates::Base::UserList, 1), only: ANY_ACCOUNT };
+    let targets = Targets::new(
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (Hash16(reference_nt(w)), i as u32)),
+    );
+    let meta = Meta {
+        why: Why::of(antoan_passwords::candidates::Base::UserList, 1),
+        only: ANY_ACCOUNT,
+    };
     for kernel in Kernel::available() {
         // Two layouts: pushed one by one, and as one region of lines
         // (where the 32-byte window reads across neighbours).

@@ -4,8 +4,8 @@ mod common;
 
 use antoan_passwords::hash::{CryptScheme, HashKind, EMPTY_LM, EMPTY_NT};
 use antoan_passwords::parse::{
-    classify_crypt, classify_shadow_hash, detect_format, parse_bytes, parse_pwdump_line, parse_shadow_line,
-    FileFormat, ParseReason,
+    classify_crypt, classify_shadow_hash, detect_format, parse_bytes, parse_pwdump_line,
+    parse_shadow_line, FileFormat, ParseReason,
 };
 use common::Rng;
 
@@ -13,30 +13,64 @@ const C64: &str = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 
 /// A syntactically valid (random, not real) crypt string of `n` chars.
 fn r64(rng: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| C64.as_bytes()[(rng.next() % 64) as usize] as char).collect()
+    (0..n)
+        .map(|_| C64.as_bytes()[(rng.next() % 64) as usize] as char)
+        .collect()
 }
 
 fn hexs(rng: &mut Rng) -> String {
-    (0..16).map(|_| format!("{:02x}", rng.next() as u8)).collect()
+    (0..16)
+        .map(|_| format!("{:02x}", rng.next() as u8))
+        .collect()
 }
 
 #[test]
 fn shadow_hash_forms() {
     let mut r = Rng(5);
     let cases = [
-        (format!("$y$j9T${}${}", r64(&mut r, 22), r64(&mut r, 43)), Some(CryptScheme::Yescrypt)),
-        (format!("$gy$j9T${}${}", r64(&mut r, 22), r64(&mut r, 43)), Some(CryptScheme::GostYescrypt)),
-        (format!("$6${}${}", r64(&mut r, 16), r64(&mut r, 86)), Some(CryptScheme::Sha512Crypt)),
-        (format!("$6$rounds=656000${}${}", r64(&mut r, 8), r64(&mut r, 86)), Some(CryptScheme::Sha512Crypt)),
-        (format!("$5${}${}", r64(&mut r, 16), r64(&mut r, 43)), Some(CryptScheme::Sha256Crypt)),
-        (format!("$1${}${}", r64(&mut r, 8), r64(&mut r, 22)), Some(CryptScheme::Md5Crypt)),
-        (format!("$2a$10${}", r64(&mut r, 53)), Some(CryptScheme::Bcrypt)),
-        (format!("$2b$12${}", r64(&mut r, 53)), Some(CryptScheme::Bcrypt)),
-        (format!("$2y$05${}", r64(&mut r, 53)), Some(CryptScheme::Bcrypt)),
+        (
+            format!("$y$j9T${}${}", r64(&mut r, 22), r64(&mut r, 43)),
+            Some(CryptScheme::Yescrypt),
+        ),
+        (
+            format!("$gy$j9T${}${}", r64(&mut r, 22), r64(&mut r, 43)),
+            Some(CryptScheme::GostYescrypt),
+        ),
+        (
+            format!("$6${}${}", r64(&mut r, 16), r64(&mut r, 86)),
+            Some(CryptScheme::Sha512Crypt),
+        ),
+        (
+            format!("$6$rounds=656000${}${}", r64(&mut r, 8), r64(&mut r, 86)),
+            Some(CryptScheme::Sha512Crypt),
+        ),
+        (
+            format!("$5${}${}", r64(&mut r, 16), r64(&mut r, 43)),
+            Some(CryptScheme::Sha256Crypt),
+        ),
+        (
+            format!("$1${}${}", r64(&mut r, 8), r64(&mut r, 22)),
+            Some(CryptScheme::Md5Crypt),
+        ),
+        (
+            format!("$2a$10${}", r64(&mut r, 53)),
+            Some(CryptScheme::Bcrypt),
+        ),
+        (
+            format!("$2b$12${}", r64(&mut r, 53)),
+            Some(CryptScheme::Bcrypt),
+        ),
+        (
+            format!("$2y$05${}", r64(&mut r, 53)),
+            Some(CryptScheme::Bcrypt),
+        ),
         (r64(&mut r, 13), Some(CryptScheme::DesCrypt)),
         // malformed: wrong lengths, bad rounds, bad cost
         (format!("$6${}${}", r64(&mut r, 16), r64(&mut r, 85)), None),
-        (format!("$6$rounds=x${}${}", r64(&mut r, 8), r64(&mut r, 86)), None),
+        (
+            format!("$6$rounds=x${}${}", r64(&mut r, 8), r64(&mut r, 86)),
+            None,
+        ),
         (format!("$2b$99${}", r64(&mut r, 53)), None),
         (format!("$1${}", r64(&mut r, 22)), None),
         (r64(&mut r, 12), None),
@@ -47,11 +81,17 @@ fn shadow_hash_forms() {
     }
     assert_eq!(classify_shadow_hash(""), HashKind::NoPassword);
     for locked in ["!", "*", "!!", "!*", "*LK*", "*NP*"] {
-        assert_eq!(classify_shadow_hash(locked), HashKind::Locked(None), "{locked}");
+        assert_eq!(
+            classify_shadow_hash(locked),
+            HashKind::Locked(None),
+            "{locked}"
+        );
     }
     let h = format!("!$6${}${}", r64(&mut r, 16), r64(&mut r, 86));
     match classify_shadow_hash(&h) {
-        HashKind::Locked(Some(inner)) => assert!(matches!(*inner, HashKind::Crypt(ref c) if c.scheme() == CryptScheme::Sha512Crypt)),
+        HashKind::Locked(Some(inner)) => assert!(
+            matches!(*inner, HashKind::Crypt(ref c) if c.scheme() == CryptScheme::Sha512Crypt)
+        ),
         other => panic!("{other:?}"),
     }
     match classify_shadow_hash("$7$CU..../....abc$def") {
@@ -72,10 +112,19 @@ fn shadow_lines() {
     assert_eq!(a.name, "root");
     assert!(matches!(a.hash, HashKind::Crypt(_)));
     // unshadowed passwd line
-    let a = parse_shadow_line(&format!("admin:{h}:1000:1000:Admin,,,:/home/admin:/bin/bash")).unwrap();
+    let a = parse_shadow_line(&format!(
+        "admin:{h}:1000:1000:Admin,,,:/home/admin:/bin/bash"
+    ))
+    .unwrap();
     assert_eq!(a.name, "admin");
-    assert!(matches!(parse_shadow_line("root:x:0"), Err(ParseReason::WrongFieldCount { found: 3, .. })));
-    assert!(matches!(parse_shadow_line(":!:1:2:3:4:5:6:"), Err(ParseReason::EmptyUserName)));
+    assert!(matches!(
+        parse_shadow_line("root:x:0"),
+        Err(ParseReason::WrongFieldCount { found: 3, .. })
+    ));
+    assert!(matches!(
+        parse_shadow_line(":!:1:2:3:4:5:6:"),
+        Err(ParseReason::EmptyUserName)
+    ));
 }
 
 #[test]
@@ -84,21 +133,51 @@ fn pwdump_lines() {
     let (lm, nt) = (hexs(&mut r), hexs(&mut r));
     let a = parse_pwdump_line(&format!("Administrator:500:{lm}:{nt}:::")).unwrap();
     assert_eq!(a.rid, Some(500));
-    assert!(matches!(a.hash, HashKind::Windows { nt: Some(_), lm: Some(_) }));
+    assert!(matches!(
+        a.hash,
+        HashKind::Windows {
+            nt: Some(_),
+            lm: Some(_)
+        }
+    ));
     let empty_lm = "aad3b435b51404eeaad3b435b51404ee";
     let empty_nt = "31d6cfe0d16ae931b73c59d7e0c089c0";
     let a = parse_pwdump_line(&format!("Guest:501:{empty_lm}:{empty_nt}:::")).unwrap();
-    assert_eq!(a.hash, HashKind::Windows { nt: Some(EMPTY_NT), lm: Some(EMPTY_LM) });
-    let a = parse_pwdump_line(&format!("CORP\\user:1104:NO PASSWORD*********************:{nt}:::")).unwrap();
-    assert!(matches!(a.hash, HashKind::Windows { nt: Some(_), lm: None }));
+    assert_eq!(
+        a.hash,
+        HashKind::Windows {
+            nt: Some(EMPTY_NT),
+            lm: Some(EMPTY_LM)
+        }
+    );
+    let a = parse_pwdump_line(&format!(
+        "CORP\\user:1104:NO PASSWORD*********************:{nt}:::"
+    ))
+    .unwrap();
+    assert!(matches!(
+        a.hash,
+        HashKind::Windows {
+            nt: Some(_),
+            lm: None
+        }
+    ));
     // truncated lines
-    assert!(matches!(parse_pwdump_line("user:1001:"), Err(ParseReason::WrongFieldCount { .. })));
+    assert!(matches!(
+        parse_pwdump_line("user:1001:"),
+        Err(ParseReason::WrongFieldCount { .. })
+    ));
     assert!(matches!(
         parse_pwdump_line(&format!("user:1001:{lm}:{}", &nt[..20])),
         Err(ParseReason::BadHashHex { which: "NT" })
     ));
-    assert!(matches!(parse_pwdump_line(&format!("user:abc:{lm}:{nt}:::")), Err(ParseReason::BadRid)));
-    assert!(matches!(parse_pwdump_line(&format!("user:1:{}:{nt}:::", "zz".repeat(16))), Err(ParseReason::BadHashHex { which: "LM" })));
+    assert!(matches!(
+        parse_pwdump_line(&format!("user:abc:{lm}:{nt}:::")),
+        Err(ParseReason::BadRid)
+    ));
+    assert!(matches!(
+        parse_pwdump_line(&format!("user:1:{}:{nt}:::", "zz".repeat(16))),
+        Err(ParseReason::BadHashHex { which: "LM" })
+    ));
 }
 
 #[test]
@@ -110,9 +189,18 @@ fn detects_format_by_content() {
         r64(&mut r, 86)
     );
     assert_eq!(detect_format(shadow.as_bytes()), Some(FileFormat::Shadow));
-    let pw = format!("# dump\nAdministrator:500:{}:{}:::\nGuest:501:{}:{}:::\n", hexs(&mut r), hexs(&mut r), hexs(&mut r), hexs(&mut r));
+    let pw = format!(
+        "# dump\nAdministrator:500:{}:{}:::\nGuest:501:{}:{}:::\n",
+        hexs(&mut r),
+        hexs(&mut r),
+        hexs(&mut r),
+        hexs(&mut r)
+    );
     assert_eq!(detect_format(pw.as_bytes()), Some(FileFormat::Pwdump));
-    assert_eq!(detect_format(b"hello world\nthis is not a hash file\n"), None);
+    assert_eq!(
+        detect_format(b"hello world\nthis is not a hash file\n"),
+        None
+    );
     assert_eq!(detect_format(b""), None);
 }
 
@@ -133,10 +221,16 @@ fn errors_name_file_and_line_and_never_echo_the_hash() {
         let t = e.text();
         for s in [&t.vi, &t.en, &format!("{e:?}"), &e.to_string()] {
             assert!(s.starts_with("dump.txt:") || s.contains("dump.txt"), "{s}");
-            assert!(!s.contains(&nt[..20]) && !s.contains(&lm), "an error echoes a hash: {s}");
+            assert!(
+                !s.contains(&nt[..20]) && !s.contains(&lm),
+                "an error echoes a hash: {s}"
+            );
         }
     }
-    assert!(format!("{:?}", p.accounts).find(&nt).is_none(), "Debug of accounts shows a hash");
+    assert!(
+        format!("{:?}", p.accounts).find(&nt).is_none(),
+        "Debug of accounts shows a hash"
+    );
 }
 
 #[test]
@@ -148,17 +242,30 @@ fn garbage_never_panics() {
         b"::::::::".to_vec(),
         b"root:$6$".to_vec(),
         b"root:$6$rounds=99999999999999999999$a$b:1:2:3:4:5:6:".to_vec(),
-        b"u:4294967296:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::".to_vec(),
+        b"u:4294967296:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::"
+            .to_vec(),
         "người dùng:$y$j9T$ờ$ệ:1:2:3:4:5:6:".as_bytes().to_vec(),
         vec![0xff, 0xfe, b':', 0x00, b'\n'],
         vec![b'a'; 70_000],
     ];
     for _ in 0..300 {
         let n = (r.next() % 200) as usize;
-        seeds.push((0..n).map(|_| {
-            let x = r.next() as u8;
-            if x % 5 == 0 { b':' } else if x % 7 == 0 { b'$' } else if x % 11 == 0 { b'\n' } else { x }
-        }).collect());
+        seeds.push(
+            (0..n)
+                .map(|_| {
+                    let x = r.next() as u8;
+                    if x.is_multiple_of(5) {
+                        b':'
+                    } else if x.is_multiple_of(7) {
+                        b'$'
+                    } else if x.is_multiple_of(11) {
+                        b'\n'
+                    } else {
+                        x
+                    }
+                })
+                .collect(),
+        );
     }
     for s in &seeds {
         let _ = parse_bytes("fuzz", s);
@@ -179,9 +286,19 @@ fn garbage_never_panics() {
 #[test]
 fn bundled_lists_match_the_manifest() {
     assert!(antoan_passwords::candidates::bundled::verify().is_empty());
-    let john: Vec<&str> = antoan_passwords::candidates::bundled::entries(antoan_passwords::candidates::bundled::JOHN).collect();
-    assert_eq!(john.len(), 3545, "3545 non-empty entries (the header says 3546)");
-    assert!(antoan_passwords::candidates::bundled::JOHN.starts_with("#!comment: This list has been compiled by Solar Designer"));
-    let zx: Vec<&str> = antoan_passwords::candidates::bundled::entries(antoan_passwords::candidates::bundled::ZXCVBN).collect();
+    let john: Vec<&str> =
+        antoan_passwords::candidates::bundled::entries(antoan_passwords::candidates::bundled::JOHN)
+            .collect();
+    assert_eq!(
+        john.len(),
+        3545,
+        "3545 non-empty entries (the header says 3546)"
+    );
+    assert!(antoan_passwords::candidates::bundled::JOHN
+        .starts_with("#!comment: This list has been compiled by Solar Designer"));
+    let zx: Vec<&str> = antoan_passwords::candidates::bundled::entries(
+        antoan_passwords::candidates::bundled::ZXCVBN,
+    )
+    .collect();
     assert_eq!(zx.len(), 30000);
 }

@@ -37,14 +37,22 @@ fn verify_each_scheme_against_system_crypt() {
             if pw.is_empty() && *method == "descrypt" {
                 continue; // some mkpasswd builds refuse
             }
-            let Some(h) = mkpasswd(method, pw, extra) else { return };
+            let Some(h) = mkpasswd(method, pw, extra) else {
+                return;
+            };
             let HashKind::Crypt(c) = classify_shadow_hash(&h) else {
                 panic!("{method}: mkpasswd output not recognised as a crypt hash");
             };
             assert_eq!(c.scheme(), *scheme, "{method}");
-            assert!(verify(&c, pw.as_bytes()), "{method}: the right password must verify");
+            assert!(
+                verify(&c, pw.as_bytes()),
+                "{method}: the right password must verify"
+            );
             let strong = rng.strong_password(16);
-            assert!(!verify(&c, strong.as_bytes()), "{method}: a wrong password must not verify");
+            assert!(
+                !verify(&c, strong.as_bytes()),
+                "{method}: a wrong password must not verify"
+            );
         }
     }
 }
@@ -57,7 +65,15 @@ fn audit_flags_exactly_the_weak_shadow_accounts() {
     let mut rng = Rng(2024);
     // (account, password, weak?)
     let mut plan: Vec<(String, String, bool, &str)> = Vec::new();
-    let weak = ["123456", "Admin@123", "langson123", "matkhau", "1qaz2wsx", "password", "Ubnd@2022"];
+    let weak = [
+        "123456",
+        "Admin@123",
+        "langson123",
+        "matkhau",
+        "1qaz2wsx",
+        "password",
+        "Ubnd@2022",
+    ];
     for (i, (method, _, _)) in METHODS.iter().enumerate() {
         let w = weak[i % weak.len()];
         plan.push((format!("weak{i}"), w.to_string(), true, method));
@@ -70,8 +86,14 @@ fn audit_flags_exactly_the_weak_shadow_accounts() {
 
     let mut shadow = String::new();
     for (name, pw, _, method) in &plan {
-        let extra: &[&str] = if method.starts_with("bcrypt") { &["-R", "5"] } else { &[] };
-        let Some(h) = mkpasswd(method, pw, extra) else { return };
+        let extra: &[&str] = if method.starts_with("bcrypt") {
+            &["-R", "5"]
+        } else {
+            &[]
+        };
+        let Some(h) = mkpasswd(method, pw, extra) else {
+            return;
+        };
         shadow.push_str(&format!("{name}:{h}:19000:0:99999:7:::\n"));
     }
     shadow.push_str("locked:!:19000:0:99999:7:::\n");
@@ -96,23 +118,44 @@ fn audit_flags_exactly_the_weak_shadow_accounts() {
         let all: Vec<&[u8]> = (0..chunk.len()).map(|i| chunk.get(i)).collect();
         for (name, pw, is_weak, _) in &plan {
             if *is_weak {
-                assert!(all.contains(&pw.as_bytes()), "{name}: its weak password is not in the first {LIMIT} candidates");
+                assert!(
+                    all.contains(&pw.as_bytes()),
+                    "{name}: its weak password is not in the first {LIMIT} candidates"
+                );
             }
         }
     }
-    let make = || -> Box<dyn CandidateSource> { Box::new(Limited::new(Generator::new(cfg.clone()), LIMIT)) };
-    let opts = AuditOptions { budget: Some(Duration::from_secs(600)), ..AuditOptions::default() };
+    let make = || -> Box<dyn CandidateSource> {
+        Box::new(Limited::new(Generator::new(cfg.clone()), LIMIT))
+    };
+    let opts = AuditOptions {
+        budget: Some(Duration::from_secs(600)),
+        ..AuditOptions::default()
+    };
     let out = audit(&parsed.accounts, &make, &opts, &mut |_| {});
-    assert!(out.salted.complete, "the {LIMIT} candidates must all be tried");
+    assert!(
+        out.salted.complete,
+        "the {LIMIT} candidates must all be tried"
+    );
     for (name, _, is_weak, method) in &plan {
         let r = out.accounts.iter().find(|r| &r.name == name).unwrap();
         match (&r.verdict, is_weak) {
-            (Verdict::Weak { via: FoundVia::Crypt(_), .. }, true) => {}
+            (
+                Verdict::Weak {
+                    via: FoundVia::Crypt(_),
+                    ..
+                },
+                true,
+            ) => {}
             (Verdict::NotFound { complete: true, .. }, false) => {}
             (v, _) => panic!("{name} ({method}): unexpected verdict {v:?}"),
         }
     }
-    let locked: Vec<_> = out.accounts.iter().filter(|r| r.verdict == Verdict::Locked).collect();
+    let locked: Vec<_> = out
+        .accounts
+        .iter()
+        .filter(|r| r.verdict == Verdict::Locked)
+        .collect();
     assert_eq!(locked.len(), 2);
 }
 
@@ -121,11 +164,19 @@ fn locked_hash_behind_bang_is_still_audited() {
     if !common::have_mkpasswd() {
         return;
     }
-    let Some(h) = mkpasswd("sha512crypt", "123456", &[]) else { return };
+    let Some(h) = mkpasswd("sha512crypt", "123456", &[]) else {
+        return;
+    };
     let acc = Account::new("old", classify_shadow_hash(&format!("!{h}")));
     assert!(matches!(&acc.hash, HashKind::Locked(Some(_))));
     let make = || -> Box<dyn CandidateSource> {
-        Box::new(Limited::new(Generator::new(RuleConfig { quick: true, ..Default::default() }), 50))
+        Box::new(Limited::new(
+            Generator::new(RuleConfig {
+                quick: true,
+                ..Default::default()
+            }),
+            50,
+        ))
     };
     let out = audit(&[acc], &make, &AuditOptions::default(), &mut |_| {});
     assert!(out.accounts[0].locked);

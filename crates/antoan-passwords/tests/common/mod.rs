@@ -17,15 +17,25 @@ impl Rng {
     }
     pub fn strong_password(&mut self, len: usize) -> String {
         const A: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_=+";
-        (0..len).map(|_| A[(self.next() % A.len() as u64) as usize] as char).collect()
+        (0..len)
+            .map(|_| A[(self.next() % A.len() as u64) as usize] as char)
+            .collect()
     }
 }
 
 /// Hash with the system crypt through `mkpasswd` (Debian package `whois`).
 /// `None` when mkpasswd is missing (the caller skips with a message).
 pub fn mkpasswd(method: &str, password: &str, extra: &[&str]) -> Option<String> {
-    let out = Command::new("mkpasswd").arg("-m").arg(method).args(extra).arg("--stdin").stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().ok()
+    let out = Command::new("mkpasswd")
+        .arg("-m")
+        .arg(method)
+        .args(extra)
+        .arg("--stdin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .ok()
         .and_then(|mut c| {
             use std::io::Write;
             let mut stdin = c.stdin.take()?;
@@ -34,13 +44,21 @@ pub fn mkpasswd(method: &str, password: &str, extra: &[&str]) -> Option<String> 
             c.wait_with_output().ok()
         })?;
     if !out.status.success() {
-        panic!("mkpasswd -m {method} failed: {}", String::from_utf8_lossy(&out.stderr));
+        panic!(
+            "mkpasswd -m {method} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Some(String::from_utf8(out.stdout).ok()?.trim().to_string())
 }
 
 pub fn have_mkpasswd() -> bool {
-    let ok = Command::new("mkpasswd").arg("-m").arg("help").output().map(|o| o.status.success() || !o.stdout.is_empty()).unwrap_or(false);
+    let ok = Command::new("mkpasswd")
+        .arg("-m")
+        .arg("help")
+        .output()
+        .map(|o| o.status.success() || !o.stdout.is_empty())
+        .unwrap_or(false);
     if !ok {
         eprintln!("SKIPPED: mkpasswd not found; install Debian package `whois` to run the system-crypt tests");
     }

@@ -90,6 +90,9 @@ pub enum Base {
     UserList,
     /// A common account name (`admin`, `root`, `quantri`).
     CommonName,
+    /// The name of another account in the same file (found by an unsalted
+    /// hash, which every candidate is checked against).
+    OtherAccountName,
 }
 
 /// Account names common everywhere, tried with the name rules on every account.
@@ -178,6 +181,10 @@ impl Why {
                 "phone-number-like digits".into(),
             ),
             Base::UserList => list_text(user_list_name, self.rank),
+            Base::OtherAccountName => (
+                "tên của một tài khoản khác".into(),
+                "another account's name".into(),
+            ),
             Base::CommonName => (
                 "tên tài khoản phổ biến".into(),
                 "common account name".into(),
@@ -536,7 +543,26 @@ impl fmt::Debug for Generator {
 }
 
 impl Generator {
+    /// A generator whose total is already known (from [`Generator::count`]
+    /// on the same config), which saves running the plan once more.
+    pub fn with_total(cfg: RuleConfig, total: u64) -> Generator {
+        let mut g = Generator::plan(cfg);
+        g.total = Some(total);
+        g
+    }
+
+    /// How many candidates `cfg` yields.
+    pub fn count(cfg: &RuleConfig) -> u64 {
+        Generator::plan(cfg.clone()).count_total()
+    }
+
     pub fn new(cfg: RuleConfig) -> Generator {
+        let mut g = Generator::plan(cfg);
+        g.total = Some(g.count_total());
+        g
+    }
+
+    fn plan(cfg: RuleConfig) -> Generator {
         let phases: VecDeque<Phase> = if cfg.quick {
             [
                 Phase::Empty,

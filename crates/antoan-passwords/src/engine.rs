@@ -143,6 +143,15 @@ struct FirstHit {
     via: FoundVia,
 }
 
+/// The why of a hit on account `acc`: a candidate built from another
+/// account's name says so.
+fn why_for(mut why: Why, only: u32, acc: u32) -> Why {
+    if why.base == crate::candidates::Base::AccountName && only != acc {
+        why.base = crate::candidates::Base::OtherAccountName;
+    }
+    why
+}
+
 /// Runs the audit. `progress` is called from the calling thread only.
 pub fn audit(
     accounts: &[Account],
@@ -412,7 +421,8 @@ fn run_fast(
                                     FoundVia::Lm
                                 };
                                 let pos = (seq, ci);
-                                let why = chunk.meta(ci as usize).why;
+                                let meta = chunk.meta(ci as usize);
+                                let why = why_for(meta.why, meta.only, acc);
                                 let e = f.entry(acc).or_insert(FirstHit { pos, why, via });
                                 // NT beats LM (it is exact); then the earliest candidate.
                                 let better = match (e.via, via) {

@@ -45,7 +45,9 @@ pub fn audit_accounts(
         context_words: context_words.to_vec(),
         ..RuleConfig::default()
     };
-    let make = move || -> Box<dyn CandidateSource> { Box::new(Generator::new(cfg.clone())) };
+    let total = Generator::count(&cfg);
+    let make =
+        move || -> Box<dyn CandidateSource> { Box::new(Generator::with_total(cfg.clone(), total)) };
     let opts = AuditOptions {
         budget,
         ..AuditOptions::default()

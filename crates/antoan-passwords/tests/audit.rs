@@ -49,6 +49,8 @@ fn plant() -> Planted {
         ("user5", "P@ssw0rd", Base::KeyboardWalks),
         ("user6", "Hanoi@2023", Base::VietWords),
         ("user7", "h@n01", Base::VietWords),
+        // Built from the name of account "ketoan", found on another account.
+        ("user8", "Ketoan@2021", Base::OtherAccountName),
     ];
     let mut secrets = Vec::new();
     let mut file = String::from("# pwdump made at test time\n");

@@ -11,7 +11,7 @@ use antoan_check::Policy;
 use antoan_collect::Source;
 use antoan_kb::Knowledge;
 use antoan_model::{
-    CollectRequest, Finding, OsFamily, Report, Text, ToolInfo, SCHEMA_VERSION,
+    CollectRequest, Finding, HostInfo, Inventory, OsFamily, Report, Text, ToolInfo, SCHEMA_VERSION,
 };
 use time::OffsetDateTime;
 
@@ -43,7 +43,9 @@ pub struct AuditOptions {
     /// A folder collected on a live Windows machine (`--windows-export`);
     /// when set it is audited instead of `source`.
     pub windows_export: Option<PathBuf>,
-    /// Policies to evaluate, in order (the baseline first when used).
+    /// Run the built-in baseline of the audited OS family (Linux or Windows).
+    pub baseline: bool,
+    /// The user's policies, in order; those written for another OS family are skipped.
     pub policies: Vec<Policy>,
     /// The instant the evaluation is made at: end-of-life verdicts are relative to it.
     pub now: OffsetDateTime,
@@ -94,55 +96,52 @@ pub fn source_for(root: Option<PathBuf>) -> Source {
     }
 }
 
+/// What was collected, from either kind of system.
+enum Collected {
+    Linux(HostInfo, Inventory),
+    Windows(HostInfo, Inventory),
+}
+
 /// Runs one audit and assembles the report.
 pub fn run(opts: &AuditOptions, kb: &Knowledge) -> Result<Report, AuditError> {
-    if let Some(dir) = &opts.windows_export {
-        return windows::run_export(dir, opts, kb);
-    }
-    if let Source::Root(dir) = &opts.source {
-        let shown = dir.display();
-        if !dir.is_dir() {
-            return Err(AuditError::new(
-                format!("thư mục gốc {shown} không tồn tại hoặc không phải thư mục"),
-                format!("root {shown} does not exist or is not a directory"),
-            ));
-        }
-    }
-    match antoan_collect::detect_family(&opts.source) {
-        OsFamily::Linux => {}
-        OsFamily::Windows => {
-            return match &opts.source {
-                Source::Root(dir) => windows::run_root(dir, opts, kb),
-                Source::Live => Err(AuditError::new(
-                    "không kiểm tra trực tiếp được Windows đang chạy: chạy scripts/collect-windows.cmd rồi dùng --windows-export".into(),
-                    "a running Windows is not audited live: run scripts/collect-windows.cmd and use --windows-export".into(),
-                )),
-            }
-        }
-        OsFamily::Unknown => {
-            let what = match &opts.source {
-                Source::Live => "/".to_string(),
-                Source::Root(d) => d.display().to_string(),
-            };
-            return Err(AuditError::new(
-                format!("không nhận ra hệ điều hành trong {what} (không có etc/os-release hay Windows/System32/config)"),
-                format!("no operating system recognised in {what} (no etc/os-release nor Windows/System32/config)"),
-            ));
-        }
-    }
-
+    let family = target_family(opts)?;
+    let policies = policies_for(family, opts);
     let mut request = CollectRequest::default();
-    for p in &opts.policies {
+    for p in &policies {
         request.merge(&p.request());
     }
-    let (host, inventory) = antoan_collect::collect_linux(&opts.source, &request).map_err(|e| {
-        AuditError::new(format!("không thu thập được thông tin máy: {e}"), format!("collection failed: {e}"))
-    })?;
 
-    let mut evaluation = antoan_check::evaluate(&host, &inventory, &opts.policies);
-    let (eol_finding, eol_check) = antoan_kb::os_eol(&host, &kb.lifecycle, opts.now.date());
-    evaluation.findings.extend(eol_finding);
-    evaluation.checks.push(eol_check);
+    let collected = match family {
+        OsFamily::Windows => {
+            let (host, inventory) = windows::collect(opts, &request)?;
+            Collected::Windows(host, inventory)
+        }
+        _ => {
+            let (host, inventory) = antoan_collect::collect_linux(&opts.source, &request).map_err(|e| {
+                AuditError::new(format!("không thu thập được thông tin máy: {e}"), format!("collection failed: {e}"))
+            })?;
+            Collected::Linux(host, inventory)
+        }
+    };
+
+    let today = opts.now.date();
+    let eval_opts = antoan_check::EvalOptions { today: Some(today.to_string()) };
+    let (host, inventory, mut evaluation) = match collected {
+        Collected::Linux(host, inventory) => {
+            let mut ev = antoan_check::evaluate_with(&host, &inventory, &policies, &eval_opts);
+            let (finding, check) = antoan_kb::os_eol(&host, &kb.lifecycle, today);
+            ev.findings.extend(finding);
+            ev.checks.push(check);
+            (host, inventory, ev)
+        }
+        Collected::Windows(host, inventory) => {
+            let mut ev = antoan_check::evaluate_with(&host, &inventory, &policies, &eval_opts);
+            let (findings, checks) = antoan_kb::windows_verdicts(&host, &inventory, &kb.lifecycle, today);
+            ev.findings.extend(findings);
+            ev.checks.extend(checks);
+            (host, inventory, ev)
+        }
+    };
     sort_findings(&mut evaluation.findings);
     evaluation.checks.sort_by(|a, b| a.check.cmp(&b.check));
 
@@ -160,6 +159,61 @@ pub fn run(opts: &AuditOptions, kb: &Knowledge) -> Result<Report, AuditError> {
         score,
         knowledge: kb.sources.clone(),
     })
+}
+
+/// Which kind of system is audited, or a clear error when there is none.
+fn target_family(opts: &AuditOptions) -> Result<OsFamily, AuditError> {
+    if opts.windows_export.is_some() {
+        return Ok(OsFamily::Windows);
+    }
+    if let Source::Root(dir) = &opts.source {
+        let shown = dir.display();
+        if !dir.is_dir() {
+            return Err(AuditError::new(
+                format!("thư mục gốc {shown} không tồn tại hoặc không phải thư mục"),
+                format!("root {shown} does not exist or is not a directory"),
+            ));
+        }
+    }
+    match antoan_collect::detect_family(&opts.source) {
+        OsFamily::Linux => Ok(OsFamily::Linux),
+        OsFamily::Windows => match &opts.source {
+            Source::Root(_) => Ok(OsFamily::Windows),
+            Source::Live => Err(AuditError::new(
+                "không kiểm tra trực tiếp được Windows đang chạy: chạy scripts/collect-windows.cmd rồi dùng --windows-export".into(),
+                "a running Windows is not audited live: run scripts/collect-windows.cmd and use --windows-export".into(),
+            )),
+        },
+        OsFamily::Unknown => {
+            let what = match &opts.source {
+                Source::Live => "/".to_string(),
+                Source::Root(d) => d.display().to_string(),
+            };
+            Err(AuditError::new(
+                format!("không nhận ra hệ điều hành trong {what} (không có etc/os-release hay Windows/System32/config)"),
+                format!("no operating system recognised in {what} (no etc/os-release nor Windows/System32/config)"),
+            ))
+        }
+    }
+}
+
+/// The built-in baseline of the family (when wanted), then the user's
+/// policies written for that family or for any.
+fn policies_for(family: OsFamily, opts: &AuditOptions) -> Vec<Policy> {
+    let mut out = Vec::new();
+    if opts.baseline {
+        out.push(match family {
+            OsFamily::Windows => Policy::windows_baseline(),
+            _ => Policy::linux_baseline(),
+        });
+    }
+    out.extend(
+        opts.policies
+            .iter()
+            .filter(|p| p.os_family.is_none() || p.os_family == Some(family))
+            .cloned(),
+    );
+    out
 }
 
 /// Findings in a fixed order: most severe first, then check, then subject,

@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use antoan_audit::{AuditError, AuditOptions};
-use antoan_check::Policy;
 use antoan_kb::Knowledge;
 use antoan_model::Lang;
 use time::OffsetDateTime;
@@ -30,13 +29,10 @@ pub fn run(args: AuditArgs, lang: Lang) -> Result<ExitCode, UserError> {
     };
 
     let mut policies = Vec::new();
-    if !args.no_baseline {
-        policies.push(Policy::linux_baseline());
-    }
     for path in &args.policies {
         policies.push(antoan_audit::load_policy_file(path, &kb).map_err(user)?);
     }
-    if policies.is_empty() {
+    if args.no_baseline && policies.is_empty() {
         output::print_warning(
             "không có chính sách nào (--no-baseline mà không có --policy): chỉ kiểm tra vòng đời hệ điều hành",
             "no policy to run (--no-baseline without --policy): only the OS lifecycle is checked",
@@ -47,6 +43,7 @@ pub fn run(args: AuditArgs, lang: Lang) -> Result<ExitCode, UserError> {
     let opts = AuditOptions {
         source: antoan_audit::source_for(args.root.clone()),
         windows_export: args.windows_export.clone(),
+        baseline: !args.no_baseline,
         policies,
         now,
     };

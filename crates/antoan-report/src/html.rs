@@ -147,7 +147,7 @@ fn header(report: &Report, lang: Lang, host: &str) -> Markup {
                 h1 { (host) }
                 dl.facts {
                     dt { (lb::OS.get(lang)) } dd { (lb::os_line(&report.host.os, lang)) }
-                    @if !kernel.is_empty() { dt { (lb::KERNEL.get(lang)) } dd { (kernel) } }
+                    @if !kernel.is_empty() { dt { (lb::kernel_label(report).get(lang)) } dd { (kernel) } }
                     @if !report.host.architecture.is_empty() {
                         dt { (lb::ARCH.get(lang)) } dd { (report.host.architecture) }
                     }

@@ -31,6 +31,16 @@ pub(crate) const TITLE: L = L::new(
 pub(crate) const HOST: L = L::new("Máy", "Host");
 pub(crate) const OS: L = L::new("Hệ điều hành", "Operating system");
 pub(crate) const KERNEL: L = L::new("Nhân", "Kernel");
+pub(crate) const BUILD: L = L::new("Bản dựng", "Build");
+
+/// "Kernel" for Linux, "Build" for Windows (where `os.build` is CurrentBuild.UBR).
+pub(crate) fn kernel_label(report: &antoan_model::Report) -> L {
+    if report.host.os.family == antoan_model::OsFamily::Windows {
+        BUILD
+    } else {
+        KERNEL
+    }
+}
 pub(crate) const ARCH: L = L::new("Kiến trúc", "Architecture");
 pub(crate) const SOURCE: L = L::new("Nguồn", "Source");
 pub(crate) const LIVE: L = L::new("hệ thống đang chạy", "running system");
@@ -200,7 +210,9 @@ pub(crate) fn os_line(os: &OsInfo, lang: Lang) -> String {
         }
         s.push_str(&os.version);
     }
-    if !os.edition.is_empty() {
+    // Windows product names already say the edition ("Windows 10 Pro"); add
+    // it only when the name does not.
+    if !os.edition.is_empty() && !s.to_lowercase().contains(&os.edition.to_lowercase()) {
         s.push(' ');
         s.push_str(&os.edition);
     }

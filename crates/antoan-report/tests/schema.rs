@@ -186,11 +186,232 @@ fn report_with_every_field_set_validates() {
         reboot_required: true,
         bootloader_password: Some(false),
     };
+    inv.windows = Some(common::windows_inventory());
     let v = serde_json::to_value(&r).unwrap();
     validate(&v).unwrap();
     // And nothing was dropped on the way: the document round-trips.
     let back: Report = serde_json::from_value(v).unwrap();
     assert_eq!(back, r);
+}
+
+/// The sample report with the Windows inventory of a domain controller
+/// (every Windows field set).
+fn windows_sample() -> Value {
+    let mut r = common::report();
+    r.host.os = OsInfo {
+        family: OsFamily::Windows,
+        name: "Windows Server 2012 R2 Standard".into(),
+        version: "2012 R2".into(),
+        build: "9600.20144".into(),
+        edition: "ServerStandard".into(),
+        ..OsInfo::default()
+    };
+    r.inventory.windows = Some(common::windows_inventory());
+    serde_json::to_value(&r).unwrap()
+}
+
+#[test]
+fn windows_report_validates() {
+    validate(&windows_sample()).unwrap();
+    // A Windows section with nothing read but the role (all defaults).
+    let mut r = common::report();
+    r.inventory.windows = Some(WindowsInventory::default());
+    let v = serde_json::to_value(&r).unwrap();
+    assert_eq!(v["inventory"]["windows"]["role"], "unknown");
+    validate(&v).unwrap();
+}
+
+/// Both ways: every Windows field the model serializes is described by the
+/// schema, and the schema describes no Windows field the model lacks. The
+/// helper sets every field (struct literals without `..Default`), so a field
+/// added to the model breaks the build of the helper or this test.
+#[test]
+fn windows_schema_lists_exactly_the_model_fields() {
+    let schema: Value = serde_json::from_str(antoan_report::REPORT_SCHEMA).unwrap();
+    let defs = &schema["$defs"];
+    let v = windows_sample();
+    let cases = [
+        ("/inventory/windows", "/windows_inventory"),
+        ("/inventory/windows/programs/0", "/windows_program"),
+        ("/inventory/windows/office/0", "/office_install"),
+        ("/inventory/windows/sql_instances/0", "/sql_instance"),
+        (
+            "/inventory/windows/dotnet",
+            "/windows_inventory/properties/dotnet",
+        ),
+        ("/inventory/windows/services/0", "/windows_service"),
+        ("/inventory/windows/accounts/0", "/windows_account"),
+        ("/inventory/windows/groups/0", "/windows_group"),
+        ("/inventory/windows/autoruns/0", "/autorun"),
+    ];
+    for (at, def) in cases {
+        let doc: Vec<&String> = v
+            .pointer(at)
+            .and_then(Value::as_object)
+            .unwrap_or_else(|| panic!("{at} is an object"))
+            .keys()
+            .collect();
+        let def = defs
+            .pointer(def)
+            .unwrap_or_else(|| panic!("$defs{def} exists"));
+        let props: Vec<&String> = def["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(doc, props, "fields at {at} vs schema $defs{def}");
+        assert_eq!(
+            def["additionalProperties"],
+            json!(false),
+            "$defs{def} is strict"
+        );
+    }
+    // The inventory section points at the Windows definition.
+    assert_eq!(
+        defs["inventory"]["properties"]["windows"]["$ref"],
+        "#/$defs/windows_inventory"
+    );
+}
+
+#[test]
+fn windows_enums_are_checked() {
+    let cases: [(&str, Value); 6] = [
+        ("/inventory/windows/role", json!("server")),
+        ("/inventory/windows/role", json!("Workstation")),
+        ("/inventory/windows/office/0/kind", json!("appx")),
+        ("/inventory/windows/services/0/start", json!("automatic")),
+        ("/inventory/windows/autoruns/0/kind", json!("runonce")),
+        ("/inventory/windows/programs/0/scope", json!("global")),
+    ];
+    for (path, value) in cases {
+        let mut v = windows_sample();
+        *v.pointer_mut(path).unwrap() = value;
+        assert_invalid(&v, path);
+    }
+}
+
+#[test]
+fn windows_structure_is_checked() {
+    // The role is the one field serde requires.
+    let mut v = windows_sample();
+    v["inventory"]["windows"]
+        .as_object_mut()
+        .unwrap()
+        .remove("role");
+    assert_invalid(&v, "/inventory/windows");
+
+    // Fields serde leaves out when empty cannot be empty when present.
+    for path in [
+        "/inventory/windows/domain",
+        "/inventory/windows/service_pack",
+        "/inventory/windows/programs/0/publisher",
+        "/inventory/windows/services/0/image_path",
+        "/inventory/windows/accounts/0/full_name",
+        "/inventory/windows/sql_instances/0/edition",
+    ] {
+        let mut v = windows_sample();
+        *v.pointer_mut(path).unwrap() = json!("");
+        assert_invalid(&v, path);
+    }
+    let mut v = windows_sample();
+    v["inventory"]["windows"]["office"][0]["product_ids"] = json!([]);
+    assert_invalid(&v, "/inventory/windows/office/0/product_ids");
+    let mut v = windows_sample();
+    v["inventory"]["windows"]["account_policy_sources"] = json!({});
+    assert_invalid(&v, "/inventory/windows/account_policy_sources");
+
+    // Missing required fields of the items.
+    for (at, field) in [
+        ("/inventory/windows/accounts/0", "locked"),
+        ("/inventory/windows/groups/0", "rid"),
+        ("/inventory/windows/autoruns/0", "command"),
+        ("/inventory/windows/dotnet", "release"),
+        ("/inventory/windows/programs/0", "key"),
+    ] {
+        let mut v = windows_sample();
+        v.pointer_mut(at)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .remove(field);
+        assert_invalid(&v, at);
+    }
+
+    // Types, ranges and formats.
+    let cases: [(&str, Value); 8] = [
+        ("/inventory/windows/build", json!(-1)),
+        ("/inventory/windows/ubr", json!(4_294_967_296u64)),
+        ("/inventory/windows/install_date", json!("05/03/2014")),
+        (
+            "/inventory/windows/accounts/0/last_logon",
+            json!("2026-11-23T08:00:00Z"),
+        ),
+        ("/inventory/windows/accounts/0/enabled", json!("yes")),
+        ("/inventory/windows/updates/0", json!("2919355")),
+        ("/inventory/windows/office/0/release", json!("Office 365")),
+        (
+            "/inventory/windows/registry",
+            json!({ "LmCompatibilityLevel": "3" }),
+        ),
+    ];
+    for (path, value) in cases {
+        let mut v = windows_sample();
+        *v.pointer_mut(path).unwrap() = value;
+        assert_invalid(&v, path);
+    }
+
+    // Unknown fields are rejected at every level of the section.
+    for at in [
+        "/inventory/windows",
+        "/inventory/windows/programs/0",
+        "/inventory/windows/office/0",
+        "/inventory/windows/sql_instances/0",
+        "/inventory/windows/dotnet",
+        "/inventory/windows/services/0",
+        "/inventory/windows/groups/0",
+        "/inventory/windows/autoruns/0",
+    ] {
+        let mut v = windows_sample();
+        v.pointer_mut(at).unwrap()["surprise"] = json!("x");
+        assert_invalid(&v, "surprise");
+    }
+}
+
+/// The model documents that a SAM account never carries a password hash,
+/// and that a registry value named like a password is recorded only as
+/// "set, N characters": the schema rejects a report that leaks either.
+#[test]
+fn windows_secrets_cannot_pass() {
+    // Built at run time, never a committed hash or password.
+    let nt_like: String = (0..32)
+        .map(|i| char::from(b"0123456789abcdef"[(i * 7) % 16]))
+        .collect();
+    for field in ["nt_hash", "lm_hash", "password_hash", "hash"] {
+        let mut v = windows_sample();
+        v["inventory"]["windows"]["accounts"][0][field] = json!(nt_like);
+        assert_invalid(&v, "/inventory/windows/accounts/0");
+    }
+    let mut v = windows_sample();
+    v["inventory"]["windows"]["accounts"][0]["password_blank"] = json!(nt_like);
+    assert_invalid(&v, "/inventory/windows/accounts/0/password_blank");
+
+    let secret = format!("{}{}", "Matkhau", 2026 + 1);
+    for name in [
+        "DefaultPassword",
+        "defaultpassword",
+        "AltDefaultPassword",
+        "PASSWORD",
+    ] {
+        let key =
+            format!("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\{name}");
+        let mut v = windows_sample();
+        v["inventory"]["windows"]["registry"][&key] = json!(secret);
+        assert_invalid(&v, "/inventory/windows/registry");
+        // The collector's redacted form passes.
+        v["inventory"]["windows"]["registry"][&key] = json!("(set, 8 characters)");
+        validate(&v).unwrap();
+    }
+    // "Password" in a key name above the value does not make the value a secret.
+    let mut v = windows_sample();
+    v["inventory"]["windows"]["registry"]["HKLM\\SOFTWARE\\Policies\\PasswordPolicy\\Enabled"] =
+        json!("1");
+    validate(&v).unwrap();
 }
 
 #[test]

@@ -533,3 +533,114 @@ pub fn report() -> Report {
         ],
     }
 }
+
+/// A Windows Server 2012 R2 domain controller with every field of the
+/// Windows inventory set (no `..Default::default()`: a field added to the
+/// model must be added here). No secret appears in it: the auto-logon
+/// password is recorded the way the collector records it, as its length.
+pub fn windows_inventory() -> WindowsInventory {
+    let mut account_policy = BTreeMap::new();
+    account_policy.insert("MinimumPasswordLength".to_string(), "7".to_string());
+    account_policy.insert("LockoutBadCount".to_string(), "0".to_string());
+    let mut account_policy_sources = BTreeMap::new();
+    account_policy_sources.insert(
+        "MinimumPasswordLength".to_string(),
+        "secedit.inf:4".to_string(),
+    );
+    account_policy_sources.insert(
+        "LockoutBadCount".to_string(),
+        "HKLM\\SAM\\SAM\\Domains\\Account (F)".to_string(),
+    );
+    let mut registry = BTreeMap::new();
+    registry.insert(
+        "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\LmCompatibilityLevel".to_string(),
+        "3".to_string(),
+    );
+    registry.insert(
+        "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\DefaultPassword"
+            .to_string(),
+        "(set, 9 characters)".to_string(),
+    );
+    WindowsInventory {
+        product_name: "Windows Server 2012 R2 Standard".into(),
+        edition_id: "ServerStandard".into(),
+        installation_type: "Server".into(),
+        display_version: String::new(),
+        current_version: "6.3".into(),
+        build: 9600,
+        ubr: Some(20_144),
+        service_pack: "Service Pack 1".into(),
+        install_date: Some("2014-03-05".into()),
+        architecture: "x64".into(),
+        role: WindowsRole::DomainController,
+        product_type: "LanmanNT".into(),
+        domain: "sotnmt.tinh.gov.vn".into(),
+        programs: vec![WindowsProgram {
+            name: "Microsoft SQL Server 2008 R2 (64-bit)".into(),
+            version: "10.53.6000.34".into(),
+            publisher: "Microsoft Corporation".into(),
+            scope: "machine".into(),
+            key: "Microsoft SQL Server 10_50".into(),
+            install_date: "20140305".into(),
+        }],
+        office: vec![OfficeInstall {
+            kind: "c2r".into(),
+            release: "365".into(),
+            version: "16.0.17928.20114".into(),
+            channel: "monthly-enterprise".into(),
+            product_ids: vec!["O365ProPlusRetail".into()],
+            platform: "x64".into(),
+        }],
+        updates: vec!["KB2919355".into(), "KB5034171".into()],
+        sql_instances: vec![SqlInstance {
+            name: "MSSQLSERVER".into(),
+            version: "10.53.6000.34".into(),
+            patch_level: "10.53.6000.34".into(),
+            edition: "Standard Edition".into(),
+            service_pack: Some(3),
+        }],
+        exchange: Some("15.1.2507.6".into()),
+        iis: Some("8.5".into()),
+        internet_explorer: Some("11.0.9600.20671".into()),
+        dotnet: Some(DotNet {
+            release: 528_049,
+            version: "4.8".into(),
+        }),
+        services: vec![WindowsService {
+            name: "MSSQLSERVER".into(),
+            display_name: "SQL Server (MSSQLSERVER)".into(),
+            start: "auto".into(),
+            image_path: "\"C:\\Program Files\\Microsoft SQL Server\\sqlservr.exe\" -sMSSQLSERVER"
+                .into(),
+            account: "NT AUTHORITY\\NetworkService".into(),
+        }],
+        accounts: vec![WindowsAccount {
+            name: "Administrator".into(),
+            rid: 500,
+            full_name: "Quản trị viên".into(),
+            enabled: true,
+            password_never_expires: true,
+            password_not_required: false,
+            password_blank: Some(false),
+            locked: false,
+            last_logon: Some("2026-11-23".into()),
+            password_last_set: Some("2014-03-05".into()),
+            logon_count: 1_204,
+            groups: vec!["Administrators".into()],
+        }],
+        groups: vec![WindowsGroup {
+            name: "Administrators".into(),
+            rid: 544,
+            members: vec!["Administrator".into(), "S-1-5-21-1-2-3-512".into()],
+        }],
+        autoruns: vec![Autorun {
+            kind: "run".into(),
+            location: "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run".into(),
+            name: "Updater".into(),
+            command: "C:\\ProgramData\\upd\\upd.exe /silent".into(),
+        }],
+        account_policy,
+        account_policy_sources,
+        registry,
+    }
+}

@@ -404,7 +404,7 @@ fn windows_secrets_cannot_pass() {
         v["inventory"]["windows"]["registry"][&key] = json!(secret);
         assert_invalid(&v, "/inventory/windows/registry");
         // The collector's redacted form passes.
-        v["inventory"]["windows"]["registry"][&key] = json!("(set, 8 characters)");
+        v["inventory"]["windows"]["registry"][&key] = json!("(set)");
         validate(&v).unwrap();
     }
     // "Password" in a key name above the value does not make the value a secret.

@@ -282,16 +282,11 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
     for path in &request.registry_values {
         let Some((key, value)) = path.rsplit_once('\\') else { continue };
         if let Some(v) = src.key(key).and_then(|k| k.value(value)) {
-            // A secret is never copied: only that it is set.
-            let text = if value.to_ascii_lowercase().contains("password") {
-                format!("(set, {} characters)", value_text(&v).chars().count())
-            } else {
-                value_text(&v)
-            };
-            w.registry.insert(path.clone(), text);
-        } else if let Some((rel, v)) = secedit_value(sec.as_ref().map(|x| &x.1), path) {
-            let _ = rel;
-            w.registry.insert(path.clone(), v);
+            let numeric = matches!(v, antoan_winreg::Value::Dword(_) | antoan_winreg::Value::Qword(_));
+            w.registry.insert(path.clone(), recorded_value(value, value_text(&v), numeric));
+        } else if let Some((_, v)) = secedit_value(sec.as_ref().map(|x| &x.1), path) {
+            let numeric = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+            w.registry.insert(path.clone(), recorded_value(value, v, numeric));
         }
     }
 
@@ -361,6 +356,20 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
     let host = host_info(&w, hostname, machine_id, &src.source);
     inv.windows = Some(w);
     (host, inv)
+}
+
+/// What is kept of a requested registry value. A string whose name says
+/// password (`DefaultPassword`, `AutoLogonPassword` …) is a secret: only
+/// whether it is set is recorded, not the text nor its length. Numbers are
+/// settings (`EnablePlainTextPassword = 0`) and are kept.
+fn recorded_value(name: &str, text: String, numeric: bool) -> String {
+    if numeric || !name.to_ascii_lowercase().contains("password") {
+        text
+    } else if text.is_empty() {
+        "(empty)".into()
+    } else {
+        "(set)".into()
+    }
 }
 
 /// `[Registry Values]` of secedit name `MACHINE\...`: fall back to it for

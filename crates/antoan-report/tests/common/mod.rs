@@ -559,7 +559,7 @@ pub fn windows_inventory() -> WindowsInventory {
     registry.insert(
         "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\DefaultPassword"
             .to_string(),
-        "(set, 9 characters)".to_string(),
+        "(set)".to_string(),
     );
     WindowsInventory {
         product_name: "Windows Server 2012 R2 Standard".into(),

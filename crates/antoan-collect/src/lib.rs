@@ -279,35 +279,68 @@ pub fn collect_linux(
         inv: Inventory::default(),
     };
 
+    let trace = std::env::var_os("ANTOAN_COLLECT_TRACE").is_some();
+    let mut t = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if trace {
+            eprintln!(
+                "antoan-collect: {what:<24} {:>8.2} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        t = std::time::Instant::now();
+    };
     let mut host = os::collect(&mut ctx);
+    lap("os::collect");
     host.source = source.label();
     dpkg::collect(&mut ctx);
+    lap("dpkg::collect");
     rpm::collect(&mut ctx);
+    lap("rpm::collect");
     ctx.inv.packages.sort();
     if host.architecture.is_empty() {
         host.architecture = os::architecture_from_packages(&ctx);
     }
     let kernel_release = kernel::collect(&mut ctx);
+    lap("kernel::collect");
     if host.os.build.is_empty() {
         host.os.build = kernel_release;
     }
     accounts::collect(&mut ctx);
+    lap("accounts::collect");
     sudo::collect(&mut ctx);
+    lap("sudo::collect");
     services::collect(&mut ctx);
+    lap("services::collect");
     sshd::collect(&mut ctx);
+    lap("sshd::collect");
     listening::collect(&mut ctx);
+    lap("listening::collect");
     firewall::collect(&mut ctx);
+    lap("firewall::collect");
     updates::collect(&mut ctx);
+    lap("updates::collect");
     antivirus::collect(&mut ctx);
+    lap("antivirus::collect");
     timesync::collect(&mut ctx);
+    lap("timesync::collect");
     sysctl::collect(&mut ctx);
+    lap("sysctl::collect");
     files::collect_files(&mut ctx);
+    lap("files::collect_files");
     files::collect_config(&mut ctx);
+    lap("files::collect_config");
     pam::collect(&mut ctx);
+    lap("pam::collect");
     modules::collect(&mut ctx);
+    lap("modules::collect");
     unsafe_files::collect(&mut ctx);
+    lap("unsafe_files::collect");
     scheduled::collect(&mut ctx);
+    lap("scheduled::collect");
     mounts::collect(&mut ctx);
+    lap("mounts::collect");
     kernel::collect_boot(&mut ctx);
+    lap("kernel::collect_boot");
     Ok((host, ctx.inv))
 }

@@ -4,6 +4,9 @@
 //!
 //! The walk never follows a symlink, stays on the filesystem of each start
 //! folder (st_dev), and stops after `MAX_ENTRIES` entries (`truncated`).
+//! /root is walked two levels deep only (its dotfiles and `.ssh`): below
+//! that are caches and toolchains of the administrator, not system files,
+//! and they can hold hundreds of thousands of entries.
 
 use std::collections::HashSet;
 use std::os::unix::fs::MetadataExt;
@@ -14,19 +17,20 @@ use antoan_model::UnsafeFiles;
 use crate::{Ctx, Note};
 
 /// Folders walked (home folders are not: users own their files).
-pub const START: [&str; 12] = [
-    "/etc",
-    "/usr/bin",
-    "/usr/sbin",
-    "/usr/lib/systemd",
-    "/usr/local/bin",
-    "/usr/local/sbin",
-    "/bin",
-    "/sbin",
-    "/boot",
-    "/var/spool/cron",
-    "/root",
-    "/usr/local/etc",
+/// Folders walked, with the depth limit (None: unlimited).
+pub const START: [(&str, Option<usize>); 12] = [
+    ("/etc", None),
+    ("/usr/bin", None),
+    ("/usr/sbin", None),
+    ("/usr/lib/systemd", None),
+    ("/usr/local/bin", None),
+    ("/usr/local/sbin", None),
+    ("/bin", None),
+    ("/sbin", None),
+    ("/boot", None),
+    ("/var/spool/cron", None),
+    ("/root", Some(2)),
+    ("/usr/local/etc", None),
 ];
 pub const MAX_ENTRIES: usize = 300_000;
 /// Longest list kept per kind; more sets `truncated`.
@@ -46,7 +50,7 @@ pub(crate) fn collect(ctx: &mut Ctx) {
     let mut denied = 0usize;
     let mut visited_dirs: HashSet<(u64, u64)> = HashSet::new();
 
-    'starts: for start in START {
+    'starts: for (start, max_depth) in START {
         let host = match fs.resolve_ex(start, false) {
             Ok((h, _)) => h,
             Err(_) => continue,
@@ -58,8 +62,8 @@ pub(crate) fn collect(ctx: &mut Ctx) {
             continue;
         }
         let dev = meta.dev();
-        let mut stack: Vec<(PathBuf, String)> = vec![(host, start.to_string())];
-        while let Some((dir, vdir)) = stack.pop() {
+        let mut stack: Vec<(PathBuf, String, usize)> = vec![(host, start.to_string(), 1)];
+        while let Some((dir, vdir, depth)) = stack.pop() {
             let rd = match std::fs::read_dir(&dir) {
                 Ok(rd) => rd,
                 Err(e) => {
@@ -93,8 +97,9 @@ pub(crate) fn collect(ctx: &mut Ctx) {
                             &mut out.truncated,
                         );
                     }
-                    if m.dev() == dev && visited_dirs.insert((m.dev(), m.ino())) {
-                        stack.push((ent.path(), vpath.clone()));
+                    let deeper = max_depth.is_none_or(|d| depth < d);
+                    if deeper && m.dev() == dev && visited_dirs.insert((m.dev(), m.ino())) {
+                        stack.push((ent.path(), vpath.clone(), depth + 1));
                     }
                 } else if m.mode() & 0o002 != 0 {
                     push(&mut out.world_writable, vpath.clone(), &mut out.truncated);

@@ -61,7 +61,10 @@ pub fn unescape(s: &str) -> String {
 }
 
 /// Parses fstab / mounts text: (line, Mount). Malformed lines are listed.
-pub fn parse_fstab(text: &str, source: &str) -> (Vec<(usize, Mount)>, Vec<(usize, String)>) {
+/// Parsed lines with their numbers, and skipped lines with the reason.
+pub type ParsedMounts = (Vec<(usize, Mount)>, Vec<(usize, String)>);
+
+pub fn parse_fstab(text: &str, source: &str) -> ParsedMounts {
     let mut out = Vec::new();
     let mut bad = Vec::new();
     for (i, l) in text.lines().enumerate() {

@@ -209,9 +209,7 @@ pub(crate) fn collect(ctx: &mut Ctx) -> HostInfo {
             if id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()) {
                 host.machine_id = id;
             } else if !id.is_empty() && id != "uninitialized" {
-                note.warn(format!(
-                    "/etc/machine-id:1 is not a 32-digit hex id; ignored"
-                ));
+                note.warn("/etc/machine-id:1 is not a 32-digit hex id; ignored");
             }
         }
         Ok(None) => {}

@@ -141,10 +141,7 @@ pub fn parse_sudoers(text: &str) -> Sudoers {
             if c.starts_with('(') {
                 c = c.split_once(')').map(|(_, r)| r.trim()).unwrap_or("");
             }
-            loop {
-                let Some((tag, rest)) = c.split_once(':') else {
-                    break;
-                };
+            while let Some((tag, rest)) = c.split_once(':') {
                 if !tag.is_empty() && tag.chars().all(|ch| ch.is_ascii_uppercase() || ch == '_') {
                     c = rest.trim();
                 } else {

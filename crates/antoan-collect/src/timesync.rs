@@ -63,7 +63,8 @@ pub(crate) fn collect(ctx: &mut Ctx) {
     let fs = ctx.fs.clone();
     let note = Note::ok();
     // (name, services, packages, config files)
-    let candidates: [(&str, &[&str], &[&str], &[&str]); 4] = [
+    type Candidate<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+    let candidates: [Candidate; 4] = [
         (
             "chrony",
             &["chrony", "chronyd"],

@@ -179,8 +179,7 @@ pub(crate) fn collect(ctx: &mut Ctx) {
         let apply = match fs.read_text_opt(path) {
             Ok(Some(t)) => crate::files::parse_kv(&t.text)
                 .into_iter()
-                .filter(|(k, _)| k == "apply_updates")
-                .last()
+                .rfind(|(k, _)| k == "apply_updates")
                 .map(|(_, v)| truthy(&v))
                 .unwrap_or(false),
             Ok(None) => false,
@@ -200,8 +199,7 @@ pub(crate) fn collect(ctx: &mut Ctx) {
         let apply = match fs.read_text_opt(path) {
             Ok(Some(t)) => crate::files::parse_kv(&t.text)
                 .into_iter()
-                .filter(|(k, _)| k == "apply_updates")
-                .last()
+                .rfind(|(k, _)| k == "apply_updates")
                 .map(|(_, v)| truthy(&v))
                 .unwrap_or(false),
             _ => false,

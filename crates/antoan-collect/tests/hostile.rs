@@ -221,7 +221,7 @@ fn vietnamese_and_latin1_text() {
         )
         .file(
             "/etc/cron.d/latin1",
-            b"# caf\xe9\n0 1 * * * root /opt/caf\xe9.sh\n".to_vec(),
+            b"# caf\xe9\n0 1 * * * root /opt/caf\xe9.sh\n",
             0o644,
         );
     let (host, inv) = collect_linux(

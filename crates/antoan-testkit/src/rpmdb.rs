@@ -91,7 +91,7 @@ pub fn encode_header(tags: &[(u32, Value)]) -> Vec<u8> {
                 data.push(0);
             }
             Value::Int32(n) => {
-                while data.len() % 4 != 0 {
+                while !data.len().is_multiple_of(4) {
                     data.push(0);
                 }
                 index.push([*tag, TYPE_INT32, data.len() as u32, 1]);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use antoan_model::{Account, Group, PasswordState};
 
-use crate::rootfs::line_is_garbage;
+use crate::rootfs::line_has_control;
 use crate::{Ctx, Note};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +118,7 @@ pub fn parse_passwd(text: &str) -> Parsed<PasswdEntry> {
         {
             continue;
         }
-        if line_is_garbage(line) {
+        if line_has_control(line) {
             out.bad_lines.push((n, "binary data".into()));
             continue;
         }
@@ -167,7 +167,7 @@ pub fn parse_shadow(text: &str) -> Parsed<ShadowEntry> {
         {
             continue;
         }
-        if line_is_garbage(line) {
+        if line_has_control(line) {
             out.bad_lines.push((n, "binary data".into()));
             continue;
         }
@@ -206,7 +206,7 @@ pub fn parse_group(text: &str) -> Parsed<Group> {
         {
             continue;
         }
-        if line_is_garbage(line) {
+        if line_has_control(line) {
             out.bad_lines.push((n, "binary data".into()));
             continue;
         }
@@ -418,6 +418,15 @@ mod tests {
             p.bad_lines.iter().map(|b| b.0).collect::<Vec<_>>(),
             vec![2, 3, 4]
         );
+    }
+
+    #[test]
+    fn latin1_gecos_keeps_the_account() {
+        // A uid 0 account must never be hidden because its comment is not UTF-8.
+        let t = String::from_utf8_lossy(b"toor:x:0:0:Nguy\xe9n:/root:/bin/bash\n").into_owned();
+        let p = parse_passwd(&t);
+        assert_eq!(p.entries.len(), 1);
+        assert_eq!(p.entries[0].uid, 0);
     }
 
     #[test]

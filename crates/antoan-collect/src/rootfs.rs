@@ -439,6 +439,12 @@ pub fn line_is_garbage(line: &str) -> bool {
         .any(|c| c == '\u{fffd}' || c == '\0' || (c.is_control() && c != '\t' && c != '\r'))
 }
 
+/// Whether a line holds NUL or control characters (binary data). Unlike
+/// [`line_is_garbage`], text decoded lossily from another encoding passes.
+pub fn line_has_control(line: &str) -> bool {
+    line.chars().any(|c| c == '\0' || (c.is_control() && c != '\t' && c != '\r'))
+}
+
 /// Joins a virtual directory and a name.
 pub fn vjoin(dir: &str, name: &str) -> String {
     if dir.ends_with('/') {

@@ -30,6 +30,9 @@ pub fn parse_kv(text: &str) -> Vec<(String, String)> {
             Some(i) if !l[..i].contains('"') => l[..i].trim_end(),
             _ => l,
         };
+        // Shell profile files: `export TMOUT=900`, `readonly TMOUT=900`,
+        // `declare -r TMOUT=900` set the variable itself.
+        let l = strip_shell_prefix(l);
         let eq = l.find('=');
         let ws = l.find(char::is_whitespace);
         let (k, v) = match (eq, ws) {
@@ -45,6 +48,23 @@ pub fn parse_kv(text: &str) -> Vec<(String, String)> {
         out.push((k.to_string(), crate::util::unquote(v.trim()).to_string()));
     }
     out
+}
+
+/// Drops the shell keywords that may stand before an assignment in a
+/// profile script, so `readonly TMOUT=900` reads as `TMOUT = 900`. Only
+/// when an assignment follows: `export PATH` alone is left as it is.
+fn strip_shell_prefix(l: &str) -> &str {
+    let mut rest = l;
+    loop {
+        let mut words = rest.splitn(2, char::is_whitespace);
+        let (first, tail) = (words.next().unwrap_or(""), words.next().unwrap_or("").trim_start());
+        let is_keyword = matches!(first, "export" | "readonly" | "declare" | "typeset" | "local")
+            || (first.starts_with('-') && rest.len() != l.len());
+        if !is_keyword || tail.is_empty() || !tail.contains('=') {
+            return rest;
+        }
+        rest = tail;
+    }
 }
 
 pub fn file_type_name(ft: std::fs::FileType) -> &'static str {
@@ -121,6 +141,17 @@ pub(crate) fn collect_config(ctx: &mut Ctx) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn shell_assignments_in_profile_scripts() {
+        let kv = parse_kv("readonly TMOUT=900\nexport HISTSIZE=1000\ndeclare -r -x UMASK=027\nexport PATH\nTMOUT2 = 5\n");
+        assert!(kv.contains(&("TMOUT".to_string(), "900".to_string())), "{kv:?}");
+        assert!(kv.contains(&("HISTSIZE".to_string(), "1000".to_string())));
+        assert!(kv.contains(&("UMASK".to_string(), "027".to_string())));
+        assert!(kv.contains(&("export".to_string(), "PATH".to_string())), "no assignment: left as written");
+        assert!(kv.contains(&("TMOUT2".to_string(), "5".to_string())));
+    }
+
     use super::*;
 
     #[test]

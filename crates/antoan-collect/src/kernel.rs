@@ -114,12 +114,96 @@ pub(crate) fn collect_boot(ctx: &mut Ctx) {
     }
     ctx.inv.boot.reboot_required =
         ctx.fs.exists("/run/reboot-required") || ctx.fs.exists("/var/run/reboot-required");
+    ctx.inv.boot.bootloader_password = bootloader_password(ctx, &mut note);
     ctx.record("boot", note);
+}
+
+/// GRUB configuration files that may set a password, in the order GRUB
+/// reads them: the generated grub.cfg, RHEL's user.cfg, and the sources
+/// grub-mkconfig builds from.
+const GRUB_FILES: [&str; 5] = [
+    "/boot/grub/grub.cfg",
+    "/boot/grub2/grub.cfg",
+    "/boot/grub2/user.cfg",
+    "/boot/grub/user.cfg",
+    "/etc/default/grub",
+];
+
+/// Whether the boot loader asks for a password: `Some(true)` when GRUB sets
+/// superusers with a password (or RHEL's `GRUB2_PASSWORD`), `Some(false)` when
+/// a GRUB configuration exists without one, `None` when no GRUB configuration
+/// was found (another boot loader, a container): then the check is not assessed.
+fn bootloader_password(ctx: &Ctx, note: &mut Note) -> Option<bool> {
+    let mut found_config = false;
+    let mut texts = Vec::new();
+    for path in GRUB_FILES {
+        match ctx.fs.read_text_opt(path) {
+            Ok(Some(t)) => {
+                found_config = true;
+                texts.push(t.text);
+            }
+            Ok(None) => {}
+            Err(e) => note.warn(e.to_string()),
+        }
+    }
+    if let Ok(entries) = ctx.fs.read_dir("/etc/grub.d") {
+        for e in entries {
+            if let Ok(Some(t)) = ctx.fs.read_text_opt(&e.path) {
+                texts.push(t.text);
+            }
+        }
+    }
+    if !found_config {
+        return None;
+    }
+    Some(texts.iter().any(|t| grub_sets_password(t)))
+}
+
+/// A GRUB script sets a password when it names superusers and gives one of
+/// them a password (`password_pbkdf2 user HASH` or `password user TEXT`), or
+/// when RHEL's user.cfg defines `GRUB2_PASSWORD`. Comments are ignored.
+pub fn grub_sets_password(text: &str) -> bool {
+    let mut superusers = false;
+    let mut password = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with('#') {
+            continue;
+        }
+        if l.starts_with("GRUB2_PASSWORD=") && l.len() > "GRUB2_PASSWORD=".len() {
+            return true;
+        }
+        // In /etc/grub.d scripts the commands sit inside `cat <<EOF` blocks.
+        if l.contains("set superusers=") {
+            superusers = true;
+        }
+        let mut words = l.split_whitespace();
+        if let (Some(cmd), Some(_user), Some(_secret)) = (words.next(), words.next(), words.next()) {
+            if cmd == "password_pbkdf2" || cmd == "password" {
+                password = true;
+            }
+        }
+    }
+    superusers && password
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grub_password_detection() {
+        let pw = format!("grub.pbkdf2.sha512.10000.{}.{}", "A1".repeat(32), "B2".repeat(64));
+        assert!(grub_sets_password(&format!("set superusers=\"root\"\npassword_pbkdf2 root {pw}\n")));
+        assert!(grub_sets_password(&format!("cat <<EOF\nset superusers=\"admin\"\npassword_pbkdf2 admin {pw}\nEOF\n")));
+        assert!(grub_sets_password(&format!("GRUB2_PASSWORD={pw}\n")));
+        assert!(!grub_sets_password("GRUB2_PASSWORD=\n"));
+        // A password without superusers protects nothing.
+        assert!(!grub_sets_password(&format!("password_pbkdf2 root {pw}\n")));
+        assert!(!grub_sets_password(&format!("# set superusers=\"root\"\n# password_pbkdf2 root {pw}\n")));
+        assert!(!grub_sets_password("menuentry 'Debian' {\n linux /vmlinuz root=/dev/sda1\n}\n"));
+        assert!(!grub_sets_password("\u{0}\u{ff}garbage"));
+    }
 
     #[test]
     fn dpkg_kernel_names() {

@@ -32,8 +32,9 @@ pub mod rpmdb;
 use data::*;
 pub use rpmdb::RpmPackage;
 
-/// ClamAV signature date of the clean fixtures (close to the knowledge snapshot of 2026-08-22).
-pub const CLEAN_SIGNATURE_DATE: &str = "2026-08-20";
+/// ClamAV signature date of the clean fixtures: the day before the date the
+/// CLI golden tests audit at (`--now 2026-11-24`), so the signatures are fresh.
+pub const CLEAN_SIGNATURE_DATE: &str = "2026-11-23";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Distro {
@@ -1582,17 +1583,38 @@ impl Fixture {
         let mut fstab =
             String::from_utf8(std::fs::read(self.path("/etc/fstab")).unwrap_or_default())
                 .unwrap_or_default();
-        fstab.push_str("tmpfs /tmp tmpfs defaults,rw,nodev,nosuid,noexec,size=2G 0 0\ntmpfs /dev/shm tmpfs defaults,nodev,nosuid,noexec 0 0\n");
+        fstab.push_str("tmpfs /tmp tmpfs defaults,rw,nodev,nosuid,noexec,size=2G 0 0\ntmpfs /dev/shm tmpfs defaults,nodev,nosuid,noexec 0 0\n/dev/mapper/vg0-varlog /var/log ext4 defaults,nodev,nosuid,noexec 0 2\n");
         self.write("/etc/fstab", fstab.as_bytes(), 0o644);
         // Secure modes
         for (p, m) in [
             ("/etc/crontab", 0o600),
             ("/etc/ssh/sshd_config", 0o600),
             ("/etc/cron.d", 0o700),
+            ("/etc/cron.hourly", 0o700),
             ("/etc/cron.daily", 0o700),
+            ("/etc/cron.weekly", 0o700),
+            ("/etc/cron.monthly", 0o700),
         ] {
             let _ = std::fs::set_permissions(self.path(p), std::fs::Permissions::from_mode(m));
         }
+        // Only root may use cron; idle shells log out; new accounts expire when unused.
+        self.write("/etc/cron.allow", b"root\n", 0o600);
+        self.write("/etc/profile.d/tmout.sh", b"# Log out idle shells after 15 minutes\nreadonly TMOUT=900\nexport TMOUT\n", 0o644);
+        self.write("/etc/default/useradd", b"# Default values for useradd(8)\nSHELL=/bin/bash\nINACTIVE=30\n", 0o644);
+        self.write("/etc/logrotate.conf", b"# see \"man logrotate\" for details\nweekly\nrotate 12\ncreate\ninclude /etc/logrotate.d\n", 0o644);
+        self.write("/etc/pam.d/su", b"auth       sufficient pam_rootok.so\nauth       required   pam_wheel.so use_uid group=sudo\nsession    required   pam_env.so readenv=1\n", 0o644);
+        // GRUB superuser with a password (the hash is made at run time).
+        let grub_dir = if self.distro.is_deb() { "/boot/grub" } else { "/boot/grub2" };
+        self.write(
+            &format!("{grub_dir}/grub.cfg"),
+            format!(
+                "### BEGIN /etc/grub.d/01_users ###\nset superusers=\"grubadmin\"\npassword_pbkdf2 grubadmin grub.pbkdf2.sha512.10000.{}.{}\n### END /etc/grub.d/01_users ###\nmenuentry 'Linux' --unrestricted {{\n  linux /vmlinuz ro quiet\n}}\n",
+                random_chars(64),
+                random_chars(128)
+            )
+            .as_bytes(),
+            0o600,
+        );
         for u in ["auditd.service", "rsyslog.service"] {
             self.unit(u, &format!("[Unit]\nDescription={u}\n\n[Service]\nExecStart=/usr/sbin/{}\n\n[Install]\nWantedBy=multi-user.target\n", u.trim_end_matches(".service").trim_end_matches('d')));
             self.enable(u);
@@ -1637,6 +1659,7 @@ impl Fixture {
         for (n, v, _, s) in hardening {
             self.debs.push(deb(&(n, v, "amd64", s)));
         }
+        self.debs.push(deb(&("rkhunter", "1.4.6-11", "all", "")));
         self.flush_packages();
         let f = self.harden_common();
         f.harden_sshd(true);
@@ -1690,6 +1713,7 @@ impl Fixture {
         for r in ROCKY_9_EPEL {
             self.rpms.push(rpm(r, "Fedora Project"));
         }
+        self.rpms.push(rpm(&("rkhunter", None, "1.4.6", "19.el9", "noarch", "rkhunter-1.4.6-19.el9.src.rpm"), "Fedora Project"));
         self.flush_packages();
         let f = self.harden_common();
         f.harden_sshd(true);
@@ -1739,6 +1763,13 @@ impl Fixture {
         f.write(
             "/etc/ssh/sshd_config",
             format!("# Changed to let the vendor log in\n{insecure}\n{cur}").as_bytes(),
+            0o644,
+        );
+        // A boot loader anyone at the console can edit.
+        let grub_dir = if f.distro.is_deb() { "/boot/grub" } else { "/boot/grub2" };
+        f.write(
+            &format!("{grub_dir}/grub.cfg"),
+            b"set default=\"0\"\nset timeout=5\nmenuentry 'Linux' {\n  linux /vmlinuz ro quiet\n}\n",
             0o644,
         );
         // File modes
@@ -1941,7 +1972,7 @@ const RHEL_SUDOERS: &str = "## Sudoers allows particular users to run various co
 
 const DEBIAN_CRONTAB: &str = "# /etc/crontab: system-wide crontab\n# Unlike any other crontab you don't have to run the `crontab'\n# command to install the new version when you edit this file\n# and files in /etc/cron.d. These files also have username fields,\n# that none of the other crontabs do.\n\nSHELL=/bin/sh\n# You can also override PATH, but by default, newer versions inherit it from the environment\n#PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin\n\n# Example of job definition:\n# .---------------- minute (0 - 59)\n# |  .------------- hour (0 - 23)\n# |  |  .---------- day of month (1 - 31)\n# |  |  |  .------- month (1 - 12) OR jan,feb,mar,apr ...\n# |  |  |  |  .---- day of week (0 - 6) (Sunday=0 or 7) OR sun,mon,tue,wed,thu,fri,sat\n# |  |  |  |  |\n# *  *  *  *  * user-name command to be executed\n17 *\t* * *\troot\tcd / && run-parts --report /etc/cron.hourly\n25 6\t* * *\troot\ttest -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.daily; }\n47 6\t* * 7\troot\ttest -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.weekly; }\n52 6\t1 * *\troot\ttest -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.monthly; }\n#\n";
 
-const HARDENING_SYSCTL: &str = "# Kernel and network hardening (CIS)\nkernel.randomize_va_space = 2\nkernel.kptr_restrict = 2\nkernel.dmesg_restrict = 1\nkernel.yama.ptrace_scope = 1\nkernel.sysrq = 0\nfs.suid_dumpable = 0\nfs.protected_hardlinks = 1\nfs.protected_symlinks = 1\nnet.ipv4.ip_forward = 0\nnet.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\nnet.ipv4.conf.all.accept_redirects = 0\nnet.ipv4.conf.default.accept_redirects = 0\nnet.ipv4.conf.all.secure_redirects = 0\nnet.ipv4.conf.default.secure_redirects = 0\nnet.ipv4.conf.all.accept_source_route = 0\nnet.ipv4.conf.default.accept_source_route = 0\nnet.ipv4.conf.all.log_martians = 1\nnet.ipv4.conf.default.log_martians = 1\nnet.ipv4.conf.all.rp_filter = 1\nnet.ipv4.conf.default.rp_filter = 1\nnet.ipv4.icmp_echo_ignore_broadcasts = 1\nnet.ipv4.icmp_ignore_bogus_error_responses = 1\nnet.ipv4.tcp_syncookies = 1\nnet.ipv6.conf.all.accept_ra = 0\nnet.ipv6.conf.default.accept_ra = 0\nnet.ipv6.conf.all.accept_redirects = 0\nnet.ipv6.conf.default.accept_redirects = 0\nnet.ipv6.conf.all.accept_source_route = 0\nnet.ipv6.conf.default.accept_source_route = 0\n";
+const HARDENING_SYSCTL: &str = "# Kernel and network hardening (CIS)\nkernel.randomize_va_space = 2\nkernel.kptr_restrict = 2\nkernel.dmesg_restrict = 1\nkernel.yama.ptrace_scope = 1\nkernel.sysrq = 0\nfs.suid_dumpable = 0\nfs.protected_hardlinks = 1\nfs.protected_symlinks = 1\nfs.protected_fifos = 2\nfs.protected_regular = 2\nkernel.unprivileged_bpf_disabled = 1\nnet.ipv4.ip_forward = 0\nnet.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\nnet.ipv4.conf.all.accept_redirects = 0\nnet.ipv4.conf.default.accept_redirects = 0\nnet.ipv4.conf.all.secure_redirects = 0\nnet.ipv4.conf.default.secure_redirects = 0\nnet.ipv4.conf.all.accept_source_route = 0\nnet.ipv4.conf.default.accept_source_route = 0\nnet.ipv4.conf.all.log_martians = 1\nnet.ipv4.conf.default.log_martians = 1\nnet.ipv4.conf.all.rp_filter = 1\nnet.ipv4.conf.default.rp_filter = 1\nnet.ipv4.icmp_echo_ignore_broadcasts = 1\nnet.ipv4.icmp_ignore_bogus_error_responses = 1\nnet.ipv4.tcp_syncookies = 1\nnet.ipv6.conf.all.accept_ra = 0\nnet.ipv6.conf.default.accept_ra = 0\nnet.ipv6.conf.all.accept_redirects = 0\nnet.ipv6.conf.default.accept_redirects = 0\nnet.ipv6.conf.all.accept_source_route = 0\nnet.ipv6.conf.default.accept_source_route = 0\n";
 
 const NFTABLES_CONF: &str = "#!/usr/sbin/nft -f\n\nflush ruleset\n\ntable inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\tct state established,related accept\n\t\tct state invalid drop\n\t\tiif \"lo\" accept\n\t\tip protocol icmp accept\n\t\tip6 nexthdr ipv6-icmp accept\n\t\ttcp dport 22 ip saddr 10.10.0.0/16 accept\n\t}\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n\t}\n\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t}\n}\n";
 
@@ -1962,6 +1993,7 @@ fn modprobe_hardening() -> String {
         "rds",
         "tipc",
         "squashfs",
+        "firewire-core",
     ] {
         s.push_str(&format!("install {m} /bin/false\nblacklist {m}\n"));
     }

@@ -169,6 +169,9 @@ pub(crate) struct Nk<'a> {
     pub subkey_list: u32,
     pub value_count: u32,
     pub value_list: u32,
+    /// Cell offset of the class name (NIL when none) and its length in bytes.
+    pub class_off: u32,
+    pub class_len: u16,
     pub name: &'a [u8],
 }
 
@@ -411,7 +414,28 @@ impl Hive {
             subkey_list: rd_u32(c, 28).unwrap_or(NIL),
             value_count: rd_u32(c, 36).unwrap_or(0),
             value_list: rd_u32(c, 40).unwrap_or(NIL),
+            class_off: rd_u32(c, 48).unwrap_or(NIL),
+            class_len: rd_u16(c, 74).unwrap_or(0),
             name,
+        })
+    }
+
+    /// The class name of a key as stored (UTF-16LE bytes), or None when the
+    /// key has none. A class name that does not fit its cell is an error.
+    pub(crate) fn class_name(&self, nk: &Nk<'_>) -> HResult<Option<&[u8]>> {
+        if nk.class_off == NIL || nk.class_len == 0 {
+            return Ok(None);
+        }
+        let c = self.cell(nk.class_off, "class name")?;
+        let len = usize::from(nk.class_len);
+        c.get(..len).map(Some).ok_or_else(|| {
+            herr(
+                BASE_BLOCK as u64 + u64::from(nk.class_off),
+                Reason::Malformed(format!(
+                    "class name of {len} bytes overruns its cell of {} bytes",
+                    c.len()
+                )),
+            )
         })
     }
 

@@ -62,8 +62,10 @@
 //!
 //! Keys, values (all types, big data), names in ASCII/Latin-1 or UTF-16, and
 //! last-write times. Subkeys come in stored order (hives keep them sorted by
-//! uppercase name; `.reg` files in file order). Not read: security
-//! descriptors, class names, volatile keys (they are never on disk), and
+//! uppercase name; `.reg` files in file order). Key class names are
+//! read on request ([`KeyRef::class_name`]; the SAM boot key is kept in the
+//! class names of four `Lsa` keys). Not read: security
+//! descriptors, volatile keys (they are never on disk), and
 //! registry symbolic links are not followed (the link key is returned as a
 //! key with its `SymbolicLinkValue`).
 //!
@@ -449,6 +451,33 @@ impl<'a> KeyRef<'a> {
                     .unwrap_or(""),
             ),
         }
+    }
+
+    /// The key's class name (hives only; `.reg` files carry none), decoded
+    /// from UTF-16LE. `Ok(None)` when the key has no class name.
+    pub fn try_class_name(&self) -> Result<Option<String>, RegError> {
+        match self.node {
+            Node::Hive { off, .. } => {
+                let Some(h) = self.hive() else {
+                    return Ok(None);
+                };
+                let nk = h.nk(off).map_err(|e| self.reg.hive_err(e))?;
+                let raw = h.class_name(&nk).map_err(|e| self.reg.hive_err(e))?;
+                Ok(raw.map(|b| {
+                    let u: Vec<u16> = b
+                        .chunks_exact(2)
+                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&u)
+                }))
+            }
+            Node::Tree { .. } => Ok(None),
+        }
+    }
+
+    /// [`KeyRef::try_class_name`], with unreadable class names as None.
+    pub fn class_name(&self) -> Option<String> {
+        self.try_class_name().ok().flatten()
     }
 
     /// When the key was last written (hives only; `.reg` files carry no times).

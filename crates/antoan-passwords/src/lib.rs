@@ -1,8 +1,10 @@
 //! Offline password-hash audit: the engine behind `antoan passwords`.
 //!
 //! * [`parse`]: Linux `shadow` (and unshadowed `passwd`) and pwdump files,
-//!   detected by content, into [`Account`]s. The SAM reader builds the same
-//!   `Account { name, hash: HashKind::Windows { nt, lm } }`.
+//!   detected by content, into [`Account`]s.
+//! * [`sam`]: Windows `SAM` + `SYSTEM` hives: boot key from the `Lsa` class
+//!   names, RC4 and AES key revisions, NT/LM hashes per local account, into
+//!   the same `Account { name, hash: HashKind::Windows { nt, lm } }`.
 //! * [`candidates`]: bundled word lists (`knowledge/passwords/`) and rules
 //!   for what Vietnamese offices use, streamed in a fixed order, each
 //!   candidate with a [`Why`].
@@ -22,6 +24,7 @@ pub mod hash;
 pub mod md4;
 pub mod nt;
 pub mod parse;
+pub mod sam;
 
 pub use candidates::{CandidateSource, Generator, RuleConfig, Why, WordlistFile};
 pub use engine::{audit, AccountResult, AuditOptions, AuditOutcome, Coverage, Progress, Verdict};

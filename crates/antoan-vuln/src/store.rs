@@ -1,0 +1,552 @@
+//! The local vulnerability store: one SQLite file, read fast by the audit.
+//!
+//! Layout (schema 1):
+//! * `meta(key, value)`: `schema`, `generation` (bumped by every import),
+//!   `updated` (the import date the caller gave).
+//! * `sources(file, sha256, imported, records, newest)`: what was imported.
+//! * `advisories(id, modified, published, aliases, summary, source)`.
+//! * `affected(ecosystem, package, advisory, data)` indexed on
+//!   `(ecosystem, package)`; `data` is the [`Affected`] entry as JSON.
+//!
+//! Imports are atomic: the current store is copied to a temporary file next
+//! to it, the import runs there, and only a complete, committed and synced
+//! file is renamed over the store. A failed, refused or interrupted import
+//! leaves the previous store byte-for-byte as it was.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use crate::error::{clean, VulnError, VulnErrorKind};
+use crate::osv::{self, Advisory, Affected};
+
+pub const SCHEMA: u32 = 1;
+
+const DDL: &str = "
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sources(file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, imported TEXT NOT NULL,
+                     records INTEGER NOT NULL, newest TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE advisories(id TEXT PRIMARY KEY, modified TEXT NOT NULL, published TEXT NOT NULL,
+                        aliases TEXT NOT NULL, summary TEXT NOT NULL, source TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL, advisory TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX affected_pkg ON affected(ecosystem, package);
+CREATE INDEX affected_adv ON affected(advisory);
+";
+
+fn db_err(file: &str, e: rusqlite::Error) -> VulnError {
+    VulnError::store(file, clean(&e.to_string(), 300))
+}
+
+/// One input file of an import: its name as shown in messages and its bytes.
+#[derive(Debug, Clone)]
+pub struct ImportFile {
+    pub origin: String,
+    pub bytes: Vec<u8>,
+}
+
+impl ImportFile {
+    /// Reads a file from disk.
+    pub fn read(path: &Path) -> Result<ImportFile, VulnError> {
+        let origin = path.display().to_string();
+        let meta = std::fs::metadata(path)
+            .map_err(|e| VulnError::new(VulnErrorKind::Io, &origin, None, e.to_string()))?;
+        if meta.len() > osv::MAX_ZIP_BYTES {
+            return Err(VulnError::new(
+                VulnErrorKind::Io,
+                &origin,
+                None,
+                "file is larger than 2 GiB",
+            ));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| VulnError::new(VulnErrorKind::Io, &origin, None, e.to_string()))?;
+        Ok(ImportFile { origin, bytes })
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// (file, advisories read) per input file.
+    pub files: Vec<(String, usize)>,
+    /// Advisories new to the store or replacing an older copy.
+    pub written: usize,
+    /// Advisories the store already had in the same or a newer version.
+    pub unchanged: usize,
+    /// Withdrawn advisories (removed from the store when present).
+    pub withdrawn: usize,
+    pub generation: u64,
+    pub store_bytes: u64,
+}
+
+/// A temporary file next to `store` for building the new version.
+fn temp_path(store: &Path) -> PathBuf {
+    let mut name = store
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "vuln.sqlite".into());
+    name.push(format!(".import-{}.tmp", std::process::id()));
+    store.with_file_name(name)
+}
+
+/// Imports OSV files into the store at `store` (created when absent).
+/// `imported_at` is the date recorded for the import (passed in, not read
+/// from the clock here). Every file is parsed before the store is touched;
+/// then the new store is built in a temporary file and renamed into place.
+pub fn import(
+    store: &Path,
+    files: &[ImportFile],
+    imported_at: &str,
+) -> Result<ImportReport, VulnError> {
+    import_with_progress(store, files, imported_at, &mut |_| true)
+}
+
+/// Like [`import`], calling `progress(advisories_written_so_far)` every
+/// 1,000 advisories; returning `false` cancels the import (the store stays
+/// as it was).
+pub fn import_with_progress(
+    store: &Path,
+    files: &[ImportFile],
+    imported_at: &str,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<ImportReport, VulnError> {
+    let shown = store.display().to_string();
+    // 1. Parse everything first: a bad file refuses the whole import.
+    let mut parsed = Vec::new();
+    let mut report_files = Vec::new();
+    for f in files {
+        let adv = osv::parse_file(&f.bytes, &f.origin)?;
+        report_files.push((f.origin.clone(), adv.len()));
+        let sha = sha256_hex(&f.bytes);
+        let newest = adv
+            .iter()
+            .map(|a| a.modified.clone())
+            .max()
+            .unwrap_or_default();
+        parsed.push((f.origin.clone(), sha, newest, osv::dedup(adv)));
+    }
+    // 2. Build the new version in a temporary file.
+    let tmp = temp_path(store);
+    let _ = std::fs::remove_file(&tmp);
+    let result = build(store, &tmp, &shown, &parsed, imported_at, progress);
+    let mut report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    report.files = report_files;
+    // 3. Sync and rename into place.
+    let finish = || -> std::io::Result<u64> {
+        let f = std::fs::File::open(&tmp)?;
+        f.sync_all()?;
+        let len = f.metadata()?.len();
+        std::fs::rename(&tmp, store)?;
+        if let Some(dir) = store.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(len)
+    };
+    match finish() {
+        Ok(len) => report.store_bytes = len,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(VulnError::new(
+                VulnErrorKind::Io,
+                &shown,
+                None,
+                format!("cannot replace the store: {e}"),
+            ));
+        }
+    }
+    Ok(report)
+}
+
+type Parsed = (String, String, String, Vec<Advisory>);
+
+fn build(
+    store: &Path,
+    tmp: &Path,
+    shown: &str,
+    parsed: &[Parsed],
+    imported_at: &str,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<ImportReport, VulnError> {
+    let tmp_shown = tmp.display().to_string();
+    let existed = store.exists();
+    if existed {
+        // Check the current store before copying it: never build on a broken one.
+        Store::open_at(store)?;
+        std::fs::copy(store, tmp).map_err(|e| {
+            VulnError::new(
+                VulnErrorKind::Io,
+                shown,
+                None,
+                format!("cannot copy the store: {e}"),
+            )
+        })?;
+    }
+    let mut conn = Connection::open(tmp).map_err(|e| db_err(&tmp_shown, e))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;",
+    )
+    .map_err(|e| db_err(&tmp_shown, e))?;
+    let tx = conn.transaction().map_err(|e| db_err(&tmp_shown, e))?;
+    if !existed {
+        tx.execute_batch(DDL).map_err(|e| db_err(&tmp_shown, e))?;
+        tx.execute(
+            "INSERT INTO meta VALUES('schema', ?1), ('generation', '0')",
+            params![SCHEMA.to_string()],
+        )
+        .map_err(|e| db_err(&tmp_shown, e))?;
+    }
+    let generation: u64 = tx
+        .query_row("SELECT value FROM meta WHERE key='generation'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(|e| db_err(&tmp_shown, e))?
+        .parse()
+        .map_err(|_| VulnError::store(shown, "generation in meta is not a number"))?;
+    let generation = generation + 1;
+    let (mut written, mut unchanged, mut withdrawn) = (0usize, 0usize, 0usize);
+    {
+        let e = |x| db_err(&tmp_shown, x);
+        let mut get_mod = tx
+            .prepare("SELECT modified FROM advisories WHERE id=?1")
+            .map_err(e)?;
+        let mut del_adv = tx
+            .prepare("DELETE FROM advisories WHERE id=?1")
+            .map_err(e)?;
+        let mut del_aff = tx
+            .prepare("DELETE FROM affected WHERE advisory=?1")
+            .map_err(e)?;
+        let mut ins_adv = tx
+            .prepare("INSERT INTO advisories VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
+            .map_err(e)?;
+        let mut ins_aff = tx
+            .prepare("INSERT INTO affected VALUES(?1, ?2, ?3, ?4)")
+            .map_err(e)?;
+        let mut ins_src = tx
+            .prepare("INSERT OR REPLACE INTO sources VALUES(?1, ?2, ?3, ?4, ?5)")
+            .map_err(e)?;
+        for (origin, sha, newest, advisories) in parsed {
+            for a in advisories {
+                let old: Option<String> = get_mod
+                    .query_row(params![a.id], |r| r.get(0))
+                    .optional()
+                    .map_err(e)?;
+                if let Some(old) = &old {
+                    if *old > a.modified {
+                        unchanged += 1;
+                        continue;
+                    }
+                    if *old == a.modified && !a.withdrawn {
+                        unchanged += 1;
+                        continue;
+                    }
+                    del_adv.execute(params![a.id]).map_err(e)?;
+                    del_aff.execute(params![a.id]).map_err(e)?;
+                }
+                if a.withdrawn {
+                    withdrawn += 1;
+                    continue;
+                }
+                ins_adv
+                    .execute(params![
+                        a.id,
+                        a.modified,
+                        a.published,
+                        a.aliases.join("\n"),
+                        a.summary,
+                        origin
+                    ])
+                    .map_err(e)?;
+                for af in &a.affected {
+                    let data = serde_json::to_string(af).map_err(|x| {
+                        VulnError::store(shown, format!("cannot encode {}: {x}", a.id))
+                    })?;
+                    ins_aff
+                        .execute(params![af.ecosystem, af.package, a.id, data])
+                        .map_err(e)?;
+                }
+                written += 1;
+                if written % 1000 == 0 && !progress(written) {
+                    return Err(VulnError::new(
+                        VulnErrorKind::Io,
+                        shown,
+                        None,
+                        "import cancelled; the store is unchanged",
+                    ));
+                }
+            }
+            ins_src
+                .execute(params![
+                    origin,
+                    sha,
+                    imported_at,
+                    advisories.len() as i64,
+                    newest
+                ])
+                .map_err(e)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta VALUES('generation', ?1), ('updated', ?2)",
+            params![generation.to_string(), imported_at],
+        )
+        .map_err(e)?;
+    }
+    tx.commit().map_err(|e| db_err(&tmp_shown, e))?;
+    conn.close().map_err(|(_, e)| db_err(&tmp_shown, e))?;
+    Ok(ImportReport {
+        files: Vec::new(),
+        written,
+        unchanged,
+        withdrawn,
+        generation,
+        store_bytes: 0,
+    })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An advisory's facts shared by all its `affected` entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdvisoryInfo {
+    pub id: String,
+    pub modified: String,
+    pub published: String,
+    pub aliases: Vec<String>,
+    pub summary: String,
+    /// The file it was imported from.
+    pub source: String,
+}
+
+impl AdvisoryInfo {
+    /// CVE ids: the advisory's own id when it is one (also `DEBIAN-CVE-…`,
+    /// `UBUNTU-CVE-…`) and its CVE aliases.
+    pub fn cves(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::iter::once(&self.id)
+            .chain(self.aliases.iter())
+            .filter_map(|a| {
+                let s = a
+                    .strip_prefix("DEBIAN-")
+                    .or_else(|| a.strip_prefix("UBUNTU-"))
+                    .unwrap_or(a);
+                s.starts_with("CVE-").then(|| s.to_string())
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// The candidates of one release for a set of packages, as read from the
+/// store: everything matching needs, so matching itself does no IO.
+#[derive(Debug, Clone, Default)]
+pub struct Lookup {
+    pub ecosystem: String,
+    /// Package → (advisory, affected entry), in advisory id order.
+    pub entries: BTreeMap<String, Vec<(Arc<AdvisoryInfo>, Affected)>>,
+    /// The store's `updated` date and generation, for evidence.
+    pub store_updated: String,
+    pub store_generation: u64,
+}
+
+/// What `kb status` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreStatus {
+    pub generation: u64,
+    pub updated: String,
+    pub advisories: u64,
+    pub affected: u64,
+    /// (ecosystem, affected entries).
+    pub ecosystems: Vec<(String, u64)>,
+    /// (file, sha256, imported, records, newest modified).
+    pub sources: Vec<(String, String, String, u64, String)>,
+}
+
+/// An open store (read-only).
+pub struct Store {
+    conn: Connection,
+    shown: String,
+}
+
+impl Store {
+    /// Opens the store at `path` read-only; `Ok(None)` when there is none.
+    pub fn open(path: &Path) -> Result<Option<Store>, VulnError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        Store::open_at(path).map(Some)
+    }
+
+    fn open_at(path: &Path) -> Result<Store, VulnError> {
+        let shown = path.display().to_string();
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| db_err(&shown, e))?;
+        let schema: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key='schema'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| {
+                VulnError::store(
+                    &shown,
+                    format!(
+                        "not an antoan vulnerability store ({})",
+                        clean(&e.to_string(), 200)
+                    ),
+                )
+            })?;
+        match schema.as_deref() {
+            Some("1") => Ok(Store { conn, shown }),
+            Some(v) => Err(VulnError::store(
+                &shown,
+                format!(
+                    "store schema {} is not supported (expected {SCHEMA})",
+                    clean(v, 20)
+                ),
+            )),
+            None => Err(VulnError::store(&shown, "store has no schema version")),
+        }
+    }
+
+    fn meta(&self, key: &str) -> Result<String, VulnError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key=?1", params![key], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()
+            .map_err(|e| db_err(&self.shown, e))?
+            .unwrap_or_default())
+    }
+
+    /// Reads every candidate for `packages` in `ecosystem`.
+    pub fn lookup<'a>(
+        &self,
+        ecosystem: &str,
+        packages: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Lookup, VulnError> {
+        let e = |x| db_err(&self.shown, x);
+        let mut out = Lookup {
+            ecosystem: ecosystem.to_string(),
+            store_updated: self.meta("updated")?,
+            store_generation: self.meta("generation")?.parse().unwrap_or(0),
+            ..Lookup::default()
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT a.advisory, a.data, v.modified, v.published, v.aliases, v.summary, v.source
+                 FROM affected a JOIN advisories v ON v.id = a.advisory
+                 WHERE a.ecosystem = ?1 AND a.package = ?2 ORDER BY a.advisory",
+            )
+            .map_err(e)?;
+        let mut infos: BTreeMap<String, Arc<AdvisoryInfo>> = BTreeMap::new();
+        let wanted: BTreeSet<&str> = packages.into_iter().collect();
+        for pkg in wanted {
+            let mut rows = stmt.query(params![ecosystem, pkg]).map_err(e)?;
+            let mut list = Vec::new();
+            while let Some(r) = rows.next().map_err(e)? {
+                let id: String = r.get(0).map_err(e)?;
+                let data: String = r.get(1).map_err(e)?;
+                let af: Affected = serde_json::from_str(&data).map_err(|x| {
+                    VulnError::store(
+                        &self.shown,
+                        format!("entry of {} is corrupt: {x}", clean(&id, 80)),
+                    )
+                })?;
+                let info = match infos.get(&id) {
+                    Some(i) => i.clone(),
+                    None => {
+                        let aliases: String = r.get(4).map_err(e)?;
+                        let i = Arc::new(AdvisoryInfo {
+                            id: id.clone(),
+                            modified: r.get(2).map_err(e)?,
+                            published: r.get(3).map_err(e)?,
+                            aliases: aliases
+                                .split('\n')
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_string)
+                                .collect(),
+                            summary: r.get(5).map_err(e)?,
+                            source: r.get(6).map_err(e)?,
+                        });
+                        infos.insert(id, i.clone());
+                        i
+                    }
+                };
+                list.push((info, af));
+            }
+            if !list.is_empty() {
+                out.entries.insert(pkg.to_string(), list);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn status(&self) -> Result<StoreStatus, VulnError> {
+        let e = |x| db_err(&self.shown, x);
+        let count = |sql: &str| -> Result<u64, VulnError> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(e)
+        };
+        let mut ecosystems = Vec::new();
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT ecosystem, count(*) FROM affected GROUP BY ecosystem ORDER BY ecosystem",
+            )
+            .map_err(e)?;
+        let mut rows = st.query([]).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            ecosystems.push((r.get(0).map_err(e)?, r.get::<_, i64>(1).map_err(e)? as u64));
+        }
+        let mut sources = Vec::new();
+        let mut st = self
+            .conn
+            .prepare("SELECT file, sha256, imported, records, newest FROM sources ORDER BY file")
+            .map_err(e)?;
+        let mut rows = st.query([]).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            sources.push((
+                r.get(0).map_err(e)?,
+                r.get(1).map_err(e)?,
+                r.get(2).map_err(e)?,
+                r.get::<_, i64>(3).map_err(e)? as u64,
+                r.get(4).map_err(e)?,
+            ));
+        }
+        Ok(StoreStatus {
+            generation: self.meta("generation")?.parse().unwrap_or(0),
+            updated: self.meta("updated")?,
+            advisories: count("SELECT count(*) FROM advisories")?,
+            affected: count("SELECT count(*) FROM affected")?,
+            ecosystems,
+            sources,
+        })
+    }
+}

@@ -21,6 +21,8 @@ pub mod ports;
 pub mod service;
 pub mod sweep;
 pub mod targets;
+#[cfg(feature = "testbench")]
+pub mod testbench;
 
 use std::collections::HashMap;
 use std::net::IpAddr;

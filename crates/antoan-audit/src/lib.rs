@@ -136,7 +136,7 @@ pub fn run(opts: &AuditOptions, kb: &Knowledge) -> Result<Report, AuditError> {
         }
         Collected::Windows(host, inventory) => {
             let mut ev = antoan_check::evaluate_with(&host, &inventory, &policies, &eval_opts);
-            let (findings, checks) = antoan_kb::windows_verdicts(&host, &inventory, &kb.lifecycle, today);
+            let (findings, checks) = antoan_kb::windows_verdicts(&host, &inventory, &kb.lifecycle, &kb.patches, today);
             ev.findings.extend(findings);
             ev.checks.extend(checks);
             (host, inventory, ev)

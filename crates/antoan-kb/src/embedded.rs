@@ -77,6 +77,10 @@ pub(crate) static FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../../knowledge/distro-info/copyright"),
     ),
     (
+        "windows/patch-builds.toml",
+        include_bytes!("../../../knowledge/windows/patch-builds.toml"),
+    ),
+    (
         "controls.toml",
         include_bytes!("../../../knowledge/controls.toml"),
     ),

@@ -19,6 +19,7 @@ mod error;
 mod lifecycle;
 mod manifest;
 mod os_eol;
+mod patches;
 mod windows;
 
 pub use controls::{
@@ -32,9 +33,10 @@ pub use os_eol::{
     os_eol, CATEGORY as EOL_CATEGORY, CHECK_ID as EOL_CHECK_ID, CONTROLS as EOL_CONTROLS, WARN_DAYS,
 };
 
+pub use patches::{month_index, PatchData, PatchRelease, PatchStanding, PatchUpdate, MAX_PATCH_BYTES};
 pub use windows::{
     windows_verdicts, CHECK_DOTNET, CHECK_EXCHANGE, CHECK_IE, CHECK_OFFICE, CHECK_OS as WINDOWS_CHECK_OS,
-    CHECK_PATCH, CHECK_SQL, PATCH_BUILDS, PATCH_DATA_AS_OF,
+    CHECK_PATCH, CHECK_SQL, PATCH_STALE_MONTHS,
 };
 
 use antoan_model::KnowledgeSource;
@@ -47,6 +49,8 @@ const EMBEDDED_ROOT: &str = "knowledge";
 pub struct Knowledge {
     pub lifecycle: Lifecycle,
     pub controls: ControlCatalog,
+    /// Windows monthly update builds (empty when no such file is listed).
+    pub patches: PatchData,
     /// The data files the verdicts rest on (licence files excluded), in
     /// manifest order.
     pub sources: Vec<KnowledgeSource>,
@@ -96,6 +100,7 @@ impl Knowledge {
 
         let mut lifecycle = Lifecycle::new();
         let mut controls = None;
+        let mut patches: Option<PatchData> = None;
         let mut sources = Vec::new();
         for entry in &manifest.files {
             let shown = origin(&entry.path);
@@ -133,6 +138,16 @@ impl Knowledge {
                     }
                     controls = Some(ControlCatalog::parse(text, &shown)?);
                 }
+                FileKind::WindowsPatches => {
+                    if patches.is_some() {
+                        return Err(KbError::invalid(
+                            manifest_origin,
+                            None,
+                            "more than one Windows patch data file is listed",
+                        ));
+                    }
+                    patches = Some(PatchData::parse(text, &shown)?);
+                }
                 FileKind::Licence => {}
             }
             sources.push(KnowledgeSource {
@@ -152,6 +167,7 @@ impl Knowledge {
         Ok(Knowledge {
             lifecycle,
             controls,
+            patches: patches.unwrap_or_default(),
             sources,
         })
     }

@@ -19,6 +19,8 @@ pub enum FileKind {
     DistroInfo,
     /// A controls catalog in TOML.
     Controls,
+    /// Windows monthly update builds per release (`windows/patch-builds.toml`).
+    WindowsPatches,
     /// A licence or copyright notice that travels with the data.
     Licence,
 }

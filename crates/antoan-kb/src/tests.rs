@@ -48,7 +48,7 @@ fn manifest_lists_every_file_in_the_knowledge_folder() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let p = entry.unwrap().path();
             if p.is_dir() {
-                if dir == root && ["endoflife", "distro-info"].iter().any(|d| p.ends_with(d)) {
+                if dir == root && ["endoflife", "distro-info", "windows"].iter().any(|d| p.ends_with(d)) {
                     stack.push(p);
                 }
             } else {
@@ -96,8 +96,11 @@ fn embedded_knowledge_loads_all_products_and_sources() {
     );
     assert!(k.lifecycle.distro_info("debian").is_some());
     assert!(k.lifecycle.distro_info("ubuntu").is_some());
-    // 14 endoflife files + 2 CSVs + the catalog; licences are not sources.
-    assert_eq!(k.sources.len(), 17);
+    // 14 endoflife files + 2 CSVs + the patch data + the catalog; licences are not sources.
+    assert_eq!(k.sources.len(), 18);
+    assert_eq!(k.patches.as_of, "2025-10");
+    assert_eq!(k.patches.origin, "knowledge/windows/patch-builds.toml");
+    assert!(k.sources.iter().any(|s| s.name == "antoan Windows update builds" && s.version == "2025-10"));
     let deb = k
         .sources
         .iter()
@@ -827,4 +830,107 @@ fn verdicts_are_deterministic() {
     let a = os_eol(&host("debian", "11", "bullseye"), &lc, TODAY);
     let b = os_eol(&host("debian", "11", "bullseye"), &lc, TODAY);
     assert_eq!(a, b);
+}
+
+// --- Windows verdicts ----------------------------------------------------------
+
+fn windows_host(id: &str, w: antoan_model::WindowsInventory) -> (HostInfo, antoan_model::Inventory) {
+    let host = HostInfo {
+        hostname: "pc".into(),
+        os: OsInfo { family: OsFamily::Windows, name: w.product_name.clone(), id: id.into(), ..Default::default() },
+        ..Default::default()
+    };
+    let inv = antoan_model::Inventory { windows: Some(w), ..Default::default() };
+    (host, inv)
+}
+
+fn server_2012_r2() -> antoan_model::WindowsInventory {
+    antoan_model::WindowsInventory {
+        product_name: "Windows Server 2012 R2 Standard".into(),
+        edition_id: "ServerStandard".into(),
+        installation_type: "Server".into(),
+        product_type: "LanmanNT".into(),
+        build: 9600,
+        internet_explorer: Some("11.0.9600.21616".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn ie_and_os_verdicts_do_not_depend_on_host_os_id() {
+    let k = kb();
+    // host.os.id empty, as a caller that fills HostInfo differently would leave it.
+    for id in ["", "windows-server"] {
+        let (host, inv) = windows_host(id, server_2012_r2());
+        let (f, _) = windows_verdicts(&host, &inv, &k.lifecycle, &k.patches, date!(2026 - 11 - 24));
+        let ie = f.iter().find(|f| f.check == CHECK_IE).unwrap_or_else(|| panic!("id {id:?}: no IE finding"));
+        assert_eq!(ie.status, FindingStatus::Open, "id {id:?}");
+        assert_eq!(ie.severity, Severity::Critical);
+        assert_eq!(ie.attributes["eol_date"], "2023-10-10");
+        assert_eq!(ie.attributes["extended_until"], "2026-10-13");
+        assert!(ie.title.en.contains("Windows Server 2012 R2"), "{}", ie.title.en);
+        let os = f.iter().find(|f| f.check == WINDOWS_CHECK_OS).unwrap();
+        assert_eq!(os.attributes["product"], "windows-server", "id {id:?}");
+    }
+    // Inside the ESU window, IE on 2012 R2 is high (ESU needed), as the OS is.
+    let (host, inv) = windows_host("", server_2012_r2());
+    let (f, _) = windows_verdicts(&host, &inv, &k.lifecycle, &k.patches, date!(2025 - 01 - 01));
+    let ie = f.iter().find(|f| f.check == CHECK_IE).unwrap();
+    assert_eq!(ie.severity, Severity::High);
+}
+
+#[test]
+fn ie_on_server_2022_lives_until_its_own_end() {
+    let k = kb();
+    let w = antoan_model::WindowsInventory {
+        product_name: "Windows Server 2022 Standard".into(),
+        installation_type: "Server".into(),
+        product_type: "ServerNT".into(),
+        build: 20348,
+        ubr: Some(4294),
+        internet_explorer: Some("11.0.20348.1".into()),
+        ..Default::default()
+    };
+    let (host, inv) = windows_host("", w);
+    let (f, c) = windows_verdicts(&host, &inv, &k.lifecycle, &k.patches, date!(2025 - 11 - 01));
+    assert!(f.iter().all(|f| f.check != CHECK_IE), "{f:?}");
+    assert!(c.iter().any(|c| c.check == CHECK_IE && c.outcome == CheckOutcome::Pass));
+    // Patch data is one month old: the newest build passes.
+    assert!(c.iter().any(|c| c.check == CHECK_PATCH && c.outcome == CheckOutcome::Pass), "{c:?}");
+}
+
+#[test]
+fn patch_level_reports_months_behind_and_stale_data() {
+    let k = kb();
+    let w = |ubr| antoan_model::WindowsInventory {
+        product_name: "Windows 10 Pro".into(),
+        edition_id: "Professional".into(),
+        installation_type: "Client".into(),
+        build: 19045,
+        ubr: Some(ubr),
+        ..Default::default()
+    };
+    // Fresh data: 4 months behind, high; evidence names the data file and the KB.
+    let (host, inv) = windows_host("windows", w(5965));
+    let (f, _) = windows_verdicts(&host, &inv, &k.lifecycle, &k.patches, date!(2025 - 11 - 20));
+    let p = f.iter().find(|f| f.check == CHECK_PATCH).unwrap();
+    assert_eq!((p.severity, p.attributes["months_behind"].as_str()), (Severity::High, "4"));
+    assert_eq!(p.attributes["latest_known_kb"], "KB5066791");
+    assert!(p.evidence[1].source.starts_with("knowledge/windows/patch-builds.toml"));
+    assert!(!p.evidence[1].observed.contains("further behind"), "{}", p.evidence[1].observed);
+    // A year later the same data is stale, and the finding says so.
+    let (f, _) = windows_verdicts(&host, &inv, &k.lifecycle, &k.patches, date!(2026 - 11 - 24));
+    let p = f.iter().find(|f| f.check == CHECK_PATCH).unwrap();
+    assert_eq!(p.attributes["patch_data_age_months"], "13");
+    assert!(p.evidence[1].observed.contains("13 months older"), "{}", p.evidence[1].observed);
+    // Up to date by stale data is not a pass.
+    let (host, inv) = windows_host("windows", w(6456));
+    let (f, c) = windows_verdicts(&host, &inv, &k.lifecycle, &k.patches, date!(2026 - 11 - 24));
+    assert!(c.iter().any(|c| c.check == CHECK_PATCH && c.outcome == CheckOutcome::NotAssessed));
+    let p = f.iter().find(|f| f.check == CHECK_PATCH).unwrap();
+    assert!(p.reason.as_ref().unwrap().en.contains("2025-10"));
+    // Without patch data the check is not assessed, never passed.
+    let (f, _) = windows_verdicts(&host, &inv, &k.lifecycle, &PatchData::default(), date!(2025 - 10 - 20));
+    let p = f.iter().find(|f| f.check == CHECK_PATCH).unwrap();
+    assert_eq!(p.status, FindingStatus::NotAssessed);
 }

@@ -24,6 +24,7 @@ use time::Date;
 use crate::date::{iso, SupportDate};
 use crate::lifecycle::{Cycle, Lifecycle, Product};
 use crate::os_eol::WARN_DAYS;
+use crate::patches::{month_index, PatchData};
 
 pub const CHECK_OS: &str = "eol.os";
 pub const CHECK_OFFICE: &str = "eol.office";
@@ -34,51 +35,27 @@ pub const CHECK_DOTNET: &str = "eol.dotnet";
 pub const CHECK_PATCH: &str = "patch.windows";
 const CONTROLS: [&str; 2] = ["M5.1", "T2.3"];
 
-/// Monthly cumulative update builds (UBR) per release build, oldest first:
-/// (UBR, month of release). Source: Microsoft release-health update
-/// histories; newest month known: [`PATCH_DATA_AS_OF`]. Kept as data so the
-/// vulnerability importer can add per-CVE fixed builds later.
-pub const PATCH_BUILDS: &[(u32, &[(u32, &str)])] = &[
-    (
-        19045, // Windows 10 22H2
-        &[
-            (3803, "2023-12"), (3930, "2024-01"), (4046, "2024-02"), (4170, "2024-03"), (4291, "2024-04"),
-            (4412, "2024-05"), (4529, "2024-06"), (4651, "2024-07"), (4780, "2024-08"), (4894, "2024-09"),
-            (5011, "2024-10"), (5131, "2024-11"), (5247, "2024-12"), (5371, "2025-01"), (5487, "2025-02"),
-            (5608, "2025-03"), (5737, "2025-04"), (5854, "2025-05"), (5965, "2025-06"), (6093, "2025-07"),
-            (6216, "2025-08"), (6332, "2025-09"), (6456, "2025-10"),
-        ],
-    ),
-    (
-        26100, // Windows 11 24H2, Windows Server 2025
-        &[
-            (2033, "2024-10"), (2314, "2024-11"), (2605, "2024-12"), (2894, "2025-01"), (3194, "2025-02"),
-            (3476, "2025-03"), (3775, "2025-04"), (4061, "2025-05"), (4349, "2025-06"), (4652, "2025-07"),
-            (4946, "2025-08"), (6584, "2025-09"), (6899, "2025-10"),
-        ],
-    ),
-    (
-        20348, // Windows Server 2022
-        &[
-            (2227, "2024-01"), (2322, "2024-02"), (2340, "2024-03"), (2402, "2024-04"), (2461, "2024-05"),
-            (2527, "2024-06"), (2582, "2024-07"), (2655, "2024-08"), (2700, "2024-09"), (2762, "2024-10"),
-            (2849, "2024-11"), (2966, "2024-12"), (3091, "2025-01"), (3207, "2025-02"), (3328, "2025-03"),
-            (3453, "2025-04"), (3692, "2025-05"), (3807, "2025-06"), (3932, "2025-07"), (4052, "2025-08"),
-            (4171, "2025-09"), (4294, "2025-10"),
-        ],
-    ),
-];
-pub const PATCH_DATA_AS_OF: &str = "2025-10";
+/// Patch data older than this many months (against the audit date) is
+/// stale: an up-to-date verdict is not given, and findings say the machine
+/// may be further behind than counted.
+pub const PATCH_STALE_MONTHS: i64 = 2;
 
-/// All Windows verdicts for a host: findings and one result per check that ran.
-pub fn windows_verdicts(host: &HostInfo, inv: &Inventory, lc: &Lifecycle, today: Date) -> (Vec<Finding>, Vec<CheckResult>) {
+/// All Windows verdicts for a host: findings and one result per check that
+/// ran. `patches` is the monthly update data ([`crate::Knowledge::patches`]).
+pub fn windows_verdicts(
+    host: &HostInfo,
+    inv: &Inventory,
+    lc: &Lifecycle,
+    patches: &PatchData,
+    today: Date,
+) -> (Vec<Finding>, Vec<CheckResult>) {
     let mut out = Out { host_key: host.identity_key(), findings: Vec::new(), checks: BTreeMap::new(), today };
     let Some(w) = inv.windows.as_ref() else {
         out.not_assessed(CHECK_OS, "os:windows", Text::new("không có dữ liệu registry của Windows", "no Windows registry data was collected"));
         return out.finish();
     };
     os(&mut out, host, w, lc);
-    patch(&mut out, host, w);
+    patch(&mut out, host, w, patches);
     for o in &w.office {
         office(&mut out, o, lc);
     }
@@ -127,21 +104,40 @@ impl Out {
         self.result(check, CheckOutcome::Pass, Severity::Critical);
     }
     fn not_assessed(&mut self, check: &'static str, subject: &str, reason: Text) {
-        self.result(check, CheckOutcome::NotAssessed, Severity::Critical);
+        let patch = check == CHECK_PATCH;
+        self.result(check, CheckOutcome::NotAssessed, if patch { Severity::High } else { Severity::Critical });
+        let (kind, title, remediation, controls) = if patch {
+            (
+                FindingKind::Vulnerability,
+                Text::new("Không đánh giá được mức cập nhật bản vá", "Patch level not assessed"),
+                Text::new(
+                    "Mở Windows Update (hoặc WSUS) trên máy để kiểm tra bản cập nhật tích lũy mới nhất đã được cài chưa, và cập nhật dữ liệu tri thức của antoan.",
+                    "Check in Windows Update (or WSUS) that the latest cumulative update is installed, and update antoan's knowledge data.",
+                ),
+                vec!["T2.3".to_string()],
+            )
+        } else {
+            (
+                FindingKind::Eol,
+                Text::new("Không đánh giá được thời hạn hỗ trợ", "End of support not assessed"),
+                Text::new(
+                    "Tra cứu thủ công ngày hết hỗ trợ trên trang vòng đời sản phẩm của Microsoft và ghi vào danh mục tài sản.",
+                    "Look up the end-of-support date on Microsoft's product lifecycle site and record it in the asset inventory.",
+                ),
+                CONTROLS.iter().map(|s| s.to_string()).collect(),
+            )
+        };
         self.findings.push(Finding {
             id: Finding::stable_id(&self.host_key, check, subject),
             check: check.into(),
-            kind: FindingKind::Eol,
+            kind,
             severity: Severity::Info,
             status: FindingStatus::NotAssessed,
             subject: subject.into(),
-            title: Text::new("Không đánh giá được thời hạn hỗ trợ", "End of support not assessed"),
-            remediation: Text::new(
-                "Tra cứu thủ công ngày hết hỗ trợ trên trang vòng đời sản phẩm của Microsoft và ghi vào danh mục tài sản.",
-                "Look up the end-of-support date on Microsoft's product lifecycle site and record it in the asset inventory.",
-            ),
+            title,
+            remediation,
             evidence: Vec::new(),
-            controls: CONTROLS.iter().map(|s| s.to_string()).collect(),
+            controls,
             reason: Some(reason),
             attributes: BTreeMap::new(),
             references: Vec::new(),
@@ -149,8 +145,16 @@ impl Out {
     }
 
     /// The lifecycle verdict of one product cycle.
-    #[allow(clippy::too_many_arguments)]
     fn verdict(&mut self, check: &'static str, subject: &str, name: &str, p: &Product, c: &Cycle, seen: Evidence) {
+        self.verdict_with(check, subject, name, p, c, c, seen, None)
+    }
+
+    /// [`Out::verdict`] on an `effective` cycle (dates adjusted, e.g. capped
+    /// by the OS) while the evidence quotes the `file` cycle as written,
+    /// with one more piece of evidence after it.
+    #[allow(clippy::too_many_arguments)]
+    fn verdict_with(&mut self, check: &'static str, subject: &str, name: &str, p: &Product, effective: &Cycle, file: &Cycle, seen: Evidence, extra: Option<Evidence>) {
+        let c = effective;
         let today = self.today;
         let eol = c.eol;
         let ended = match eol {
@@ -220,14 +224,14 @@ impl Out {
             attributes.insert(if n > 0 { "days_left" } else { "days_past" }.into(), n.abs().to_string());
         }
         attributes.insert("lifecycle_source".into(), p.origin.clone());
-        let mut cyc = format!("release {}: eol {}", c.cycle, c.eol);
-        if !c.eoes.is_none() {
-            cyc.push_str(&format!(", extended {}", c.eoes));
+        let mut cyc = format!("release {}: eol {}", file.cycle, file.eol);
+        if !file.eoes.is_none() {
+            cyc.push_str(&format!(", extended {}", file.eoes));
         }
-        if let Some(l) = &c.latest {
+        if let Some(l) = &file.latest {
             cyc.push_str(&format!(", latest {l}"));
         }
-        let at = match c.line {
+        let at = match file.line {
             Some(l) => format!("{}:{l}", p.origin),
             None => p.origin.clone(),
         };
@@ -241,7 +245,7 @@ impl Out {
             subject: subject.into(),
             title,
             remediation,
-            evidence: vec![seen, Evidence::new(at, cyc)],
+            evidence: std::iter::once(seen).chain(std::iter::once(Evidence::new(at, cyc))).chain(extra).collect(),
             controls: CONTROLS.iter().map(|s| s.to_string()).collect(),
             reason: None,
             attributes,
@@ -279,28 +283,34 @@ fn edition_suffixes(edition: &str) -> Vec<&'static str> {
     }
 }
 
-fn os(out: &mut Out, host: &HostInfo, w: &WindowsInventory, lc: &Lifecycle) {
-    let server = host.os.id == "windows-server";
+/// Whether the inventory describes a Windows Server. Read from the
+/// registry facts themselves (InstallationType, ProductType), so the
+/// verdicts do not depend on how the caller filled `host.os.id`.
+fn is_server(host: &HostInfo, w: &WindowsInventory) -> bool {
+    let it = w.installation_type.to_ascii_lowercase();
+    if it.starts_with("server") {
+        return true;
+    }
+    if it == "client" || w.product_type.eq_ignore_ascii_case("WinNT") {
+        return false;
+    }
+    w.product_type.eq_ignore_ascii_case("ServerNT")
+        || w.product_type.eq_ignore_ascii_case("LanmanNT")
+        || w.product_name.to_ascii_lowercase().contains("server")
+        || host.os.id == "windows-server"
+}
+
+/// The lifecycle cycle of the Windows release itself: (product, cycle), or
+/// why it is not known.
+fn os_cycle<'a>(host: &HostInfo, w: &WindowsInventory, lc: &'a Lifecycle) -> Result<(&'a Product, &'a Cycle), Text> {
+    let server = is_server(host, w);
     let product = if server { "windows-server" } else { "windows" };
-    let seen = Evidence::new(
-        "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
-        format!(
-            "ProductName = {}, EditionID = {}, CurrentBuild = {}{}{}",
-            w.product_name,
-            w.edition_id,
-            w.build,
-            w.ubr.map(|u| format!(", UBR = {u}")).unwrap_or_default(),
-            if w.display_version.is_empty() { String::new() } else { format!(", DisplayVersion = {}", w.display_version) }
-        ),
-    );
-    let name = format!("{} {}", host.os.name, host.os.version).trim().to_string();
-    let subject = format!("os:{name}");
     let p = match lc.try_product(product) {
         Ok(Some(p)) => p,
-        _ => return out.not_assessed(CHECK_OS, &subject, Text::new(format!("không có dữ liệu vòng đời '{product}'"), format!("no '{product}' lifecycle data"))),
+        _ => return Err(Text::new(format!("không có dữ liệu vòng đời '{product}'"), format!("no '{product}' lifecycle data"))),
     };
     if w.build == 0 {
-        return out.not_assessed(CHECK_OS, &subject, Text::new("không đọc được số bản dựng Windows", "the Windows build number was not read"));
+        return Err(Text::new("không đọc được số bản dựng Windows", "the Windows build number was not read"));
     }
     let suffix_build = format!(".{}", w.build);
     let cands: Vec<&Cycle> = p.cycles.iter().filter(|c| c.latest.as_deref().is_some_and(|l| l.ends_with(&suffix_build))).collect();
@@ -315,52 +325,104 @@ fn os(out: &mut Out, host: &HostInfo, w: &WindowsInventory, lc: &Lifecycle) {
             .or_else(|| cands.iter().find(|c| !["-w", "-e", "-lts", "-iot"].iter().any(|s| c.cycle.ends_with(s))))
             .copied()
     };
-    match pick {
-        Some(c) => {
-            let label = if server { format!("Windows Server {}", c.cycle.replace("-r2", " R2").replace("-sp", " SP")) } else { name.clone() };
-            out.verdict(CHECK_OS, &subject, &label, p, c, seen)
-        }
-        None => out.not_assessed(
-            CHECK_OS,
-            &subject,
-            Text::new(format!("bản dựng {} không có trong dữ liệu vòng đời {}", w.build, p.origin), format!("build {} is not in the {} lifecycle data", w.build, p.origin)),
-        ),
+    pick.map(|c| (p, c)).ok_or_else(|| {
+        Text::new(format!("bản dựng {} không có trong dữ liệu vòng đời {}", w.build, p.origin), format!("build {} is not in the {} lifecycle data", w.build, p.origin))
+    })
+}
+
+/// How the OS release is called in titles.
+fn os_label(host: &HostInfo, w: &WindowsInventory, c: &Cycle) -> String {
+    if is_server(host, w) {
+        format!("Windows Server {}", c.cycle.replace("-r2", " R2").replace("-sp", " SP"))
+    } else {
+        format!("{} {}", host.os.name, host.os.version).trim().to_string()
     }
 }
 
-fn months(ym: &str) -> Option<i64> {
-    let (y, m) = ym.split_once('-')?;
-    Some(y.parse::<i64>().ok()? * 12 + m.parse::<i64>().ok()? - 1)
+fn os(out: &mut Out, host: &HostInfo, w: &WindowsInventory, lc: &Lifecycle) {
+    let seen = Evidence::new(
+        "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+        format!(
+            "ProductName = {}, EditionID = {}, CurrentBuild = {}{}{}",
+            w.product_name,
+            w.edition_id,
+            w.build,
+            w.ubr.map(|u| format!(", UBR = {u}")).unwrap_or_default(),
+            if w.display_version.is_empty() { String::new() } else { format!(", DisplayVersion = {}", w.display_version) }
+        ),
+    );
+    let name = format!("{} {}", host.os.name, host.os.version).trim().to_string();
+    let subject = format!("os:{name}");
+    match os_cycle(host, w, lc) {
+        Ok((p, c)) => {
+            let label = os_label(host, w, c);
+            out.verdict(CHECK_OS, &subject, &label, p, c, seen)
+        }
+        Err(why) => out.not_assessed(CHECK_OS, &subject, why),
+    }
 }
 
-fn patch(out: &mut Out, host: &HostInfo, w: &WindowsInventory) {
+fn patch(out: &mut Out, host: &HostInfo, w: &WindowsInventory, data: &PatchData) {
     if w.build < 10_240 {
         return; // Only Windows 10/11 and Server 2016+ have monthly UBRs to compare.
     }
-    let Some((_, builds)) = PATCH_BUILDS.iter().find(|(b, _)| *b == w.build) else {
-        out.result(CHECK_PATCH, CheckOutcome::NotAssessed, Severity::High);
-        return;
-    };
     let subject = format!("build:{}", w.build);
+    let Some(release) = data.release(w.build) else {
+        let why = if data.releases.is_empty() {
+            Text::new("không có dữ liệu bản vá Windows (knowledge/windows/patch-builds.toml)", "no Windows patch data (knowledge/windows/patch-builds.toml) is loaded")
+        } else {
+            Text::new(
+                format!("bản dựng {} không có trong dữ liệu bản vá {} (dữ liệu đến {})", w.build, data.origin, data.as_of),
+                format!("build {} is not in the patch data {} (as of {})", w.build, data.origin, data.as_of),
+            )
+        };
+        return out.not_assessed(CHECK_PATCH, &subject, why);
+    };
     let Some(ubr) = w.ubr else {
         return out.not_assessed(CHECK_PATCH, &subject, Text::new("không đọc được UBR (số bản vá) của Windows", "the Windows update build revision (UBR) was not read"));
     };
-    let (newest_ubr, newest_month) = builds[builds.len() - 1];
-    let installed = builds.iter().rev().find(|(u, _)| *u <= ubr);
-    let behind = match installed {
-        Some((_, m)) => months(newest_month).zip(months(m)).map(|(a, b)| a - b).unwrap_or(0),
-        None => months(newest_month).zip(months(builds[0].1)).map(|(a, b)| a - b + 1).unwrap_or(0),
+    let Some(st) = data.standing(w.build, ubr) else {
+        return out.not_assessed(CHECK_PATCH, &subject, Text::new("dữ liệu bản vá không dùng được", "the patch data is unusable"));
     };
+    let today_m = out.today.year() as i64 * 12 + out.today.month() as i64 - 1;
+    let data_age = month_index(&data.as_of).map(|m| today_m - m).unwrap_or(0);
+    let stale = data_age > PATCH_STALE_MONTHS;
+    let behind = st.months_behind;
+    let newest = st.newest;
     if behind <= 0 {
+        if stale {
+            // Up to date as far as the data knows, but the data is old.
+            return out.not_assessed(
+                CHECK_PATCH,
+                &subject,
+                Text::new(
+                    format!(
+                        "máy có bản cập nhật mới nhất trong dữ liệu ({}.{}, {} {}), nhưng dữ liệu bản vá chỉ đến {} ({data_age} tháng trước ngày đánh giá): không biết máy có thiếu bản vá mới hơn không",
+                        w.build, newest.ubr, newest.month, newest.kb, data.as_of
+                    ),
+                    format!(
+                        "the machine has the newest update in the data ({}.{}, {} {}), but the patch data ends at {} ({data_age} months before the audit date): newer missing updates cannot be seen",
+                        w.build, newest.ubr, newest.month, newest.kb, data.as_of
+                    ),
+                ),
+            );
+        }
         return out.pass(CHECK_PATCH);
     }
     let severity = if behind >= 3 { Severity::High } else { Severity::Medium };
-    let since = installed.map(|(_, m)| m.to_string()).unwrap_or_else(|| format!("trước/before {}", builds[0].1));
+    let since = match st.installed {
+        Some(u) => format!("update of {} {}", u.month, u.kb),
+        None => format!("older than the first update known, {}", release.updates[0].month),
+    };
     let mut attributes = BTreeMap::new();
     attributes.insert("installed_build".into(), format!("{}.{ubr}", w.build));
-    attributes.insert("latest_known_build".into(), format!("{}.{newest_ubr}", w.build));
+    attributes.insert("latest_known_build".into(), format!("{}.{}", w.build, newest.ubr));
+    attributes.insert("latest_known_kb".into(), newest.kb.clone());
     attributes.insert("months_behind".into(), behind.to_string());
-    attributes.insert("patch_data_as_of".into(), PATCH_DATA_AS_OF.into());
+    attributes.insert("patch_data_as_of".into(), data.as_of.clone());
+    attributes.insert("patch_data_age_months".into(), data_age.max(0).to_string());
+    let stale_en = if stale { format!("; the data is {data_age} months older than the audit date, so the machine may be further behind") } else { String::new() };
+    let at = format!("{}{}", data.origin, if release.name.is_empty() { String::new() } else { format!(" ({})", release.name) });
     out.result(CHECK_PATCH, CheckOutcome::Fail, severity);
     out.findings.push(Finding {
         id: Finding::stable_id(&out.host_key, CHECK_PATCH, &subject),
@@ -370,21 +432,24 @@ fn patch(out: &mut Out, host: &HostInfo, w: &WindowsInventory) {
         status: FindingStatus::Open,
         subject,
         title: Text::new(
-            format!("{} thiếu bản vá: chậm ít nhất {behind} tháng (bản dựng {}.{ubr}, mới nhất đã biết {}.{newest_ubr})", host.os.name, w.build, w.build),
-            format!("{} is missing updates: at least {behind} month(s) behind (build {}.{ubr}, newest known {}.{newest_ubr})", host.os.name, w.build, w.build),
+            format!("{} thiếu bản vá: chậm ít nhất {behind} tháng (bản dựng {}.{ubr}, mới nhất đã biết {}.{})", host.os.name, w.build, w.build, newest.ubr),
+            format!("{} is missing updates: at least {behind} month(s) behind (build {}.{ubr}, newest known {}.{})", host.os.name, w.build, w.build, newest.ubr),
         ),
         remediation: Text::new(
-            "Cài bản cập nhật tích lũy mới nhất qua Windows Update hoặc WSUS của đơn vị, rồi khởi động lại máy.",
-            "Install the latest cumulative update through Windows Update or the unit's WSUS, then restart.",
+            format!("Cài bản cập nhật tích lũy mới nhất ({} hoặc mới hơn) qua Windows Update hoặc WSUS của đơn vị, rồi khởi động lại máy.", newest.kb),
+            format!("Install the latest cumulative update ({} or newer) through Windows Update or the unit's WSUS, then restart.", newest.kb),
         ),
         evidence: vec![
-            Evidence::new("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", format!("CurrentBuild = {}, UBR = {ubr} (update of {since})", w.build)),
-            Evidence::new("antoan patch table", format!("newest known build {}.{newest_ubr} ({newest_month}); data as of {PATCH_DATA_AS_OF}", w.build)),
+            Evidence::new("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", format!("CurrentBuild = {}, UBR = {ubr} ({since})", w.build)),
+            Evidence::new(
+                at,
+                format!("newest known build {}.{} ({} {}); data as of {}{stale_en}", w.build, newest.ubr, newest.month, newest.kb, data.as_of),
+            ),
         ],
         controls: vec!["T2.3".into()],
         reason: None,
         attributes,
-        references: Vec::new(),
+        references: if newest.kb.is_empty() { Vec::new() } else { vec![format!("https://support.microsoft.com/help/{}", newest.kb.trim_start_matches("KB"))] },
     });
 }
 
@@ -472,29 +537,67 @@ fn exchange(out: &mut Out, v: &str, lc: &Lifecycle) {
     }
 }
 
+/// Internet Explorer has no life of its own outside Windows 10/Server 2016+
+/// semi-annual releases: the cycle is chosen from the Windows release
+/// (server, LTSB/LTSC, or semi-annual client), and support never outlasts
+/// the Windows release it ships with (on Windows 7/8.1 and Server
+/// 2008 R2/2012/2012 R2 it follows the OS, ESU included).
 fn ie(out: &mut Out, host: &HostInfo, w: &WindowsInventory, v: &str, lc: &Lifecycle) {
-    let major = v.split('.').next().unwrap_or("");
-    // IE 11 stays supported as a component of LTSC/Server releases.
-    let keys: Vec<String> = if major == "11" {
-        if host.os.id == "windows-server" {
-            vec!["11-server".into()]
-        } else if w.edition_id.to_ascii_lowercase().contains("enterprises") {
-            vec!["11-ltsc".into(), "11-ltsb".into()]
-        } else {
-            vec!["11".into()]
-        }
-    } else {
-        vec![major.to_string()]
-    };
-    // Windows 11 has no IE at all; a leftover key is not an installation.
+    // Windows 11 (and Server 2025) have no IE at all; a leftover key is not an installation.
     if w.build >= 22_000 {
         return;
     }
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let major = v.split('.').next().unwrap_or("").trim();
+    let keys: Vec<&str> = if major == "11" {
+        let ltsc = w.edition_id.to_ascii_lowercase().contains("enterprises");
+        if is_server(host, w) {
+            vec!["11-server"]
+        } else if ltsc && w.build <= 14_393 {
+            vec!["11-ltsb", "11-ltsc"]
+        } else if ltsc {
+            vec!["11-ltsc", "11-ltsb"]
+        } else if w.edition_id.to_ascii_lowercase().contains("embedded") {
+            vec!["11-embedded", "11"]
+        } else {
+            vec!["11"]
+        }
+    } else {
+        vec![major]
+    };
     let subject = format!("ie:{major}");
     let seen = Evidence::new("HKLM\\SOFTWARE\\Microsoft\\Internet Explorer", format!("svcVersion/Version = {v}"));
-    match find(lc, "internet-explorer", &keys) {
-        Some((p, c)) => out.verdict(CHECK_IE, &subject, &format!("Internet Explorer {major}"), p, c, seen),
-        None => out.not_assessed(CHECK_IE, &subject, Text::new(format!("Internet Explorer {v} không có trong dữ liệu vòng đời"), format!("Internet Explorer {v} is not in the lifecycle data"))),
+    let Some((p, c)) = find(lc, "internet-explorer", &keys) else {
+        return out.not_assessed(
+            CHECK_IE,
+            &subject,
+            Text::new(format!("Internet Explorer {v} không có trong dữ liệu vòng đời"), format!("Internet Explorer {v} is not in the lifecycle data")),
+        );
+    };
+    let mut name = format!("Internet Explorer {major}");
+    let mut effective = c.clone();
+    let mut extra = None;
+    if let Ok((op, oc)) = os_cycle(host, w, lc) {
+        let follow_os = match (oc.eol.date(), c.eol.date()) {
+            (Some(_), _) if w.build < 10_240 => true,
+            (Some(o), Some(i)) => o < i,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if follow_os {
+            let label = os_label(host, w, oc);
+            effective.eol = oc.eol;
+            effective.eoes = oc.eoes;
+            let at = match oc.line {
+                Some(l) => format!("{}:{l}", op.origin),
+                None => op.origin.clone(),
+            };
+            let mut what = format!("Internet Explorer {major} is supported only as long as {label}: eol {}", oc.eol);
+            if !oc.eoes.is_none() {
+                what.push_str(&format!(", extended {}", oc.eoes));
+            }
+            extra = Some(Evidence::new(at, what));
+            name = format!("Internet Explorer {major} ({label})");
+        }
     }
+    out.verdict_with(CHECK_IE, &subject, &name, p, &effective, c, seen, extra)
 }

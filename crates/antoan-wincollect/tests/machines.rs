@@ -58,7 +58,7 @@ fn audit(dir: &Path, machine: &str) -> Golden {
     let kb = antoan_kb::Knowledge::embedded().unwrap();
     let today = time::macros::date!(2026 - 11 - 24);
     let mut ev = evaluate_with(&host, &inv, &[policy], &EvalOptions { today: Some("2026-11-24".into()) });
-    let (f, c) = antoan_kb::windows_verdicts(&host, &inv, &kb.lifecycle, today);
+    let (f, c) = antoan_kb::windows_verdicts(&host, &inv, &kb.lifecycle, &kb.patches, today);
     ev.findings.extend(f);
     ev.checks.extend(c);
     ev.findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.status.cmp(&b.status)).then(a.check.cmp(&b.check)).then(a.subject.cmp(&b.subject)));

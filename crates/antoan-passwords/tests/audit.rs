@@ -356,8 +356,8 @@ fn generator_is_deterministic_deduplicated_and_has_the_office_patterns() {
         assert!(set.contains(want.as_bytes()), "missing {want:?}");
     }
     // The why of a candidate never holds the candidate. (All-digit and
-    // all-lowercase words may coincide with a rank or a word of the fixed
-    // texts, "1990" in "at rank 1990", "list" in "in list": skip those.)
+    // all-lowercase words may coincide with a word of the fixed texts,
+    // "list" in "in list": skip those.)
     for (s, m) in &a {
         let plain =
             s.iter().all(|b| b.is_ascii_digit()) || s.iter().all(|b| b.is_ascii_lowercase());
@@ -371,6 +371,19 @@ fn generator_is_deterministic_deduplicated_and_has_the_office_patterns() {
             );
         }
     }
+}
+
+#[test]
+fn why_texts_never_show_a_rank() {
+    for base in [Base::JohnList, Base::ZxcvbnList, Base::VietWords, Base::KeyboardWalks, Base::UserList] {
+        let t = antoan_passwords::Why::of(base, 4242).text_with("my-list.txt");
+        for s in [&t.en, &t.vi] {
+            assert!(!s.contains("4242") && !s.contains("rank") && !s.contains("hạng"), "{s}");
+        }
+    }
+    let t = antoan_passwords::Why::of(Base::JohnList, 7).text();
+    assert_eq!(t.en, "in list john-password.lst");
+    assert_eq!(t.vi, "có trong danh sách john-password.lst");
 }
 
 #[test]

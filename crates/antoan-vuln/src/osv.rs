@@ -341,6 +341,39 @@ fn convert(w: WireRecord, origin: &str) -> Result<Advisory, VulnError> {
     })
 }
 
+/// Deepest JSON nesting accepted (serde_json's own limit is 128 too).
+pub const MAX_DEPTH: usize = 128;
+
+/// The offset where JSON nesting first goes deeper than [`MAX_DEPTH`],
+/// scanning brackets outside strings.
+fn too_deep(bytes: &[u8]) -> Option<usize> {
+    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_str {
+            if esc {
+                esc = false;
+            } else if b == b'\\' {
+                esc = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// serde_json's message without its " at line L column C" tail.
 fn json_message(e: &serde_json::Error) -> String {
     let s = e.to_string();
@@ -392,6 +425,12 @@ pub fn parse_json(bytes: &[u8], origin: &str) -> Result<Vec<Advisory>, VulnError
                 "not UTF-8 (byte 0x{:02x} at offset {at}); OSV files must be UTF-8",
                 bytes[at]
             ),
+        ));
+    }
+    if let Some(at) = too_deep(bytes) {
+        return Err(syntax(
+            Some(line_of(bytes, at)),
+            format!("JSON nesting is deeper than {MAX_DEPTH} levels"),
         ));
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();

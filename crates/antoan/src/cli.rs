@@ -24,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Kiểm kê và kiểm tra máy này hoặc một ổ đĩa gắn vào / inventory and check this host or a mounted disk.
     Audit(AuditArgs),
+    /// Quét mạng: cổng mở, dịch vụ, thiết bị và các điểm phơi nhiễm; chỉ chạm tới địa chỉ được nêu / scan named network targets for open ports, services and risky exposures.
+    Scan(crate::scan::ScanArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

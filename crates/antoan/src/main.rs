@@ -4,6 +4,7 @@
 mod audit;
 mod cli;
 mod output;
+mod scan;
 
 use std::process::ExitCode;
 
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
     let lang = cli.lang.unwrap_or_else(cli::lang_from_env);
     let result = match cli.command {
         cli::Command::Audit(args) => audit::run(args, lang),
+        cli::Command::Scan(args) => scan::run(args, lang),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,206 @@
+//! `antoan scan`: targets → sweep → identification → report → exit code.
+//! Only the named addresses are contacted (see antoan-probe's gate).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use antoan_model::{Lang, Severity};
+use antoan_probe::targets::{self, TargetError, TargetRequest};
+use antoan_probe::{ports, Cancel, Fingerprints, ScanConfig};
+use clap::Args;
+use time::OffsetDateTime;
+
+use crate::cli::{ColorChoice, Format};
+use crate::output::{self, UserError};
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Mục tiêu: IP, dải (127.0.0.2-127.0.0.9 hoặc 127.0.0.2-9), CIDR, tên máy / targets: IPs, ranges, CIDRs, host names.
+    #[arg(value_name = "TARGETS")]
+    pub targets: Vec<String>,
+
+    /// Tệp danh sách mục tiêu, mỗi dòng một mục, # là chú thích / file of targets, one per line, # comments.
+    #[arg(long, value_name = "FILE")]
+    pub targets_file: Option<PathBuf>,
+
+    /// Loại trừ các địa chỉ này (cùng cú pháp) / leave these out (same syntax); may be repeated.
+    #[arg(long, value_name = "TARGET")]
+    pub exclude: Vec<String>,
+
+    /// Xác nhận quét hơn 256 địa chỉ / confirm a scan of more than 256 addresses.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Danh sách cổng, ví dụ 22,80,8000-8100 / ports to check, e.g. 22,80,8000-8100.
+    #[arg(long, value_name = "LIST", conflicts_with = "all_ports")]
+    pub ports: Option<String>,
+
+    /// Quét cả 65.535 cổng / check all 65,535 ports.
+    #[arg(long)]
+    pub all_ports: bool,
+
+    /// Thời gian chờ kết nối (ms) / connect timeout in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 800)]
+    pub timeout: u64,
+
+    /// Số kết nối đồng thời tối đa tới một máy / connection attempts in flight per host.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_per_host: usize,
+
+    /// Số kết nối đồng thời tối đa / connection attempts in flight overall.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub max_parallel: usize,
+
+    /// Định dạng đầu ra / output format.
+    #[arg(long, value_enum, default_value_t = Format::Terminal)]
+    pub format: Format,
+
+    /// Ghi ra tệp thay vì màn hình (ghi nguyên tử) / write to FILE instead of stdout (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Mã thoát 1 khi có phát hiện từ mức này trở lên / exit 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// Đánh giá chứng thư tại thời điểm này (YYYY-MM-DD hoặc RFC 3339) / judge certificate expiry as of this date.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+
+    /// Màu trên terminal / colour in terminal output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Không hiện thanh tiến độ / no progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn user(e: TargetError) -> UserError {
+    UserError::new(e.0.vi, e.0.en)
+}
+
+pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
+    let now = match &args.now {
+        Some(s) => antoan_audit::parse_now(s).map_err(|e| UserError::new(e.text().vi.clone(), e.text().en.clone()))?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let file = match &args.targets_file {
+        Some(p) => Some(targets::read_targets_file(p).map_err(user)?),
+        None => None,
+    };
+    let req = TargetRequest { specs: args.targets.clone(), file, exclude: args.exclude.clone(), confirmed: args.yes };
+    let set = targets::build(&req, &targets::system_resolver).map_err(user)?;
+    for r in &set.resolved {
+        let addrs: Vec<String> = r.addresses.iter().map(|a| a.to_string()).collect();
+        match lang {
+            Lang::Vi => eprintln!("antoan: {} → {}", r.name, addrs.join(", ")),
+            Lang::En => eprintln!("antoan: {} resolves to {}", r.name, addrs.join(", ")),
+        }
+    }
+    let port_list = if args.all_ports {
+        ports::all_ports()
+    } else if let Some(p) = &args.ports {
+        ports::parse_ports(p).map_err(user)?
+    } else {
+        ports::DEFAULT_PORTS.to_vec()
+    };
+    if args.timeout == 0 || args.max_per_host == 0 || args.max_parallel == 0 {
+        return Err(UserError::new(
+            "--timeout, --max-per-host và --max-parallel phải lớn hơn 0",
+            "--timeout, --max-per-host and --max-parallel must be greater than 0",
+        ));
+    }
+    let mut cfg = ScanConfig { ports: port_list, ..Default::default() };
+    cfg.sweep.connect_timeout = Duration::from_millis(args.timeout);
+    cfg.identify.connect_timeout = Duration::from_millis(args.timeout);
+    cfg.sweep.per_host = args.max_per_host;
+    cfg.sweep.global = args.max_parallel;
+
+    let mut specs = args.targets.clone();
+    if let Some(p) = &args.targets_file {
+        specs.push(format!("@{}", p.display()));
+    }
+    let description = set.describe(&specs);
+
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
+        UserError::new(format!("không khởi tạo được bộ chạy bất đồng bộ: {e}"), format!("cannot start the async runtime: {e}"))
+    })?;
+    let cancel = Cancel::default();
+    let total = set.len() as u64 * cfg.ports.len() as u64;
+    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let progress: Option<antoan_probe::Progress> = bar.clone().map(|b| {
+        let found = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let label = match lang {
+            Lang::Vi => "cổng mở",
+            Lang::En => "open",
+        };
+        Arc::new(move |_addr: std::net::SocketAddr, open: bool| {
+            if open {
+                let n = found.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                b.set_message(format!("{n} {label}"));
+            }
+            b.inc(1);
+        }) as antoan_probe::Progress
+    });
+    let fp = Fingerprints::embedded();
+    let result = rt.block_on(async {
+        let c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                c.cancel();
+            }
+        });
+        antoan_probe::scan(&set, &cfg, &fp, &cancel, progress).await
+    });
+    rt.shutdown_background();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if result.cancelled {
+        output::print_warning(
+            &format!(
+                "đã dừng theo yêu cầu: {}/{} lần thử cổng; kết quả chưa đầy đủ",
+                result.sweep.done, result.sweep.total
+            ),
+            &format!("interrupted: {} of {} port probes done; results are partial", result.sweep.done, result.sweep.total),
+            lang,
+        );
+    }
+
+    let report = antoan_probe::build_report(&result, &description, now);
+    let text = match args.format {
+        Format::Json => antoan_report::render_json(&report),
+        Format::Html => antoan_report::render_html(&report, lang),
+        Format::Terminal => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => args.output.is_none() && output::stdout_is_color_terminal(),
+            };
+            antoan_report::render_terminal(&report, lang, color)
+        }
+    };
+    match &args.output {
+        Some(path) => output::write_atomic(path, &text)?,
+        None => output::print_stdout(&text)?,
+    }
+    if antoan_report::severity_at_or_above(&report.findings, args.fail_on) {
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}

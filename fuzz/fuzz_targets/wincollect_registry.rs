@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         let src = WindowsSources { registries: vec![reg], source: "fuzz".into(), ..Default::default() };
         let mut req = antoan_model::CollectRequest::default();
         req.registry_values.insert("HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\NoLMHash".into());
+        req.registry_values.insert("HKCU\\Control Panel\\Desktop\\ScreenSaverIsSecure".into());
         let _ = antoan_wincollect::collect(&src, &req);
     }
 });

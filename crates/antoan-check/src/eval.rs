@@ -1438,6 +1438,10 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             }
             Res::of(true, hits)
         }
+        Probe::Registry { key, value, test } if user_key(key).is_some() => {
+            let rest = user_key(key).unwrap_or_default();
+            eval_user_registry(env, key, rest, value, test)
+        }
         Probe::Registry { key, value, test } => {
             let full = format!("{key}\\{value}");
             let s = format!("registry:{full}");
@@ -1543,6 +1547,51 @@ fn eval_probe(env: &Env, probe: &Probe) -> Res {
             Res::of(false, seen)
         }
     }
+}
+
+/// `HKCU\X` / `HKEY_CURRENT_USER\X` → `X`: a per-user key.
+fn user_key(key: &str) -> Option<&str> {
+    let (root, rest) = key.split_once('\\')?;
+    (root.eq_ignore_ascii_case("HKCU") || root.eq_ignore_ascii_case("HKEY_CURRENT_USER")).then_some(rest)
+}
+
+/// A registry probe on an `HKCU\…` key: true when the test holds for any
+/// user hive that was read (one hit per such user, values from
+/// `HKU\<profile>\…` in the inventory). With no user hive at all the value is
+/// taken as not set, and the evidence says no user hive was read.
+fn eval_user_registry(env: &Env, key: &str, rest: &str, value: &str, test: &ValueTest) -> Res {
+    let full = format!("{key}\\{value}");
+    let s = format!("registry:{full}");
+    if let Some(r) = gate(env, &s, "registry", Some("HKU"), true) {
+        return r;
+    }
+    let users: &[String] = env.inv.windows.as_ref().map(|w| w.user_hives.as_slice()).unwrap_or(&[]);
+    if users.is_empty() {
+        let source = format!("{key} (no user hive (NTUSER.DAT) was read)");
+        return value_probe(&s, test, Observed { value: None, source, label: value, time_units: false });
+    }
+    let mut hits = Vec::new();
+    let mut whys = Vec::new();
+    for u in users {
+        let path = format!("HKU\\{u}\\{rest}");
+        let want = format!("{path}\\{value}");
+        let observed = env.inv.windows.as_ref().and_then(|w| {
+            w.registry.get(&want).cloned().or_else(|| w.registry.iter().find(|(k, _)| k.eq_ignore_ascii_case(&want)).map(|(_, v)| v.clone()))
+        });
+        let r = value_probe(&format!("registry:{want}"), test, Observed { value: observed, source: path, label: value, time_units: false });
+        match r.tri {
+            Tri::True => hits.extend(r.hits),
+            Tri::False => {}
+            Tri::Unknown => whys.extend(r.why),
+        }
+    }
+    if !hits.is_empty() {
+        return Res::of(true, hits);
+    }
+    if !whys.is_empty() {
+        return Res { tri: Tri::Unknown, hits: Vec::new(), why: whys };
+    }
+    Res::of(false, vec![hit(&s, format!("HKU\\*\\{rest}"), format!("{value}: no user of {} matches", users.len()))])
 }
 
 /// `HKEY_LOCAL_MACHINE\Software\X` → `HKLM\SOFTWARE`, as the registry notes name hives.

@@ -304,3 +304,63 @@ fn windows_baseline_on_an_empty_inventory_is_never_a_pass() {
         assert_ne!(c.outcome, CheckOutcome::Fail, "{} failed without data", c.check);
     }
 }
+
+/// WIN-SES-001 with user hives: the machine inactivity limit, or else every
+/// user's screen saver (read per user from NTUSER.DAT) decides.
+#[test]
+fn screen_lock_uses_user_hives_where_present() {
+    let baseline = Policy::windows_baseline();
+    let eval = |inv: &Inventory| {
+        let e = evaluate_with(&host(), inv, std::slice::from_ref(&baseline), &EvalOptions { today: Some("2026-11-24".into()) });
+        let o = e.checks.iter().find(|c| c.check == "WIN-SES-001").unwrap().outcome;
+        (o, e.findings.into_iter().find(|f| f.check == "WIN-SES-001"))
+    };
+    let base = |users: &[&str]| {
+        let mut inv = inventory();
+        inv.collection.retain(|n| n.collector != "registry:HKLM\\SOFTWARE");
+        inv.collection.push(note("registry:HKLM\\SOFTWARE", CollectorStatus::Ok));
+        inv.collection.push(note("registry:HKU", if users.is_empty() { CollectorStatus::Absent } else { CollectorStatus::Ok }));
+        let w = inv.windows.as_mut().unwrap();
+        w.user_hives = users.iter().map(|u| u.to_string()).collect();
+        inv
+    };
+    let set = |inv: &mut Inventory, user: &str, name: &str, v: &str| {
+        let w = inv.windows.as_mut().unwrap();
+        w.registry.insert(format!("HKU\\{user}\\Control Panel\\Desktop\\{name}"), v.into());
+    };
+    let lock = |inv: &mut Inventory, user: &str, secure: &str, timeout: &str| {
+        set(inv, user, "ScreenSaveActive", "1");
+        set(inv, user, "ScreenSaverIsSecure", secure);
+        set(inv, user, "ScreenSaveTimeOut", timeout);
+    };
+
+    // No machine limit, no user hive: the machine rule decides, and says no user hive was read.
+    let (o, f) = eval(&base(&[]));
+    assert_eq!(o, CheckOutcome::Fail);
+    let f = f.unwrap();
+    assert!(f.evidence.iter().any(|e| e.source.contains("no user hive")), "{:?}", f.evidence);
+
+    // Every user locks within 900 s: pass.
+    let mut inv = base(&["lan", "minh"]);
+    lock(&mut inv, "lan", "1", "600");
+    lock(&mut inv, "minh", "1", "900");
+    assert_eq!(eval(&inv).0, CheckOutcome::Pass);
+
+    // One user's screen saver has no password: fail, naming that user.
+    lock(&mut inv, "minh", "0", "900");
+    let (o, f) = eval(&inv);
+    assert_eq!(o, CheckOutcome::Fail);
+    let f = f.unwrap();
+    assert!(f.evidence.iter().any(|e| e.source == "HKU\\minh\\Control Panel\\Desktop" && e.observed == "ScreenSaverIsSecure = 0"), "{:?}", f.evidence);
+    assert!(!f.evidence.iter().any(|e| e.source.starts_with("HKU\\lan")), "{:?}", f.evidence);
+
+    // A user who never set a screen saver counts as not locking.
+    let mut inv = base(&["lan", "tuan"]);
+    lock(&mut inv, "lan", "1", "600");
+    assert_eq!(eval(&inv).0, CheckOutcome::Fail);
+
+    // The machine inactivity limit alone is enough.
+    let w = inv.windows.as_mut().unwrap();
+    w.registry.insert("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\InactivityTimeoutSecs".into(), "600".into());
+    assert_eq!(eval(&inv).0, CheckOutcome::Pass);
+}

@@ -121,6 +121,10 @@ pub struct WindowsInventory {
     /// absent from the map (its hive was read, see the `registry:` notes).
     #[serde(default)]
     pub registry: BTreeMap<String, String>,
+    /// Profiles whose user hive (NTUSER.DAT, or an HKCU/HKU export) was read;
+    /// requested `HKCU\…` values are recorded per profile as `HKU\<profile>\…`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_hives: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -130,7 +134,9 @@ pub struct WindowsProgram {
     pub version: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub publisher: String,
-    /// `machine` (64-bit view), `machine-wow64` (32-bit view), or `user:<profile>`.
+    /// `machine` (64-bit view), `machine-wow64` (32-bit view), `user:<profile>`,
+    /// `store` (an MSIX/Store package registered for all users) or
+    /// `store:<user SID>` (registered for one user).
     pub scope: String,
     /// Uninstall subkey name (a product code for MSI installs).
     pub key: String,
@@ -225,7 +231,7 @@ pub struct WindowsGroup {
     pub members: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Autorun {
     /// run, run-once, service, scheduled-task.
     pub kind: String,
@@ -233,4 +239,10 @@ pub struct Autorun {
     pub location: String,
     pub name: String,
     pub command: String,
+    /// Scheduled tasks: `RegistrationInfo\Author` of the task file.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    /// Scheduled tasks: the account the task runs as (`Principal\UserId`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub run_as: String,
 }

@@ -143,9 +143,11 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
             });
         }
     }
+    programs.extend(store_packages(src));
     programs.sort();
     programs.dedup();
     w.programs = programs;
+    w.user_hives = users.iter().map(|(name, _)| name.clone()).collect();
 
     // --- Office ------------------------------------------------------------
     w.office = office(src, &w.programs);
@@ -161,7 +163,12 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
                     continue;
                 }
             }
-            if let Some(kb) = kb_in(&name) {
+            // Rollup packages (Package_for_RollupFix~…) name their KB only in
+            // the path of the .cab they came from.
+            let kb = kb_in(&name)
+                .or_else(|| s(&p, "InstallLocation").and_then(|l| kb_in(&l)))
+                .or_else(|| s(&p, "InstallName").and_then(|l| kb_in(&l)));
+            if let Some(kb) = kb {
                 kbs.insert(kb);
             }
         }
@@ -221,7 +228,7 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
     w.services = services;
 
     // --- Autoruns ----------------------------------------------------------
-    w.autoruns = autoruns(src, &users, &w.services);
+    w.autoruns = autoruns(src, &users, &w.services, &mut notes);
 
     // --- SAM -----------------------------------------------------------------
     let mut policy_notes = Vec::new();
@@ -281,6 +288,14 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
     // --- Requested registry values ------------------------------------------
     for path in &request.registry_values {
         let Some((key, value)) = path.rsplit_once('\\') else { continue };
+        if let Some(rest) = hkcu_rest(key) {
+            for (name, root) in &users {
+                if let Some((v, numeric)) = user_value(src, root, rest, value) {
+                    w.registry.insert(format!("HKU\\{name}\\{rest}\\{value}"), recorded_value(value, v, numeric));
+                }
+            }
+            continue;
+        }
         if let Some(v) = src.key(key).and_then(|k| k.value(value)) {
             let numeric = matches!(v, antoan_winreg::Value::Dword(_) | antoan_winreg::Value::Qword(_));
             w.registry.insert(path.clone(), recorded_value(value, value_text(&v), numeric));
@@ -317,8 +332,8 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
         .iter()
         .map(|a| antoan_model::ScheduledEntry {
             kind: a.kind.clone(),
-            source: format!("{}\\{}", a.location, a.name),
-            user: String::new(),
+            source: format!("{}\\{}", a.location, a.name.trim_start_matches('\\')),
+            user: a.run_as.clone(),
             schedule: String::new(),
             command: a.command.clone(),
         })
@@ -583,7 +598,7 @@ fn exchange(src: &WindowsSources) -> Option<String> {
     None
 }
 
-fn autoruns(src: &WindowsSources, users: &[(String, String)], services: &[WindowsService]) -> Vec<Autorun> {
+fn autoruns(src: &WindowsSources, users: &[(String, String)], services: &[WindowsService], notes: &mut Vec<CollectorNote>) -> Vec<Autorun> {
     let mut out = Vec::new();
     let mut keys: Vec<(String, &str)> = Vec::new();
     for base in ["HKLM\\SOFTWARE", "HKLM\\SOFTWARE\\WOW6432Node"] {
@@ -597,7 +612,7 @@ fn autoruns(src: &WindowsSources, users: &[(String, String)], services: &[Window
     for (path, kind) in keys {
         let Some(k) = src.key(&path) else { continue };
         for (name, v) in k.values() {
-            out.push(Autorun { kind: kind.into(), location: path.clone(), name, command: value_text(&v) });
+            out.push(Autorun { kind: kind.into(), location: path.clone(), name, command: value_text(&v), ..Default::default() });
         }
     }
     // Auto-start services outside the Windows folder.
@@ -610,22 +625,63 @@ fn autoruns(src: &WindowsSources, users: &[(String, String)], services: &[Window
                 location: "HKLM\\SYSTEM\\CurrentControlSet\\Services".into(),
                 name: sv.name.clone(),
                 command: sv.image_path.clone(),
+                ..Default::default()
             });
         }
     }
-    // Scheduled tasks outside \Microsoft\ (from the TaskCache tree).
-    if let Some(tree) = src.key("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree") {
+    // Scheduled tasks outside \Microsoft\: the task files of
+    // Windows\System32\Tasks when they were collected, and the TaskCache
+    // tree of the SOFTWARE hive for tasks without a file.
+    let mut from_files = BTreeSet::new();
+    let mut bad_files = Vec::new();
+    for (path, bytes) in &src.tasks {
+        if path.to_ascii_lowercase().starts_with("\\microsoft\\") {
+            continue;
+        }
+        match crate::tasks::parse_task(bytes, &format!("Tasks{path}")) {
+            Ok(t) => {
+                from_files.insert(path.to_ascii_lowercase());
+                let commands = if t.commands.is_empty() { vec![String::new()] } else { t.commands };
+                for command in commands {
+                    out.push(Autorun {
+                        kind: "scheduled-task".into(),
+                        location: TASKS_FOLDER.into(),
+                        name: path.clone(),
+                        command,
+                        author: t.author.clone(),
+                        run_as: t.run_as.clone(),
+                    });
+                }
+            }
+            Err(e) => bad_files.push(e.to_string()),
+        }
+    }
+    if !src.tasks.is_empty() {
+        notes.push(note("scheduled.tasks", CollectorStatus::Ok, format!("{} task file(s) in {TASKS_FOLDER}", src.tasks.len())));
+    }
+    if !bad_files.is_empty() {
+        let n = bad_files.len();
+        bad_files.truncate(5);
+        notes.push(note(
+            "scheduled.task-files",
+            CollectorStatus::Error,
+            format!("{n} task file(s) could not be read: {}", bad_files.join("; ")),
+        ));
+    }
+    let tree_path = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree";
+    if let Some(tree) = src.key(tree_path) {
         for t in tree.subkeys() {
             let name = t.name().to_string();
-            if name.eq_ignore_ascii_case("Microsoft") {
+            if name.eq_ignore_ascii_case("Microsoft") || from_files.contains(&format!("\\{name}").to_ascii_lowercase()) {
                 continue;
             }
             if t.value("Id").is_some() {
                 out.push(Autorun {
                     kind: "scheduled-task".into(),
-                    location: "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree".into(),
+                    location: tree_path.into(),
                     name: format!("\\{name}"),
-                    command: task_command(src, &name).unwrap_or_default(),
+                    command: String::new(),
+                    ..Default::default()
                 });
             }
         }
@@ -635,21 +691,85 @@ fn autoruns(src: &WindowsSources, users: &[(String, String)], services: &[Window
     out
 }
 
-/// The `<Command>` of a task file from `Windows\System32\Tasks`, when collected.
-fn task_command(src: &WindowsSources, name: &str) -> Option<String> {
-    let want = format!("\\{name}");
-    let (_, bytes) = src.tasks.iter().find(|(p, _)| p.eq_ignore_ascii_case(&want))?;
-    let text = crate::text::decode(bytes);
-    let start = text.find("<Command>")? + "<Command>".len();
-    let end = text[start..].find("</Command>")? + start;
-    let args = text
-        .find("<Arguments>")
-        .and_then(|a| {
-            let a = a + "<Arguments>".len();
-            text[a..].find("</Arguments>").map(|e| text[a..a + e].to_string())
+/// Where task files are read from, as evidence names it.
+const TASKS_FOLDER: &str = "Windows\\System32\\Tasks";
+
+/// `HKCU\X` / `HKEY_CURRENT_USER\X` → `X`.
+fn hkcu_rest(key: &str) -> Option<&str> {
+    let (root, rest) = key.split_once('\\')?;
+    (crate::set::canonical_root(root) == Some("HKCU") && !rest.is_empty()).then_some(rest)
+}
+
+/// Screen-saver settings a user policy can force: Windows applies
+/// `Software\Policies\Microsoft\Windows\Control Panel\Desktop` over the
+/// user's own `Control Panel\Desktop`.
+const DESKTOP: &str = "Control Panel\\Desktop";
+const DESKTOP_POLICY: &str = "Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop";
+
+/// A requested HKCU value in one user's hive: (text, numeric). A
+/// `Control Panel\Desktop` value set by user policy wins over the user's own.
+fn user_value(src: &WindowsSources, root: &str, rest: &str, value: &str) -> Option<(String, bool)> {
+    let read = |key: &str| {
+        src.key(&format!("{root}\\{key}")).and_then(|k| k.value(value)).map(|v| {
+            let numeric = matches!(v, antoan_winreg::Value::Dword(_) | antoan_winreg::Value::Qword(_));
+            (value_text(&v).trim_end_matches('\0').trim().to_string(), numeric)
         })
-        .unwrap_or_default();
-    Some(format!("{} {}", &text[start..end], args).trim().to_string())
+    };
+    if rest.eq_ignore_ascii_case(DESKTOP) {
+        if let Some(v) = read(DESKTOP_POLICY) {
+            return Some(v);
+        }
+    }
+    read(rest)
+}
+
+/// MSIX / Microsoft Store packages registered in the SOFTWARE hive: the
+/// all-user store (`AppxAllUserStore\Applications`, and per-user SID keys)
+/// and the package repository. Package full names read
+/// `Name_Version_Arch_ResourceId_PublisherId`.
+fn store_packages(src: &WindowsSources) -> Vec<WindowsProgram> {
+    const APPX: &str = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Appx";
+    let mut out: Vec<WindowsProgram> = Vec::new();
+    let mut push = |full: &str, scope: String| {
+        let mut parts = full.split('_');
+        let (Some(name), Some(version)) = (parts.next(), parts.next()) else { return };
+        if name.is_empty() || !version.contains('.') {
+            return;
+        }
+        let publisher = full.rsplit('_').next().unwrap_or("").to_string();
+        out.push(WindowsProgram {
+            name: name.to_string(),
+            version: version.to_string(),
+            publisher: if publisher == version { String::new() } else { publisher },
+            scope,
+            key: full.to_string(),
+            install_date: String::new(),
+        });
+    };
+    if let Some(store) = src.key(&format!("{APPX}\\AppxAllUserStore")) {
+        for k in store.subkeys() {
+            let kname = k.name().to_string();
+            let scope = if kname.eq_ignore_ascii_case("Applications") {
+                "store".to_string()
+            } else if kname.to_ascii_uppercase().starts_with("S-1-5-") {
+                format!("store:{kname}")
+            } else {
+                continue; // Staged, Deleted, EndOfLife, Deprovisioned, InboxApplications …
+            };
+            for p in k.subkeys() {
+                push(&p.name(), scope.clone());
+            }
+        }
+    }
+    if let Some(repo) = src.key(&format!("{APPX}\\PackageRepository\\Packages")) {
+        for p in repo.subkeys() {
+            push(&p.name(), "store".to_string());
+        }
+    }
+    // One entry per package and scope; the all-user one wins over a repository copy.
+    out.sort();
+    out.dedup_by(|a, b| a.key.eq_ignore_ascii_case(&b.key) && a.scope == b.scope);
+    out
 }
 
 const SAM_ACCOUNT: &str = "HKLM\\SAM\\SAM\\Domains\\Account";

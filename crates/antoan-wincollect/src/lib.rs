@@ -17,6 +17,7 @@
 mod collect;
 pub mod sam;
 mod set;
+pub mod tasks;
 pub mod text;
 
 pub use collect::{collect, dotnet_version, iso_date, registry_note_for};

@@ -227,7 +227,10 @@ fn open_into(src: &mut WindowsSources, path: &Path, mount: Option<&str>, collect
                 _ => r,
             };
             for w in r.warnings() {
-                src.notes.push(note(&format!("{collector}.warning"), CollectorStatus::Ok, w.to_string()));
+                // A dirty hive whose logs could not be applied may miss recent
+                // changes: shown as an error note so the report says so.
+                let status = if w.is_dirty_warning() { CollectorStatus::Error } else { CollectorStatus::Ok };
+                src.notes.push(note(&format!("{collector}.warning"), status, w.to_string()));
             }
             src.registries.push(r);
         }

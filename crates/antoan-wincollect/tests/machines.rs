@@ -20,6 +20,10 @@ fn utf16_export(machine: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for e in std::fs::read_dir(fixtures().join(machine).join("reg")).unwrap() {
         let p = e.unwrap().path();
+        if p.is_dir() {
+            copy_dir(&p, &dir.path().join(p.file_name().unwrap()));
+            continue;
+        }
         let bytes = std::fs::read(&p).unwrap();
         let out = if p.extension().is_some_and(|x| x == "reg") {
             let text = String::from_utf8(bytes).unwrap();
@@ -34,6 +38,20 @@ fn utf16_export(machine: &str) -> tempfile::TempDir {
         std::fs::write(dir.path().join(p.file_name().unwrap()), out).unwrap();
     }
     dir
+}
+
+/// Task files are copied as they are (already UTF-16LE, like Windows writes them).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -70,3 +70,64 @@ fn windows_root_with_mixed_case_names() {
     assert_eq!(host.os.build, "26100.6899");
     assert!(inv.collection.iter().any(|n| n.collector == "windows-accounts" && n.status == CollectorStatus::Absent));
 }
+
+/// Marks a hive dirty (primary sequence number ahead of the secondary) with
+/// a valid base-block checksum, as Windows leaves a hive after a crash.
+fn make_dirty(mut hive: Vec<u8>) -> Vec<u8> {
+    let seq = u32::from_le_bytes(hive[4..8].try_into().unwrap());
+    hive[4..8].copy_from_slice(&(seq + 1).to_le_bytes());
+    let sum = match hive[..508].chunks_exact(4).fold(0u32, |a, c| a ^ u32::from_le_bytes(c.try_into().unwrap())) {
+        0 => 1,
+        u32::MAX => u32::MAX - 1,
+        x => x,
+    };
+    hive[508..512].copy_from_slice(&sum.to_le_bytes());
+    hive
+}
+
+#[test]
+fn dirty_hive_without_logs_is_an_error_note_and_still_read() {
+    for logs in [false, true] {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("SOFTWARE"), make_dirty(fixture("win10-office2016", "SOFTWARE"))).unwrap();
+        if logs {
+            std::fs::write(d.path().join("SOFTWARE.LOG1"), b"garbage, not a log").unwrap();
+            std::fs::write(d.path().join("SOFTWARE.LOG2"), []).unwrap();
+        }
+        let src = antoan_wincollect::open_export_dir(d.path()).unwrap();
+        let (_, inv) = antoan_wincollect::collect(&src, &CollectRequest::default());
+        let n = inv
+            .collection
+            .iter()
+            .find(|n| n.collector == "registry:HKLM\\SOFTWARE.warning")
+            .unwrap_or_else(|| panic!("logs {logs}: no dirty-hive note in {:?}", inv.collection));
+        assert_eq!(n.status, CollectorStatus::Error);
+        assert!(n.reason.contains("dirty hive") && n.reason.contains("SOFTWARE"), "{}", n.reason);
+        // What the hive holds is still used, and the hive counts as read.
+        assert_eq!(inv.windows.as_ref().unwrap().build, 19045);
+        assert!(inv.collection.iter().any(|n| n.collector == "registry:HKLM\\SOFTWARE" && n.status == CollectorStatus::Ok));
+    }
+}
+
+#[test]
+fn task_files_are_read_from_a_windows_volume_and_bad_ones_are_noted() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("Windows/System32/config");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(cfg.join("SOFTWARE"), fixture("win7-office2010", "SOFTWARE")).unwrap();
+    let tasks = d.path().join("Windows/System32/Tasks/Nhóm");
+    std::fs::create_dir_all(&tasks).unwrap();
+    let xml = "<Task><RegistrationInfo><Author>Bkav</Author></RegistrationInfo><Actions><Exec><Command>C:\\Temp\\a.exe</Command></Exec></Actions></Task>";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(xml.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    std::fs::write(tasks.join("Cập nhật"), utf16).unwrap();
+    std::fs::write(tasks.join("truncated"), &xml.as_bytes()[..40]).unwrap();
+    let src = antoan_wincollect::open_windows_root(d.path()).unwrap();
+    let (_, inv) = antoan_wincollect::collect(&src, &CollectRequest::default());
+    let w = inv.windows.as_ref().unwrap();
+    let t = w.autoruns.iter().find(|a| a.name == "\\Nhóm\\Cập nhật").unwrap_or_else(|| panic!("{:?}", w.autoruns));
+    assert_eq!((t.kind.as_str(), t.command.as_str(), t.author.as_str()), ("scheduled-task", "C:\\Temp\\a.exe", "Bkav"));
+    let n = inv.collection.iter().find(|n| n.collector == "scheduled.task-files").unwrap();
+    assert_eq!(n.status, CollectorStatus::Error);
+    assert!(n.reason.contains("truncated"), "{}", n.reason);
+}

@@ -393,6 +393,8 @@ fn windows_volume_and_export_folder_give_the_same_findings() {
     for hive in ["SOFTWARE", "SYSTEM", "SAM"] {
         std::fs::copy(windows_fixture("win7-office2010").join("hive").join(hive), config.join(hive)).unwrap();
     }
+    // Task files live beside config, in Windows/System32/Tasks.
+    copy_tree(&windows_fixture("win7-office2010").join("hive/Tasks"), &vol.path().join("Windows/System32/Tasks"));
     let from_volume = run_json(&["--root".as_ref(), vol.path().as_os_str()]);
     let export = windows_fixture("win7-office2010").join("reg");
     let from_export = run_json(&["--windows-export".as_ref(), export.as_os_str()]);
@@ -418,6 +420,53 @@ fn windows_volume_and_export_folder_give_the_same_findings() {
     assert_eq!(key(&from_volume), key(&from_export), "hives and .reg exports give the same findings");
     // No Linux check ran on a Windows host.
     assert!(from_volume["checks"].as_array().unwrap().iter().all(|c| !c["check"].as_str().unwrap().starts_with("LNX-")));
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+/// A dirty hive (sequence numbers differ) whose transaction log is damaged:
+/// the audit still runs on what the hive holds, and the report says, in a
+/// collection note with status error, that recent changes may be missing.
+#[test]
+fn dirty_hive_without_usable_logs_is_a_collection_note_in_the_report() {
+    let vol = tempfile::tempdir().unwrap();
+    let config = vol.path().join("Windows/System32/config");
+    std::fs::create_dir_all(&config).unwrap();
+    for hive in ["SYSTEM", "SAM"] {
+        std::fs::copy(windows_fixture("win10-office2016").join("hive").join(hive), config.join(hive)).unwrap();
+    }
+    let mut sw = std::fs::read(windows_fixture("win10-office2016").join("hive/SOFTWARE")).unwrap();
+    let seq = u32::from_le_bytes(sw[4..8].try_into().unwrap());
+    sw[4..8].copy_from_slice(&(seq + 1).to_le_bytes());
+    let sum = match sw[..508].chunks_exact(4).fold(0u32, |a, c| a ^ u32::from_le_bytes(c.try_into().unwrap())) {
+        0 => 1,
+        u32::MAX => u32::MAX - 1,
+        x => x,
+    };
+    sw[508..512].copy_from_slice(&sum.to_le_bytes());
+    std::fs::write(config.join("SOFTWARE"), &sw).unwrap();
+    std::fs::write(config.join("SOFTWARE.LOG1"), b"not a log").unwrap();
+    let v = run_json(&["--root".as_ref(), vol.path().as_os_str()]);
+    let notes = v["inventory"]["collection"].as_array().unwrap();
+    let dirty = notes
+        .iter()
+        .find(|n| n["collector"] == "registry:HKLM\\SOFTWARE.warning")
+        .unwrap_or_else(|| panic!("no dirty-hive note: {notes:?}"));
+    assert_eq!(dirty["status"], "error");
+    assert!(dirty["reason"].as_str().unwrap().contains("transaction logs not applied"), "{dirty}");
+    // The hive's contents are still used.
+    assert_eq!(v["host"]["os"]["build"], "19045.5737");
 }
 
 #[test]

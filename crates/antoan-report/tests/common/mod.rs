@@ -638,9 +638,12 @@ pub fn windows_inventory() -> WindowsInventory {
             location: "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run".into(),
             name: "Updater".into(),
             command: "C:\\ProgramData\\upd\\upd.exe /silent".into(),
+            author: "PC01\\ketoan".into(),
+            run_as: "S-1-5-18".into(),
         }],
         account_policy,
         account_policy_sources,
         registry,
+        user_hives: vec!["ketoan".into()],
     }
 }

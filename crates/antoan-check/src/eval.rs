@@ -1640,7 +1640,7 @@ fn eval_windows_fact(env: &Env, fact: &WindowsFact) -> Res {
         WindowsFact::BuildLt(n) => (w.build < *n, format!("build {}", w.build)),
         WindowsFact::BuildGe(n) => (w.build >= *n, format!("build {}", w.build)),
         WindowsFact::DomainJoined(b) => (
-            !w.domain.is_empty() == *b,
+            w.domain.is_empty() != *b,
             if w.domain.is_empty() { "workgroup (no domain)".to_string() } else { format!("domain {}", w.domain) },
         ),
     };

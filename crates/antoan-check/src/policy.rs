@@ -1441,7 +1441,7 @@ fn compile_node(cx: &Ctx, raw: Spanned<RawCond>, depth: usize) -> Result<Node, P
         RawCond::WindowsGroup(p) => {
             non_empty(cx, off, "windows_group.name", &p.name)?;
             let members_include = p.members_include.map(|m| m.0).unwrap_or_default();
-            if p.member_count_gt.is_some() == !members_include.is_empty() {
+            if p.member_count_gt.is_some() != members_include.is_empty() {
                 return Err(bad("windows_group probe: give exactly one of member_count_gt, members_include".into()));
             }
             Probe::WindowsGroup { names: p.name.0, member_count_gt: p.member_count_gt, members_include }

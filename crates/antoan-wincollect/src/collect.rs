@@ -306,8 +306,7 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
     }
 
     // --- Inventory sections shared with Linux checks --------------------------
-    let mut inv = Inventory::default();
-    inv.packages = w
+    let mut packages: Vec<Package> = w
         .programs
         .iter()
         .map(|p| Package {
@@ -324,8 +323,9 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
             vendor: p.publisher.clone(),
         })
         .collect();
-    inv.packages.sort();
-    inv.packages.dedup();
+    packages.sort();
+    packages.dedup();
+    let mut inv = Inventory { packages, ..Default::default() };
     inv.antivirus = antivirus(src, &w.programs);
     inv.scheduled = w
         .autoruns

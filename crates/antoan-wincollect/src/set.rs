@@ -31,6 +31,9 @@ impl WinCollectError {
     }
 }
 
+/// Parsed `net accounts` output: (origin, values by secedit name).
+pub type NetAccounts = (String, std::collections::BTreeMap<String, text::PolicyValue>);
+
 /// Everything loaded from one Windows source.
 #[derive(Default)]
 pub struct WindowsSources {
@@ -160,7 +163,7 @@ impl WindowsSources {
     }
 
     /// Parsed `net accounts` / `secedit` outputs, with notes on failure.
-    pub fn texts(&self, notes: &mut Vec<CollectorNote>) -> (Option<(String, std::collections::BTreeMap<String, text::PolicyValue>)>, Option<(String, Secedit)>) {
+    pub fn texts(&self, notes: &mut Vec<CollectorNote>) -> (Option<NetAccounts>, Option<(String, Secedit)>) {
         let net = self.net_accounts.as_ref().and_then(|(o, b)| match text::parse_net_accounts(b, o) {
             Ok(m) => Some((o.clone(), m)),
             Err(e) => {

@@ -102,8 +102,7 @@ fn open_tag(s: &str, name: &str, from: usize) -> Option<(usize, usize, bool)> {
         let rel = s.get(at..)?.find('<')?;
         let start = at + rel;
         let rest = &s[start + 1..];
-        if rest.starts_with(name) {
-            let after = &rest[name.len()..];
+        if let Some(after) = rest.strip_prefix(name) {
             let next = after.chars().next()?;
             if next == '>' || next == '/' || next.is_whitespace() {
                 let close = after.find('>')?;

@@ -10,7 +10,8 @@ rem
 rem Output folder (default: antoan-%COMPUTERNAME% beside this script):
 rem   SOFTWARE, SYSTEM, SAM, SECURITY   hive files (reg save)
 rem   SOFTWARE.reg, SYSTEM.reg          only when reg save failed (reg export)
-rem   NTUSER-<user>.DAT                 the current user's hive (reg save HKCU)
+rem   NTUSER-<SID>.DAT                  hives of logged-on users, this one included (reg save HKU\<SID>)
+rem   NTUSER-<profile>.DAT              hives of users not logged on (copied from C:\Users\<profile>)
 rem   net-accounts.txt                  `net accounts` (password and lockout policy)
 rem   secedit.inf                       `secedit /export` (security policy, audit policy)
 rem   systeminfo.txt                    `systeminfo` (for people; antoan does not need it)
@@ -49,7 +50,15 @@ if not defined NOSAM (
     reg save HKLM\SAM "%OUT%\SAM" /y >nul 2>&1
     reg save HKLM\SECURITY "%OUT%\SECURITY" /y >nul 2>&1
 )
-reg save HKCU "%OUT%\NTUSER-%USERNAME%.DAT" /y >nul 2>&1
+rem Users' hives (screen-saver lock, per-user programs and autoruns):
+rem loaded ones (logged-on users) through reg save, the others copied from
+rem their profile folders (a loaded hive is locked, so it is not copied twice).
+for /f "tokens=*" %%K in ('reg query HKU 2^>nul ^| findstr /r /c:"\\S-1-5-21-[0-9-]*$"') do (
+    reg save "%%K" "%OUT%\NTUSER-%%~nxK.DAT" /y >nul 2>&1
+)
+for /d %%U in ("%SystemDrive%\Users\*") do (
+    if exist "%%U\NTUSER.DAT" if not exist "%OUT%\NTUSER-%%~nxU.DAT" copy /y "%%U\NTUSER.DAT" "%OUT%\NTUSER-%%~nxU.DAT" >nul 2>&1
+)
 
 net accounts > "%OUT%\net-accounts.txt" 2>&1
 secedit /export /cfg "%OUT%\secedit.inf" /quiet >nul 2>&1

@@ -16,6 +16,7 @@ use antoan_model::{
 use time::OffsetDateTime;
 
 mod windows;
+pub mod passwords;
 
 /// Largest policy file accepted; policies are small hand-written files.
 const MAX_POLICY_BYTES: u64 = 4 * 1024 * 1024;

@@ -1219,3 +1219,58 @@ impl CandidateSource for VecSource {
         Some(self.total)
     }
 }
+
+/// Several sources one after the other (the bundled generator, then the
+/// caller's word lists). Explanations of caller-list matches name the
+/// caller's lists (joined with ", ").
+pub struct Chain {
+    parts: VecDeque<Box<dyn CandidateSource>>,
+    total: Option<u64>,
+    list_name: String,
+}
+
+impl fmt::Debug for Chain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Chain({} sources left)", self.parts.len())
+    }
+}
+
+impl Chain {
+    /// `user_lists`: the file names of the caller's lists among `parts`.
+    pub fn new(parts: Vec<Box<dyn CandidateSource>>, user_lists: &[String]) -> Chain {
+        let total = parts
+            .iter()
+            .try_fold(0u64, |acc, p| Some(acc.saturating_add(p.total_hint()?)));
+        let list_name = if user_lists.is_empty() {
+            "word list".to_string()
+        } else {
+            user_lists.join(", ")
+        };
+        Chain {
+            parts: parts.into(),
+            total,
+            list_name,
+        }
+    }
+}
+
+impl CandidateSource for Chain {
+    fn fill(&mut self, chunk: &mut Chunk, max: usize) -> usize {
+        // One source per chunk: word-list chunks carry a uniform meta that
+        // must not be mixed with per-candidate metas.
+        while let Some(p) = self.parts.front_mut() {
+            let n = p.fill(chunk, max);
+            if n > 0 {
+                return n;
+            }
+            self.parts.pop_front();
+        }
+        0
+    }
+    fn total_hint(&self) -> Option<u64> {
+        self.total
+    }
+    fn list_name(&self) -> &str {
+        &self.list_name
+    }
+}

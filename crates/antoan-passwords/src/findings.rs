@@ -235,3 +235,96 @@ pub fn findings(host_key: &str, outcome: &AuditOutcome) -> Vec<Finding> {
     });
     out
 }
+
+/// The check results of an audit, one per check id, for the report's score
+/// and summary: `fail` where a finding is open, `pass` where accounts were
+/// assessed and none failed, `not-applicable` where nothing could be (no
+/// account of the kind), sorted by check id. Severity is the highest the
+/// check can raise.
+pub fn checks(outcome: &AuditOutcome, findings: &[Finding]) -> Vec<antoan_model::CheckResult> {
+    use antoan_model::{CheckOutcome, CheckResult};
+    let failed = |id: &str| {
+        findings
+            .iter()
+            .any(|f| f.check == id && f.status == FindingStatus::Open)
+    };
+    let any = |pred: &dyn Fn(&AccountResult) -> bool| outcome.accounts.iter().any(pred);
+    let has_hash = any(&|r| !matches!(r.verdict, Verdict::Locked));
+    let has_windows = any(&|r| r.hash_type.contains("nt") || r.hash_type.contains("lm"));
+    let has_crypt = any(&|r| {
+        !(r.hash_type.contains("nt") || r.hash_type.contains("lm"))
+            && !matches!(r.verdict, Verdict::Locked | Verdict::NotAssessed { .. })
+    });
+    let ran_weak = outcome.fast.ran || outcome.salted.ran;
+    let spec: [(&str, Severity, bool); 5] = [
+        (CHECK_EMPTY, Severity::Critical, has_hash),
+        (CHECK_WEAK, Severity::High, ran_weak || failed(CHECK_WEAK)),
+        (CHECK_WEAK_ALGORITHM, Severity::High, has_crypt),
+        (CHECK_LM, Severity::Medium, has_windows),
+        (CHECK_REUSE, Severity::Medium, outcome.accounts.len() > 1),
+    ];
+    let mut out: Vec<CheckResult> = spec
+        .iter()
+        .map(|&(id, severity, applicable)| CheckResult {
+            check: id.to_string(),
+            outcome: if failed(id) {
+                CheckOutcome::Fail
+            } else if applicable {
+                CheckOutcome::Pass
+            } else {
+                CheckOutcome::NotApplicable
+            },
+            severity,
+            category: "passwords".to_string(),
+        })
+        .collect();
+    if findings.iter().any(|f| f.check == CHECK_NOT_ASSESSED) {
+        out.push(CheckResult {
+            check: CHECK_NOT_ASSESSED.to_string(),
+            outcome: CheckOutcome::NotAssessed,
+            severity: Severity::Info,
+            category: "passwords".to_string(),
+        });
+    }
+    out.sort_by(|a, b| a.check.cmp(&b.check));
+    out
+}
+
+/// How far the candidate search got, in both languages, for reports and
+/// the terminal: "NT/LM: 1,234,567 of 2,000,000 candidates (61.7%) in 30.0 s,
+/// stopped by the time budget".
+pub fn coverage_text(outcome: &AuditOutcome) -> Text {
+    let mut vi = Vec::new();
+    let mut en = Vec::new();
+    for (label_vi, label_en, c) in [
+        ("NT/LM", "NT/LM", &outcome.fast),
+        ("hash có muối (crypt)", "salted (crypt)", &outcome.salted),
+    ] {
+        if !c.ran {
+            continue;
+        }
+        let of = match c.candidates_total {
+            Some(t) if t > 0 => format!(
+                "{} / {} ({:.1}%)",
+                c.candidates_done,
+                t,
+                100.0 * c.candidates_done as f64 / t as f64
+            ),
+            _ => c.candidates_done.to_string(),
+        };
+        let secs = c.elapsed.as_secs_f64();
+        let (state_vi, state_en) = if c.complete {
+            ("đã thử hết", "complete")
+        } else if c.stopped_by_budget {
+            ("dừng do hết thời gian cho phép", "stopped by the time budget")
+        } else {
+            ("chưa hết", "incomplete")
+        };
+        vi.push(format!("{label_vi}: {of} mật khẩu thử trong {secs:.1} giây, {state_vi}"));
+        en.push(format!("{label_en}: {of} candidates in {secs:.1} s, {state_en}"));
+    }
+    if en.is_empty() {
+        return Text::new("không có hash nào cần thử", "no hash needed trying");
+    }
+    Text::new(vi.join("; "), en.join("; "))
+}

@@ -24,6 +24,7 @@ pub mod hash;
 pub mod md4;
 pub mod nt;
 pub mod parse;
+pub mod run;
 pub mod sam;
 
 pub use candidates::{CandidateSource, Generator, RuleConfig, Why, WordlistFile};

@@ -47,7 +47,10 @@ pub fn run(args: AuditArgs, lang: Lang) -> Result<ExitCode, UserError> {
         policies,
         now,
     };
-    let report = antoan_audit::run(&opts, &kb).map_err(user)?;
+    let mut report = antoan_audit::run(&opts, &kb).map_err(user)?;
+    if args.passwords {
+        crate::passwords::audit_passwords(&opts, &mut report, args.passwords_time_budget, lang)?;
+    }
 
     let text = match args.format {
         Format::Json => antoan_report::render_json(&report),

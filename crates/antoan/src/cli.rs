@@ -26,6 +26,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Quét mạng: cổng mở, dịch vụ, thiết bị và các điểm phơi nhiễm; chỉ chạm tới địa chỉ được nêu / scan named network targets for open ports, services and risky exposures.
     Scan(crate::scan::ScanArgs),
+    /// Kiểm tra mật khẩu yếu từ tệp hash (shadow, pwdump, SAM+SYSTEM), không đăng nhập thử / audit password hashes offline for weak passwords (shadow, pwdump, SAM+SYSTEM).
+    Passwords(crate::passwords::PasswordsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -79,6 +81,14 @@ pub struct AuditArgs {
     /// Màu trên terminal / colour in terminal output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Kiểm tra mật khẩu yếu của tài khoản cục bộ (shadow, SAM+SYSTEM), ngoại tuyến / also audit the local accounts' password hashes offline for weak passwords.
+    #[arg(long)]
+    pub passwords: bool,
+
+    /// Thời gian tối đa cho --passwords, giây / time budget of --passwords in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 300.0, requires = "passwords")]
+    pub passwords_time_budget: f64,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {

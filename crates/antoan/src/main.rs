@@ -4,6 +4,7 @@
 mod audit;
 mod cli;
 mod output;
+mod passwords;
 mod scan;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Audit(args) => audit::run(args, lang),
         cli::Command::Scan(args) => scan::run(args, lang),
+        cli::Command::Passwords(args) => passwords::run(args, lang),
     };
     match result {
         Ok(code) => code,

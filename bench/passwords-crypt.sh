@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: salted crypt hashes (sha512crypt, yescrypt), antoan's engine against
+# Benchmark: salted crypt hashes (sha512crypt, yescrypt), `antoan passwords` against
 # `john --format=crypt` (system crypt(3) through libxcrypt, OpenMP), both on both cores, same
 # shadow files and same word list, same run. Rate = password tries (candidate x account) per second.
 #
@@ -15,8 +15,8 @@ trap 'rm -rf "$work"' EXIT
 command -v john >/dev/null || { echo "john is not installed: apt-get install -y john" >&2; exit 2; }
 command -v mkpasswd >/dev/null || { echo "mkpasswd is not installed: apt-get install -y whois" >&2; exit 2; }
 
-cargo build --release -q -p antoan-passwords --example passwords_bench
-bin=target/release/examples/passwords_bench
+cargo build --release -q -p antoan
+cli=target/release/antoan
 secs() { python3 -c "import time;print(time.time())"; }
 
 grep -v '^#' knowledge/passwords/zxcvbn-passwords.txt >"$work/all.txt"
@@ -37,14 +37,19 @@ run_scheme() { # scheme words
   done
   local tries=$(( n * naccts ))
 
-  local out; out=$("$bin" "$work/$scheme.shadow" "$work/$scheme.words" --threads 2)
-  echo "$out" | sed "s/^/  [antoan $scheme] /"
-  local aw; aw=$(echo "$out" | sed -n 's/.*phase=salted.* seconds=\([0-9.]*\).*/\1/p')
-  local af; af=$(echo "$out" | sed -n 's/.*found=\([0-9]*\).*/\1/p')
+  # The product: `antoan passwords` with the same word list only (--no-builtin), both
+  # cores; wall time of the whole process (start-up included, like john's).
+  local t0 t1; t0=$(secs)
+  "$cli" passwords "$work/$scheme.shadow" --wordlist "$work/$scheme.words" --no-builtin \
+    --format json -o "$work/cli.json" 2>"$work/cli.err" || true
+  t1=$(secs)
+  sed "s/^/  [antoan $scheme] /" "$work/cli.err"
+  local aw; aw=$(python3 -c "print(f'{$t1-$t0:.3f}')")
+  local af; af=$(python3 -c "import json,sys;r=json.load(open(sys.argv[1]));print(sum(1 for f in r['findings'] if f['check']=='passwords.weak'))" "$work/cli.json")
 
   # John 1.9.0 (core) has no --pot option and keeps ~/.john/john.pot; the hashes have fresh
   # random salts every run, so an old pot never matches them. Its count comes from its status line.
-  local t0 t1; t0=$(secs)
+  t0=$(secs)
   OMP_NUM_THREADS=2 john --format=crypt --wordlist="$work/$scheme.words" \
     "$work/$scheme.shadow" >"$work/john.out" 2>&1 || true
   t1=$(secs)
@@ -64,6 +69,6 @@ for name, row in (("sha512crypt", sys.argv[2]), ("yescrypt", sys.argv[3])):
     w, t, aw, af, jw, jf = row.split()
     t, aw, jw = int(t), float(aw), float(jw)
     print(f"{name:<12}{w:>7}{t:>8}{aw:>10.2f}{t/aw:>10.0f}{af:>6}{jw:>9.2f}{t/jw:>10.0f}{jf:>6}{jw/aw:>7.2f}x")
-print(f"(accounts per file: {n}; ratio = john wall / antoan engine time; >1 means antoan is faster;"
-      " john's time includes its start-up, antoan's engine time excludes process start)")
+print(f"(accounts per file: {n}; ratio = john wall / antoan passwords wall; >1 means antoan is faster;"
+      " both include process start-up)")
 PY

@@ -13,8 +13,9 @@ ntargets=${2:-1000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release -q -p antoan-passwords --example passwords_bench
+cargo build --release -q -p antoan-passwords --example passwords_bench -p antoan
 bin=target/release/examples/passwords_bench
+cli=target/release/antoan
 
 # Word list: the bundled lists with numeric suffixes, deterministic.
 python3 - "$words" knowledge/passwords/john-password.lst knowledge/passwords/zxcvbn-passwords.txt >"$work/words.txt" <<'PY'
@@ -57,6 +58,22 @@ tail -n +$((i+1)) "$work/hashes.txt" | awk '{printf "random%d:%d:aad3b435b51404e
 echo "word list: $words words ($(du -h "$work/words.txt" | cut -f1)), $ntargets NT hashes ($i of words in the list)"
 
 secs() { python3 -c "import time;print(time.time())"; }
+
+# The product: `antoan passwords` on the pwdump file with the same word list only
+# (--no-builtin), both cores; rate from the report's coverage finding, wall time measured.
+t0=$(secs)
+"$cli" passwords "$work/pwdump.txt" --wordlist "$work/words.txt" --no-builtin --format json -o "$work/cli.json" 2>"$work/cli.err" || true
+t1=$(secs)
+read -r cli_rate cli_found <<<"$(python3 - "$work/cli.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+cov = next(f for f in r["findings"] if f["check"] == "passwords.coverage")["attributes"]
+done, secs = int(cov["fast_candidates_done"]), float(cov["fast_seconds"])
+print(done / secs if secs else 0, sum(1 for f in r["findings"] if f["check"] == "passwords.weak"))
+PY
+)"
+cli_wall=$(python3 -c "print(f'{$t1-$t0:.3f}')")
+echo "  [antoan passwords CLI] $(cat "$work/cli.err")"
 
 # antoan: both cores, then one core; report the engine's rate and the wall time.
 declare -A rate wall found
@@ -102,14 +119,16 @@ else
   echo "hashcat cannot run here (install hashcat and pocl-opencl-icd)"
 fi
 
-python3 - "$words" "${rate[2]}" "${wall[2]}" "${found[2]}" "${rate[1]}" "${wall[1]}" "$hc_rate" "$hc_wall" "$hc_found" "$hc_peak" "$best_eng" <<'PY'
+python3 - "$words" "${rate[2]}" "${wall[2]}" "${found[2]}" "${rate[1]}" "${wall[1]}" "$hc_rate" "$hc_wall" "$hc_found" "$hc_peak" "$best_eng" "$cli_rate" "$cli_wall" "$cli_found" <<'PY'
 import sys
 a = sys.argv[1:]
 words = int(a[0])
 f = lambda s: float(s) if s else None
 ar2, aw2, af2, ar1, aw1, hr, hw, hf, hp, be = f(a[1]), f(a[2]), a[3], f(a[4]), f(a[5]), f(a[6]), f(a[7]), a[8], f(a[9]), f(a[10])
+cr, cw, cf = f(a[11]), f(a[12]), a[13]
 M = lambda x: f"{x/1e6:10.1f}" if x else "       n/a"
 print(f"\n{'tool (same word list, same hashes)':<46}{'M cand/s':>10}{'wall s':>9}{'found':>7}")
+print(f"{'antoan passwords (CLI, 2 threads)':<46}{M(cr)}{cw:>9.2f}{cf:>7}")
 print(f"{'antoan engine, 2 threads':<46}{M(ar2)}{aw2:>9.2f}{af2:>7}")
 print(f"{'antoan engine, 1 thread':<46}{M(ar1)}{aw1:>9.2f}{af2:>7}")
 print(f"{'antoan NT engine only (list preloaded), 1 core':<46}{M(be)}")
@@ -119,7 +138,9 @@ if hw:
     print(f"{'hashcat -b -m 1000 (device peak, brute force)':<46}{M(hp)}")
 print(f"{'john --format=NT':<46}{'       n/a':}  (Debian john is the core edition: no NT format)")
 if hw:
-    print(f"\nratio antoan/hashcat, wall clock on the word list: {hw/aw2:.1f}x")
+    print(f"\nratio antoan CLI/hashcat, wall clock on the word list: {hw/cw:.1f}x")
+    if hr and cr: print(f"ratio antoan CLI/hashcat, reported speeds:            {cr/hr:.1f}x")
+    print(f"ratio antoan engine/hashcat, wall clock on the word list: {hw/aw2:.1f}x")
     if hr: print(f"ratio antoan/hashcat, reported speeds:            {ar2/hr:.1f}x")
     if hp: print(f"ratio antoan/hashcat device peak (brute force):   {ar2/hp:.2f}x")
 print(f"antoan per core: {ar1/1e6:.1f} M candidates/s reading the list, {be/1e6:.1f} M/s engine only (goal >= 60)")

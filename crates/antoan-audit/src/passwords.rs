@@ -78,6 +78,7 @@ pub fn append_password_audit(
         context_words: run::context_words_from(&report.host.hostname),
         wordlists: Vec::new(),
         full_rules: pw.full_rules,
+        no_builtin: false,
         budget: pw.budget,
         threads: 0,
     };

@@ -29,6 +29,9 @@ pub struct RunOptions {
     pub wordlists: Vec<PathBuf>,
     /// The long tail of rules too (dates, phone numbers, rules over whole lists).
     pub full_rules: bool,
+    /// Leave out the bundled lists and rules: only the caller's word lists
+    /// (benchmarks against other tools on the same list).
+    pub no_builtin: bool,
     pub budget: Option<Duration>,
     /// Worker threads (0: one per core).
     pub threads: usize,
@@ -102,11 +105,14 @@ pub fn run(
         quick: !opts.full_rules,
         ..RuleConfig::default()
     };
-    let gen_total = Generator::count(&cfg);
+    let builtin = !opts.no_builtin;
+    let gen_total = if builtin { Generator::count(&cfg) } else { 0 };
     let user_names: Vec<String> = lists.iter().map(|l| l.1.clone()).collect();
     let make = move || -> Box<dyn CandidateSource> {
-        let mut parts: Vec<Box<dyn CandidateSource>> =
-            vec![Box::new(Generator::with_total(cfg.clone(), gen_total))];
+        let mut parts: Vec<Box<dyn CandidateSource>> = Vec::new();
+        if builtin {
+            parts.push(Box::new(Generator::with_total(cfg.clone(), gen_total)));
+        }
         for (path, name, lines) in &lists {
             // Read when the phase starts; a list removed since the count is skipped.
             if let Ok(f) = std::fs::File::open(path) {

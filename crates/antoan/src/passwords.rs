@@ -37,6 +37,10 @@ pub struct PasswordsArgs {
     #[arg(long)]
     pub rules: bool,
 
+    /// Chỉ dùng các tệp --wordlist, bỏ danh sách và luật đi kèm / only the --wordlist files, not the bundled lists and rules (benchmarks).
+    #[arg(long, requires = "wordlists")]
+    pub no_builtin: bool,
+
     /// Tên đơn vị, địa danh để ghép với năm và ký hiệu / unit or place names the rules combine with years and symbols; may be repeated.
     #[arg(long = "context", value_name = "WORD")]
     pub context: Vec<String>,
@@ -235,6 +239,7 @@ pub fn run(args: PasswordsArgs, lang: Lang) -> Result<ExitCode, UserError> {
         context_words,
         wordlists: args.wordlists.clone(),
         full_rules: args.rules,
+        no_builtin: args.no_builtin,
         budget: args.time_budget.map(Duration::from_secs_f64),
         threads: 0,
     };

@@ -262,6 +262,13 @@ fn strong_only_exits_0_and_user_wordlist_is_named_not_shown() {
     assert_eq!(subjects(&v, "passwords.weak"), vec!["b"]);
     let f = v["findings"].as_array().unwrap().iter().find(|f| f["check"] == "passwords.weak").unwrap();
     assert_eq!(f["attributes"]["why"], "in list donvi.txt");
+    // Only the caller's list: same verdicts, and the coverage counts its 2 lines.
+    let o = run(&["passwords", "hashes.txt", "--wordlist", "donvi.txt", "--no-builtin", "--format", "json"], d.path());
+    let v = json(&o);
+    assert_eq!(subjects(&v, "passwords.weak"), vec!["b"]);
+    let cov = v["findings"].as_array().unwrap().iter().find(|f| f["check"] == "passwords.coverage").unwrap();
+    assert_eq!(cov["attributes"]["fast_candidates_total"], "2");
+    s.assert_absent("--no-builtin", &o.stdout);
 }
 
 // ------------------------------------------------------------- SAM + SYSTEM
@@ -346,6 +353,7 @@ fn bad_inputs_exit_2_with_a_clear_message() {
         (&["passwords", "trunc.txt", "--wordlist", "nope.txt"], "nope.txt"),
         (&["passwords", "trunc.txt", "--time-budget", "0"], "seconds"),
         (&["passwords"], "FILE"),
+        (&["passwords", "trunc.txt", "--no-builtin"], "--wordlist"),
     ];
     for (args, needle) in cases {
         let mut a = args.to_vec();

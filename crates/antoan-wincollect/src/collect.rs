@@ -315,6 +315,8 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
             arch: match p.scope.as_str() {
                 "machine-wow64" => "x86".into(),
                 "machine" => w.architecture.clone(),
+                // Store package full names carry it: Name_Version_Arch_…
+                sc if sc.starts_with("store") => p.key.split('_').nth(2).unwrap_or("").to_string(),
                 _ => String::new(),
             },
             source_name: String::new(),

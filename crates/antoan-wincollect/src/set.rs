@@ -270,6 +270,9 @@ fn load_tasks(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>, depth:
     }
 }
 
+/// Folders of `Users` that are not user profiles.
+const NOT_USERS: [&str; 5] = ["Default", "Default User", "Public", "All Users", "defaultuser0"];
+
 /// Opens the hives of a Windows volume: `Windows/System32/config/{SOFTWARE,
 /// SYSTEM,SAM,SECURITY}` and each `Users/*/NTUSER.DAT` (names matched
 /// case-insensitively), plus the scheduled task files.
@@ -300,6 +303,10 @@ pub fn open_windows_root(root: &Path) -> Result<WindowsSources, WinCollectError>
             dirs.sort_by_key(|e| e.file_name());
             for d in dirs {
                 let name = d.file_name().to_string_lossy().to_string();
+                // Profile templates and shared folders are not users.
+                if NOT_USERS.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                    continue;
+                }
                 if let Some(p) = find_ci(&d.path(), "NTUSER.DAT") {
                     open_into(&mut src, &p, Some(&format!("HKU\\{name}")), "registry:HKU");
                 }

@@ -131,3 +131,24 @@ fn task_files_are_read_from_a_windows_volume_and_bad_ones_are_noted() {
     assert_eq!(n.status, CollectorStatus::Error);
     assert!(n.reason.contains("truncated"), "{}", n.reason);
 }
+
+#[test]
+fn volume_user_hives_skip_profile_templates() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("Windows/System32/config");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(cfg.join("SOFTWARE"), fixture("win10-office2016", "SOFTWARE")).unwrap();
+    for profile in ["lan", "Default", "Public"] {
+        let p = d.path().join("Users").join(profile);
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(p.join("NTUSER.DAT"), fixture("win10-office2016", "NTUSER-nguyenvana.DAT")).unwrap();
+    }
+    let src = antoan_wincollect::open_windows_root(d.path()).unwrap();
+    let mut req = CollectRequest::default();
+    req.registry_values.insert("HKCU\\Control Panel\\Desktop\\ScreenSaverIsSecure".into());
+    let (_, inv) = antoan_wincollect::collect(&src, &req);
+    let w = inv.windows.as_ref().unwrap();
+    assert_eq!(w.user_hives, ["lan"]);
+    assert_eq!(w.registry.get("HKU\\lan\\Control Panel\\Desktop\\ScreenSaverIsSecure").map(String::as_str), Some("0"));
+    assert!(w.programs.iter().any(|p| p.name == "Zalo" && p.scope == "user:lan"));
+}

@@ -150,7 +150,7 @@ fn cov_attrs(attrs: &mut BTreeMap<String, String>, prefix: &str, c: &Coverage) {
     }
     attrs.insert(format!("{prefix}_complete"), c.complete.to_string());
     attrs.insert(format!("{prefix}_stopped_by_budget"), c.stopped_by_budget.to_string());
-    attrs.insert(format!("{prefix}_seconds"), format!("{:.1}", c.elapsed.as_secs_f64()));
+    attrs.insert(format!("{prefix}_seconds"), format!("{:.3}", c.elapsed.as_secs_f64()));
 }
 
 /// An info finding saying how many candidates were tried, and whether the

@@ -251,12 +251,10 @@ fn common_attributes(
 
 fn references(hits: &[Hit]) -> Vec<String> {
     let (cves, adv) = ids(hits);
-    let mut r: Vec<String> = cves;
-    for a in adv {
-        if !r.contains(&a) {
-            r.push(a);
-        }
-    }
+    let seen: std::collections::BTreeSet<&String> = cves.iter().collect();
+    let extra: Vec<String> = adv.into_iter().filter(|a| !seen.contains(a)).collect();
+    let mut r = cves;
+    r.extend(extra);
     r
 }
 

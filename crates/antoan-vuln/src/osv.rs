@@ -140,23 +140,28 @@ pub struct Affected {
 /// A version range of ordered events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Range {
+    #[serde(rename = "k")]
     pub scheme: RangeScheme,
+    #[serde(rename = "e")]
     pub events: Vec<Event>,
 }
 
 /// Which ordering a range uses: the ecosystem's own (OSV `ECOSYSTEM`) or semver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum RangeScheme {
+    #[serde(rename = "e")]
     Ecosystem,
+    #[serde(rename = "s")]
     Semver,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Event {
+    #[serde(rename = "i")]
     Introduced(String),
+    #[serde(rename = "f")]
     Fixed(String),
+    #[serde(rename = "l")]
     LastAffected(String),
 }
 
@@ -556,6 +561,17 @@ pub fn in_range(version: &str, range: &Range, scheme: Scheme) -> bool {
             Event::Introduced(v) | Event::Fixed(v) | Event::LastAffected(v) => v.as_str(),
         }
     }
+    // Fast path: the usual `introduced: 0` then one `fixed`/`last_affected`.
+    match range.events.as_slice() {
+        [Event::Introduced(z)] if z == "0" => return true,
+        [Event::Introduced(z), Event::Fixed(f)] if z == "0" => {
+            return scheme.compare(version, f).is_lt()
+        }
+        [Event::Introduced(z), Event::LastAffected(l)] if z == "0" => {
+            return scheme.compare(version, l).is_le()
+        }
+        _ => {}
+    }
     let mut events: Vec<&Event> = range.events.iter().collect();
     events.sort_by(|a, b| {
         let (ka, kb) = (key(a), key(b));
@@ -621,4 +637,89 @@ pub fn dedup(advisories: Vec<Advisory>) -> Vec<Advisory> {
         }
     }
     m.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(scheme: RangeScheme, ev: &[(&str, &str)]) -> Range {
+        Range {
+            scheme,
+            events: ev
+                .iter()
+                .map(|(k, v)| match *k {
+                    "i" => Event::Introduced(v.to_string()),
+                    "f" => Event::Fixed(v.to_string()),
+                    _ => Event::LastAffected(v.to_string()),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn ranges_follow_the_osv_rules() {
+        let d = Scheme::Dpkg;
+        // Two affected windows, events out of order in the record.
+        let two = r(
+            RangeScheme::Ecosystem,
+            &[
+                ("f", "1.5-1"),
+                ("i", "2.0-1"),
+                ("i", "1.0-1"),
+                ("f", "2.3-1"),
+            ],
+        );
+        for (v, want) in [
+            ("0.9-1", false),
+            ("1.0-1", true),
+            ("1.4-9", true),
+            ("1.5-1", false),
+            ("1.9", false),
+            ("2.0-1", true),
+            ("2.3-1~rc1", true),
+            ("2.3-1", false),
+        ] {
+            assert_eq!(in_range(v, &two, d), want, "{v}");
+        }
+        assert_eq!(
+            fixed_above("1.2-1", std::slice::from_ref(&two), d).as_deref(),
+            Some("1.5-1")
+        );
+        assert_eq!(
+            fixed_above("2.1-1", std::slice::from_ref(&two), d).as_deref(),
+            Some("2.3-1")
+        );
+        assert_eq!(fixed_above("2.3-1", &[two], d), None);
+        // last_affected is inclusive.
+        let last = r(RangeScheme::Ecosystem, &[("i", "0"), ("l", "1:2.0-3")]);
+        assert!(in_range("1:2.0-3", &last, d));
+        assert!(!in_range("1:2.0-3+deb12u1", &last, d));
+        assert!(in_range("5.0-1", &last, d), "epoch 0 is older than epoch 1");
+        // introduced later than 0, semver range inside a dpkg ecosystem.
+        let sv = r(RangeScheme::Semver, &[("i", "1.2.0"), ("f", "1.2.5")]);
+        assert!(!in_range("1.1.9", &sv, d));
+        assert!(in_range("v1.2.4", &sv, d));
+        assert!(!in_range("1.10.0", &sv, d));
+        // fixed 0: never affected.
+        assert!(!in_range(
+            "0",
+            &r(RangeScheme::Ecosystem, &[("i", "0"), ("f", "0")]),
+            d
+        ));
+    }
+
+    #[test]
+    fn ecosystems() {
+        assert_eq!(normalize_ecosystem(" Ubuntu:22.04:LTS "), "Ubuntu:22.04");
+        assert_eq!(
+            normalize_ecosystem("Ubuntu:Pro:18.04:LTS"),
+            "Ubuntu:Pro:18.04"
+        );
+        assert_eq!(normalize_ecosystem("Debian:12"), "Debian:12");
+        assert_eq!(scheme_of("Debian:12"), Some(Scheme::Dpkg));
+        assert_eq!(scheme_of("Rocky Linux:9"), Some(Scheme::Rpm));
+        assert_eq!(scheme_of("Go"), Some(Scheme::Semver));
+        assert_eq!(scheme_of("PyPI"), None);
+    }
 }

@@ -5,8 +5,13 @@
 //!   `updated` (the import date the caller gave).
 //! * `sources(file, sha256, imported, records, newest)`: what was imported.
 //! * `advisories(id, modified, published, aliases, summary, source)`.
-//! * `affected(ecosystem, package, advisory, data)` indexed on
-//!   `(ecosystem, package)`; `data` is the [`Affected`] entry as JSON.
+//! * `affected(ecosystem, package, advisory)`: which packages an advisory
+//!   names, to update them when the advisory changes or is withdrawn.
+//! * `packages(ecosystem, package, entries)`: what matching reads, one row
+//!   per package and release with every entry that names it (advisory id,
+//!   date, aliases, source file, ranges, status) as one JSON array, updated
+//!   for the packages an import touches. One point query per installed
+//!   source package, no join.
 //!
 //! Imports are atomic: the current store is copied to a temporary file next
 //! to it, the import runs there, and only a complete, committed and synced
@@ -30,10 +35,34 @@ CREATE TABLE sources(file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, imported TEXT 
                      records INTEGER NOT NULL, newest TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE advisories(id TEXT PRIMARY KEY, modified TEXT NOT NULL, published TEXT NOT NULL,
                         aliases TEXT NOT NULL, summary TEXT NOT NULL, source TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL, advisory TEXT NOT NULL, data TEXT NOT NULL);
-CREATE INDEX affected_pkg ON affected(ecosystem, package);
+CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL, advisory TEXT NOT NULL);
 CREATE INDEX affected_adv ON affected(advisory);
+CREATE TABLE packages(ecosystem TEXT NOT NULL, package TEXT NOT NULL, entries TEXT NOT NULL,
+                      PRIMARY KEY(ecosystem, package)) WITHOUT ROWID;
 ";
+
+/// One entry of `packages.entries` (short keys: this is most of the store).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PackedEntry {
+    #[serde(rename = "i")]
+    id: String,
+    /// Date (YYYY-MM-DD) of the advisory's last change.
+    #[serde(rename = "m")]
+    modified: String,
+    #[serde(rename = "a", default, skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<String>,
+    /// File name it was imported from.
+    #[serde(rename = "s")]
+    source: String,
+    #[serde(rename = "r", default, skip_serializing_if = "Vec::is_empty")]
+    ranges: Vec<osv::Range>,
+    #[serde(rename = "v", default, skip_serializing_if = "Vec::is_empty")]
+    versions: Vec<String>,
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    severity: Option<antoan_model::Severity>,
+}
 
 fn db_err(file: &str, e: rusqlite::Error) -> VulnError {
     VulnError::store(file, clean(&e.to_string(), 300))
@@ -234,25 +263,37 @@ fn build(
             .prepare("INSERT INTO advisories VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
             .map_err(e)?;
         let mut ins_aff = tx
-            .prepare("INSERT INTO affected VALUES(?1, ?2, ?3, ?4)")
+            .prepare("INSERT INTO affected VALUES(?1, ?2, ?3)")
             .map_err(e)?;
         let mut ins_src = tx
             .prepare("INSERT OR REPLACE INTO sources VALUES(?1, ?2, ?3, ?4, ?5)")
             .map_err(e)?;
+        let mut keys_of = tx
+            .prepare("SELECT ecosystem, package FROM affected WHERE advisory=?1")
+            .map_err(e)?;
+        // Per package and release: advisory ids to drop, entries to add.
+        type Pending = BTreeMap<(String, String), (BTreeSet<String>, Vec<PackedEntry>)>;
+        let mut pending: Pending = BTreeMap::new();
         for (origin, sha, newest, advisories) in parsed {
+            let source = origin
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(origin)
+                .to_string();
             for a in advisories {
                 let old: Option<String> = get_mod
                     .query_row(params![a.id], |r| r.get(0))
                     .optional()
                     .map_err(e)?;
                 if let Some(old) = &old {
-                    if *old > a.modified {
+                    if *old > a.modified || (*old == a.modified && !a.withdrawn) {
                         unchanged += 1;
                         continue;
                     }
-                    if *old == a.modified && !a.withdrawn {
-                        unchanged += 1;
-                        continue;
+                    let mut rows = keys_of.query(params![a.id]).map_err(e)?;
+                    while let Some(r) = rows.next().map_err(e)? {
+                        let key = (r.get(0).map_err(e)?, r.get(1).map_err(e)?);
+                        pending.entry(key).or_default().0.insert(a.id.clone());
                     }
                     del_adv.execute(params![a.id]).map_err(e)?;
                     del_aff.execute(params![a.id]).map_err(e)?;
@@ -271,13 +312,26 @@ fn build(
                         origin
                     ])
                     .map_err(e)?;
+                let mut seen = BTreeSet::new();
                 for af in &a.affected {
-                    let data = serde_json::to_string(af).map_err(|x| {
-                        VulnError::store(shown, format!("cannot encode {}: {x}", a.id))
-                    })?;
-                    ins_aff
-                        .execute(params![af.ecosystem, af.package, a.id, data])
-                        .map_err(e)?;
+                    let key = (af.ecosystem.clone(), af.package.clone());
+                    if seen.insert(key.clone()) {
+                        ins_aff
+                            .execute(params![af.ecosystem, af.package, a.id])
+                            .map_err(e)?;
+                    }
+                    let p = pending.entry(key).or_default();
+                    p.0.insert(a.id.clone());
+                    p.1.push(PackedEntry {
+                        id: a.id.clone(),
+                        modified: a.modified.get(..10).unwrap_or(&a.modified).to_string(),
+                        aliases: a.aliases.clone(),
+                        source: source.clone(),
+                        ranges: af.ranges.clone(),
+                        versions: af.versions.clone(),
+                        status: af.status.clone(),
+                        severity: af.severity,
+                    });
                 }
                 written += 1;
                 if written % 1000 == 0 && !progress(written) {
@@ -298,6 +352,45 @@ fn build(
                     newest
                 ])
                 .map_err(e)?;
+        }
+        // Update the matching rows of every package this import touched.
+        let mut get = tx
+            .prepare("SELECT entries FROM packages WHERE ecosystem=?1 AND package=?2")
+            .map_err(e)?;
+        let mut put = tx
+            .prepare("INSERT OR REPLACE INTO packages VALUES(?1, ?2, ?3)")
+            .map_err(e)?;
+        let mut del = tx
+            .prepare("DELETE FROM packages WHERE ecosystem=?1 AND package=?2")
+            .map_err(e)?;
+        for ((eco, pkg), (drop, added)) in pending {
+            let old: Option<String> = get
+                .query_row(params![eco, pkg], |r| r.get(0))
+                .optional()
+                .map_err(e)?;
+            let mut list: Vec<PackedEntry> = match old {
+                Some(json) => serde_json::from_str(&json).map_err(|x| {
+                    VulnError::store(
+                        shown,
+                        format!("entries of {} are corrupt: {x}", clean(&pkg, 80)),
+                    )
+                })?,
+                None => Vec::new(),
+            };
+            list.retain(|p| !drop.contains(&p.id));
+            list.extend(added);
+            list.sort_by(|a, b| a.id.cmp(&b.id));
+            if list.is_empty() {
+                del.execute(params![eco, pkg]).map_err(e)?;
+            } else {
+                let json = serde_json::to_string(&list).map_err(|x| {
+                    VulnError::store(
+                        shown,
+                        format!("cannot encode entries of {}: {x}", clean(&pkg, 80)),
+                    )
+                })?;
+                put.execute(params![eco, pkg, json]).map_err(e)?;
+            }
         }
         tx.execute(
             "INSERT OR REPLACE INTO meta VALUES('generation', ?1), ('updated', ?2)",
@@ -330,9 +423,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 pub struct AdvisoryInfo {
     pub id: String,
     pub modified: String,
-    pub published: String,
     pub aliases: Vec<String>,
-    pub summary: String,
     /// The file it was imported from.
     pub source: String,
 }
@@ -419,7 +510,11 @@ impl Store {
                 )
             })?;
         match schema.as_deref() {
-            Some("1") => Ok(Store { conn, shown }),
+            Some("1") => {
+                // Map the file instead of copying pages through read(2).
+                let _ = conn.execute_batch("PRAGMA mmap_size=1073741824;");
+                Ok(Store { conn, shown })
+            }
             Some(v) => Err(VulnError::store(
                 &shown,
                 format!(
@@ -455,55 +550,62 @@ impl Store {
             store_generation: self.meta("generation")?.parse().unwrap_or(0),
             ..Lookup::default()
         };
+        let wanted: BTreeSet<&str> = packages.into_iter().collect();
+        // One read transaction for all lookups: SQLite would otherwise lock,
+        // stat and check the file for every query.
+        self.conn.execute_batch("BEGIN").map_err(e)?;
+        let result = self.lookup_in_tx(&mut out, ecosystem, wanted);
+        let _ = self.conn.execute_batch("COMMIT");
+        result?;
+        Ok(out)
+    }
+
+    fn lookup_in_tx(
+        &self,
+        out: &mut Lookup,
+        ecosystem: &str,
+        wanted: BTreeSet<&str>,
+    ) -> Result<(), VulnError> {
+        let e = |x| db_err(&self.shown, x);
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT a.advisory, a.data, v.modified, v.published, v.aliases, v.summary, v.source
-                 FROM affected a JOIN advisories v ON v.id = a.advisory
-                 WHERE a.ecosystem = ?1 AND a.package = ?2 ORDER BY a.advisory",
-            )
+            .prepare_cached("SELECT entries FROM packages WHERE ecosystem = ?1 AND package = ?2")
             .map_err(e)?;
-        let mut infos: BTreeMap<String, Arc<AdvisoryInfo>> = BTreeMap::new();
-        let wanted: BTreeSet<&str> = packages.into_iter().collect();
         for pkg in wanted {
-            let mut rows = stmt.query(params![ecosystem, pkg]).map_err(e)?;
-            let mut list = Vec::new();
-            while let Some(r) = rows.next().map_err(e)? {
-                let id: String = r.get(0).map_err(e)?;
-                let data: String = r.get(1).map_err(e)?;
-                let af: Affected = serde_json::from_str(&data).map_err(|x| {
-                    VulnError::store(
-                        &self.shown,
-                        format!("entry of {} is corrupt: {x}", clean(&id, 80)),
-                    )
-                })?;
-                let info = match infos.get(&id) {
-                    Some(i) => i.clone(),
-                    None => {
-                        let aliases: String = r.get(4).map_err(e)?;
-                        let i = Arc::new(AdvisoryInfo {
-                            id: id.clone(),
-                            modified: r.get(2).map_err(e)?,
-                            published: r.get(3).map_err(e)?,
-                            aliases: aliases
-                                .split('\n')
-                                .filter(|s| !s.is_empty())
-                                .map(str::to_string)
-                                .collect(),
-                            summary: r.get(5).map_err(e)?,
-                            source: r.get(6).map_err(e)?,
-                        });
-                        infos.insert(id, i.clone());
-                        i
-                    }
-                };
-                list.push((info, af));
-            }
-            if !list.is_empty() {
-                out.entries.insert(pkg.to_string(), list);
-            }
+            let json: Option<String> = stmt
+                .query_row(params![ecosystem, pkg], |r| r.get(0))
+                .optional()
+                .map_err(e)?;
+            let Some(json) = json else { continue };
+            let list: Vec<PackedEntry> = serde_json::from_str(&json).map_err(|x| {
+                VulnError::store(
+                    &self.shown,
+                    format!("entries of {} are corrupt: {x}", clean(pkg, 80)),
+                )
+            })?;
+            let list = list
+                .into_iter()
+                .map(|p| {
+                    let info = Arc::new(AdvisoryInfo {
+                        id: p.id,
+                        modified: p.modified,
+                        aliases: p.aliases,
+                        source: p.source,
+                    });
+                    let af = Affected {
+                        ecosystem: ecosystem.to_string(),
+                        package: pkg.to_string(),
+                        ranges: p.ranges,
+                        versions: p.versions,
+                        status: p.status,
+                        severity: p.severity,
+                    };
+                    (info, af)
+                })
+                .collect();
+            out.entries.insert(pkg.to_string(), list);
         }
-        Ok(out)
+        Ok(())
     }
 
     pub fn status(&self) -> Result<StoreStatus, VulnError> {

@@ -6,8 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Notify, Semaphore};
-use tokio::task::JoinSet;
+use tokio::sync::Notify;
 
 use crate::gate::{ConnectError, Gate};
 
@@ -71,8 +70,13 @@ pub struct SweepOutcome {
 /// Progress callback: called after each probe with whether the port was open.
 pub type Progress = Arc<dyn Fn(SocketAddr, bool) + Send + Sync>;
 
+/// Result of one probe: Some(true) open, Some(false) closed, None no answer.
+type Probe = (SocketAddr, Option<bool>);
+
 /// Tries every (host, port) once through the gate. Ports are visited
-/// port-major so that load spreads over hosts.
+/// port-major so that load spreads over hosts. The work is split over up to
+/// two threads, each polling a batch of non-blocking connects with `poll(2)`
+/// (as nmap does, but on both cores).
 pub async fn sweep(
     gate: &Gate,
     hosts: &[IpAddr],
@@ -82,63 +86,37 @@ pub async fn sweep(
     progress: Option<Progress>,
 ) -> SweepOutcome {
     let mut out = SweepOutcome { total: hosts.len() as u64 * ports.len() as u64, ..Default::default() };
-    let per_host: HashMap<IpAddr, Arc<Semaphore>> =
-        hosts.iter().map(|h| (*h, Arc::new(Semaphore::new(opts.per_host.max(1))))).collect();
-    let global = opts.global.max(1);
-    let mut set: JoinSet<(SocketAddr, Result<bool, ()>)> = JoinSet::new();
-
-    let record = |out: &mut SweepOutcome, r: Result<(SocketAddr, Result<bool, ()>), tokio::task::JoinError>| {
-        if let Ok((addr, res)) = r {
-            out.done += 1;
-            match res {
-                Ok(true) => {
-                    out.open.entry(addr.ip()).or_default().insert(addr.port());
-                }
-                Ok(false) => {}
-                Err(()) => out.timed_out += 1,
-            }
-            if let Some(p) = &progress {
-                p(addr, matches!(res, Ok(true)));
-            }
-        }
-    };
-
-    'outer: for &port in ports {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 2);
+    let threads = if out.total < 64 { 1 } else { threads };
+    let mut shards: Vec<Vec<SocketAddr>> = vec![Vec::new(); threads];
+    let mut i = 0usize;
+    for &port in ports {
         for &host in hosts {
-            if cancel.is_cancelled() {
-                break 'outer;
-            }
-            while set.len() >= global {
-                tokio::select! {
-                    r = set.join_next() => if let Some(r) = r { record(&mut out, r) },
-                    _ = cancel.cancelled() => break 'outer,
-                }
-            }
-            let addr = SocketAddr::new(host, port);
-            let gate = gate.clone();
-            let sem = per_host.get(&host).cloned();
-            let timeout = opts.connect_timeout;
-            set.spawn(async move {
-                let _permit = match sem {
-                    Some(s) => s.acquire_owned().await.ok(),
-                    None => None,
-                };
-                (addr, probe_port(&gate, addr, timeout).await)
-            });
+            shards[i % threads].push(SocketAddr::new(host, port));
+            i += 1;
         }
     }
-    loop {
-        tokio::select! {
-            r = set.join_next() => match r {
-                Some(r) => record(&mut out, r),
-                None => break,
-            },
-            _ = cancel.cancelled() => {
-                set.abort_all();
-                while let Some(r) = set.join_next().await {
-                    record(&mut out, r);
+    let mut handles = Vec::new();
+    for shard in shards {
+        let (gate, cancel, progress) = (gate.clone(), cancel.clone(), progress.clone());
+        let batch = (opts.global / threads).max(1);
+        let per_host = (opts.per_host / threads).max(1);
+        let timeout = opts.connect_timeout;
+        handles.push(tokio::task::spawn_blocking(move || {
+            poll_sweep(&gate, shard, timeout, batch, per_host, &cancel, progress.as_ref())
+        }));
+    }
+    for h in handles {
+        if let Ok(results) = h.await {
+            for (addr, r) in results {
+                out.done += 1;
+                match r {
+                    Some(true) => {
+                        out.open.entry(addr.ip()).or_default().insert(addr.port());
+                    }
+                    Some(false) => {}
+                    None => out.timed_out += 1,
                 }
-                break;
             }
         }
     }
@@ -146,23 +124,108 @@ pub async fn sweep(
     out
 }
 
-/// Ok(true) open, Ok(false) closed or refused, Err(()) no answer.
-async fn probe_port(gate: &Gate, addr: SocketAddr, timeout: Duration) -> Result<bool, ()> {
-    for attempt in 0..20 {
-        match gate.connect(addr, timeout).await {
-            Ok(stream) => {
-                // Close at once with a reset so the host keeps no TIME_WAIT state.
-                #[allow(deprecated)] // zero linger: close sends a reset at once, nothing blocks
-                let _ = stream.set_linger(Some(Duration::ZERO));
-                return Ok(true);
-            }
-            Err(ConnectError::Timeout) => return Err(()),
-            // Out of file descriptors or local ports: wait and retry.
-            Err(ConnectError::Io(e)) if matches!(e.raw_os_error(), Some(23 | 24 | 99)) && attempt < 19 => {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            Err(_) => return Ok(false),
+struct Pending {
+    addr: SocketAddr,
+    socket: socket2::Socket,
+    started: std::time::Instant,
+}
+
+/// One thread's share of the sweep: keeps up to `batch` connects in flight
+/// (at most `per_host` to one address) and waits for them with `poll(2)`.
+fn poll_sweep(
+    gate: &Gate,
+    items: Vec<SocketAddr>,
+    timeout: Duration,
+    batch: usize,
+    per_host: usize,
+    cancel: &Cancel,
+    progress: Option<&Progress>,
+) -> Vec<Probe> {
+    use std::os::fd::AsRawFd;
+    let mut queue: std::collections::VecDeque<SocketAddr> = items.into();
+    let mut results: Vec<Probe> = Vec::with_capacity(queue.len());
+    let mut pending: Vec<Pending> = Vec::with_capacity(batch);
+    let mut in_flight: HashMap<IpAddr, usize> = HashMap::new();
+    let mut fds: Vec<libc::pollfd> = Vec::with_capacity(batch);
+    let report = |results: &mut Vec<Probe>, addr: SocketAddr, r: Option<bool>| {
+        if let Some(p) = progress {
+            p(addr, r == Some(true));
         }
+        results.push((addr, r));
+    };
+    while !(queue.is_empty() && pending.is_empty()) {
+        if cancel.is_cancelled() {
+            break;
+        }
+        // Fill the batch.
+        let mut skipped = 0;
+        while pending.len() < batch && skipped < queue.len() {
+            let Some(addr) = queue.pop_front() else { break };
+            let n = in_flight.entry(addr.ip()).or_default();
+            if *n >= per_host {
+                queue.push_back(addr);
+                skipped += 1;
+                continue;
+            }
+            match gate.start_connect(addr) {
+                Ok(socket) => {
+                    *n += 1;
+                    pending.push(Pending { addr, socket, started: std::time::Instant::now() });
+                }
+                // Out of descriptors or local ports: retry once some complete.
+                Err(ConnectError::Io(e)) if matches!(e.raw_os_error(), Some(23 | 24 | 99)) && !pending.is_empty() => {
+                    queue.push_front(addr);
+                    break;
+                }
+                Err(ConnectError::Refused) | Err(_) => report(&mut results, addr, Some(false)),
+            }
+        }
+        if pending.is_empty() {
+            if !queue.is_empty() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            continue;
+        }
+        fds.clear();
+        fds.extend(pending.iter().map(|p| libc::pollfd { fd: p.socket.as_raw_fd(), events: libc::POLLOUT, revents: 0 }));
+        // SAFETY: `fds` is a valid, initialised array of `fds.len()` pollfd
+        // structures that outlives the call; every fd is an open socket owned by `pending`.
+        let _ = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 20) };
+        let now = std::time::Instant::now();
+        let verdicts: Vec<Option<Option<bool>>> = pending
+            .iter()
+            .zip(fds.iter())
+            .map(|(p, f)| {
+                if f.revents != 0 {
+                    match p.socket.take_error() {
+                        Ok(None) if f.revents & libc::POLLOUT != 0 && f.revents & (libc::POLLERR | libc::POLLHUP) == 0 => {
+                            Some(Some(true))
+                        }
+                        _ => Some(Some(false)),
+                    }
+                } else if now.duration_since(p.started) >= timeout {
+                    Some(None)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut kept = Vec::with_capacity(pending.len());
+        for (p, v) in pending.drain(..).zip(verdicts) {
+            let Some(r) = v else {
+                kept.push(p);
+                continue;
+            };
+            if r == Some(true) {
+                // Close with a reset so the host keeps no TIME_WAIT state.
+                let _ = p.socket.set_linger(Some(Duration::ZERO));
+            }
+            if let Some(n) = in_flight.get_mut(&p.addr.ip()) {
+                *n = n.saturating_sub(1);
+            }
+            report(&mut results, p.addr, r);
+        }
+        pending = kept;
     }
-    Ok(false)
+    results
 }

@@ -250,9 +250,14 @@ pub fn checks(outcome: &AuditOutcome, findings: &[Finding]) -> Vec<antoan_model:
     };
     let any = |pred: &dyn Fn(&AccountResult) -> bool| outcome.accounts.iter().any(pred);
     let has_hash = any(&|r| !matches!(r.verdict, Verdict::Locked));
-    let has_windows = any(&|r| r.hash_type.contains("nt") || r.hash_type.contains("lm"));
+    let windows_type = |t: &str| {
+        let t = t.strip_prefix("locked ").unwrap_or(t);
+        t.starts_with("nt") || t.starts_with("lm")
+    };
+    let has_windows = any(&|r| windows_type(&r.hash_type));
     let has_crypt = any(&|r| {
-        !(r.hash_type.contains("nt") || r.hash_type.contains("lm"))
+        !windows_type(&r.hash_type)
+            && r.hash_type != "none"
             && !matches!(r.verdict, Verdict::Locked | Verdict::NotAssessed { .. })
     });
     let ran_weak = outcome.fast.ran || outcome.salted.ran;
@@ -316,12 +321,19 @@ pub fn coverage_text(outcome: &AuditOutcome) -> Text {
         let (state_vi, state_en) = if c.complete {
             ("đã thử hết", "complete")
         } else if c.stopped_by_budget {
-            ("dừng do hết thời gian cho phép", "stopped by the time budget")
+            (
+                "dừng do hết thời gian cho phép",
+                "stopped by the time budget",
+            )
         } else {
             ("chưa hết", "incomplete")
         };
-        vi.push(format!("{label_vi}: {of} mật khẩu thử trong {secs:.1} giây, {state_vi}"));
-        en.push(format!("{label_en}: {of} candidates in {secs:.1} s, {state_en}"));
+        vi.push(format!(
+            "{label_vi}: {of} mật khẩu thử trong {secs:.1} giây, {state_vi}"
+        ));
+        en.push(format!(
+            "{label_en}: {of} candidates in {secs:.1} s, {state_en}"
+        ));
     }
     if en.is_empty() {
         return Text::new("không có hash nào cần thử", "no hash needed trying");

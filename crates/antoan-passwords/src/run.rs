@@ -132,7 +132,9 @@ pub fn run(
     if outcome.fast.ran || outcome.salted.ran {
         f.push(coverage_finding(&opts.host_key, &outcome));
     }
-    f.sort_by(|a, b| (a.check.as_str(), a.subject.as_str()).cmp(&(b.check.as_str(), b.subject.as_str())));
+    f.sort_by(|a, b| {
+        (a.check.as_str(), a.subject.as_str()).cmp(&(b.check.as_str(), b.subject.as_str()))
+    });
     Ok(RunResult {
         outcome,
         findings: f,
@@ -144,13 +146,22 @@ fn cov_attrs(attrs: &mut BTreeMap<String, String>, prefix: &str, c: &Coverage) {
     if !c.ran {
         return;
     }
-    attrs.insert(format!("{prefix}_candidates_done"), c.candidates_done.to_string());
+    attrs.insert(
+        format!("{prefix}_candidates_done"),
+        c.candidates_done.to_string(),
+    );
     if let Some(t) = c.candidates_total {
         attrs.insert(format!("{prefix}_candidates_total"), t.to_string());
     }
     attrs.insert(format!("{prefix}_complete"), c.complete.to_string());
-    attrs.insert(format!("{prefix}_stopped_by_budget"), c.stopped_by_budget.to_string());
-    attrs.insert(format!("{prefix}_seconds"), format!("{:.3}", c.elapsed.as_secs_f64()));
+    attrs.insert(
+        format!("{prefix}_stopped_by_budget"),
+        c.stopped_by_budget.to_string(),
+    );
+    attrs.insert(
+        format!("{prefix}_seconds"),
+        format!("{:.3}", c.elapsed.as_secs_f64()),
+    );
 }
 
 /// An info finding saying how many candidates were tried, and whether the

@@ -185,11 +185,15 @@ fn io_err(file: &str, vi: String, en: String) -> SamError {
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
+    Some(u16::from_le_bytes(
+        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
+    ))
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 fn md5(parts: &[&[u8]]) -> [u8; 16] {
@@ -297,7 +301,9 @@ fn control_set(system: &Registry) -> Result<String, SamError> {
     }
     Err(SamError::new(
         origin,
-        SamErrorKind::Missing("Select\\Current and every ControlSet00N key (is this a SYSTEM hive?)".into()),
+        SamErrorKind::Missing(
+            "Select\\Current and every ControlSet00N key (is this a SYSTEM hive?)".into(),
+        ),
     ))
 }
 
@@ -362,10 +368,13 @@ pub fn hashed_boot_key(
         .ok_or_else(|| SamError::new(origin, SamErrorKind::Missing(format!("value {ACCOUNT}\\F"))))?
         .data;
     let f = Zeroizing::new(f);
-    let rev = u32_at(&f, 0x68).ok_or_else(|| malformed("domain F value shorter than its key data"))?;
+    let rev =
+        u32_at(&f, 0x68).ok_or_else(|| malformed("domain F value shorter than its key data"))?;
     match rev {
         1 => {
-            let salt = f.get(0x70..0x80).ok_or_else(|| malformed("domain key data truncated"))?;
+            let salt = f
+                .get(0x70..0x80)
+                .ok_or_else(|| malformed("domain key data truncated"))?;
             let mut kc = Zeroizing::new(
                 f.get(0x80..0xA0)
                     .ok_or_else(|| malformed("domain key data truncated"))?
@@ -383,7 +392,8 @@ pub fn hashed_boot_key(
             Ok((HashedBootKey(k), SamRevision::Rc4))
         }
         2 => {
-            let data_len = u32_at(&f, 0x74).ok_or_else(|| malformed("domain key data truncated"))? as usize;
+            let data_len =
+                u32_at(&f, 0x74).ok_or_else(|| malformed("domain key data truncated"))? as usize;
             let salt: [u8; 16] = f
                 .get(0x78..0x88)
                 .and_then(|s| s.try_into().ok())
@@ -403,7 +413,9 @@ pub fn hashed_boot_key(
             if plain.len() >= 32 && data.len() % 16 == 0 {
                 let pad = plain[plain.len() - 1] as usize;
                 let ok = (1..=16).contains(&pad)
-                    && plain[plain.len() - pad..].iter().all(|&b| b as usize == pad)
+                    && plain[plain.len() - pad..]
+                        .iter()
+                        .all(|&b| b as usize == pad)
                     && plain.len() - pad >= 16;
                 if !ok {
                     return Err(SamError::new(origin, SamErrorKind::WrongBootKey));
@@ -426,6 +438,9 @@ fn v_entry(v: &[u8], idx: usize) -> Option<&[u8]> {
     v.get(start..start.checked_add(len)?)
 }
 
+/// A decrypted hash record: `None` no record, `Some(None)` a record without a hash.
+type Decrypted = Option<Option<Hash16>>;
+
 /// Decrypts one hash record of a V value. `Ok(None)`: no record at all;
 /// `Ok(Some(None))`: a record without a hash (empty password).
 fn decrypt_record(
@@ -433,7 +448,7 @@ fn decrypt_record(
     rid: u32,
     hbk: &HashedBootKey,
     constant: &[u8],
-) -> Result<Option<Option<Hash16>>, String> {
+) -> Result<Decrypted, String> {
     if rec.is_empty() {
         return Ok(None);
     }
@@ -481,7 +496,10 @@ const ACB_DISABLED: u16 = 0x0001;
 
 /// The local accounts of a SAM, decrypted with its hashed boot key.
 /// Unreadable users are left out with a note.
-pub fn accounts(sam: &Registry, hbk: &HashedBootKey) -> Result<(Vec<Account>, Vec<Text>), SamError> {
+pub fn accounts(
+    sam: &Registry,
+    hbk: &HashedBootKey,
+) -> Result<(Vec<Account>, Vec<Text>), SamError> {
     let origin = sam.origin();
     let users_path = format!("{ACCOUNT}\\Users");
     let users = sam_key(sam, &users_path)?;
@@ -515,7 +533,10 @@ pub fn accounts(sam: &Registry, hbk: &HashedBootKey) -> Result<(Vec<Account>, Ve
             }
         };
         let name = v_entry(&v, 0x0C).filter(|n| n.len() % 2 == 0).map(|b| {
-            let u: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            let u: Vec<u16> = b
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
             String::from_utf16_lossy(&u)
         });
         let Some(name) = name.filter(|n| !n.is_empty()) else {
@@ -525,9 +546,17 @@ pub fn accounts(sam: &Registry, hbk: &HashedBootKey) -> Result<(Vec<Account>, Ve
             ));
             continue;
         };
-        let lm_rec = if v.len() >= V_DATA { v_entry(&v, 0x9C) } else { None };
-        let nt_rec = if v.len() >= V_DATA { v_entry(&v, 0xA8) } else { None };
-        let hashes = (|| -> Result<(Option<Option<Hash16>>, Option<Option<Hash16>>), String> {
+        let lm_rec = if v.len() >= V_DATA {
+            v_entry(&v, 0x9C)
+        } else {
+            None
+        };
+        let nt_rec = if v.len() >= V_DATA {
+            v_entry(&v, 0xA8)
+        } else {
+            None
+        };
+        let hashes = (|| -> Result<(Decrypted, Decrypted), String> {
             let nt = match nt_rec {
                 Some(r) => decrypt_record(r, rid, hbk, NTPASSWORD)?,
                 None => None,
@@ -551,7 +580,9 @@ pub fn accounts(sam: &Registry, hbk: &HashedBootKey) -> Result<(Vec<Account>, Ve
             Err(why) => {
                 notes.push(note(
                     format!("{origin}: user {name}: {why}; not assessed"),
-                    format!("{origin}: người dùng {name}: bản ghi hash hỏng ({why}); không kiểm tra"),
+                    format!(
+                        "{origin}: người dùng {name}: bản ghi hash hỏng ({why}); không kiểm tra"
+                    ),
                 ));
                 HashKind::Unsupported {
                     scheme: "unreadable SAM hash record".into(),
@@ -582,7 +613,9 @@ pub fn read(sam: &Registry, system: &Registry) -> Result<SamDump, SamError> {
     let (accounts, notes) = accounts(sam, &hbk)?;
     let computer_name = system
         .root()
-        .key(&format!("{control_set}\\Control\\ComputerName\\ComputerName"))
+        .key(&format!(
+            "{control_set}\\Control\\ComputerName\\ComputerName"
+        ))
         .and_then(|k| match k.value("ComputerName") {
             Some(Value::Sz(s)) => Some(s),
             _ => None,
@@ -599,13 +632,15 @@ pub fn read(sam: &Registry, system: &Registry) -> Result<SamDump, SamError> {
 
 fn open(path: &Path) -> Result<Registry, SamError> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| io_err(&shown, e.to_string(), e.to_string()))?;
+    let meta = std::fs::metadata(path).map_err(|e| io_err(&shown, e.to_string(), e.to_string()))?;
     if meta.len() > MAX_HIVE_BYTES {
         return Err(io_err(
             &shown,
             format!("{} byte, vượt giới hạn {MAX_HIVE_BYTES} byte", meta.len()),
-            format!("{} bytes, more than the {MAX_HIVE_BYTES}-byte limit", meta.len()),
+            format!(
+                "{} bytes, more than the {MAX_HIVE_BYTES}-byte limit",
+                meta.len()
+            ),
         ));
     }
     Registry::open_hive(path).map_err(|e| hive_err(&e))
@@ -713,10 +748,37 @@ mod tests {
         let hbk = HashedBootKey([7; 16]);
         assert_eq!(decrypt_record(&[], 500, &hbk, NTPASSWORD), Ok(None));
         assert!(decrypt_record(&[0, 0], 500, &hbk, NTPASSWORD).is_err());
-        assert_eq!(decrypt_record(&[0, 0, 1, 0], 500, &hbk, NTPASSWORD), Ok(Some(None)));
+        assert_eq!(
+            decrypt_record(&[0, 0, 1, 0], 500, &hbk, NTPASSWORD),
+            Ok(Some(None))
+        );
         assert!(decrypt_record(&[0, 0, 2, 0, 0], 500, &hbk, NTPASSWORD).is_err());
-        assert_eq!(decrypt_record(&[0, 0, 2, 0, 0x10, 0, 0, 0].iter().chain(&[0u8; 16]).copied().collect::<Vec<_>>(), 500, &hbk, NTPASSWORD), Ok(Some(None)));
+        assert_eq!(
+            decrypt_record(
+                &[0, 0, 2, 0, 0x10, 0, 0, 0]
+                    .iter()
+                    .chain(&[0u8; 16])
+                    .copied()
+                    .collect::<Vec<_>>(),
+                500,
+                &hbk,
+                NTPASSWORD
+            ),
+            Ok(Some(None))
+        );
         assert!(decrypt_record(&[0, 0, 9, 0, 0, 0, 0, 0], 500, &hbk, NTPASSWORD).is_err());
-        assert!(matches!(decrypt_record(&[0u8, 0, 1, 0].iter().chain(&[3u8; 16]).copied().collect::<Vec<_>>(), 500, &hbk, NTPASSWORD), Ok(Some(Some(_)))));
+        assert!(matches!(
+            decrypt_record(
+                &[0u8, 0, 1, 0]
+                    .iter()
+                    .chain(&[3u8; 16])
+                    .copied()
+                    .collect::<Vec<_>>(),
+                500,
+                &hbk,
+                NTPASSWORD
+            ),
+            Ok(Some(Some(_)))
+        ));
     }
 }

@@ -375,10 +375,19 @@ fn generator_is_deterministic_deduplicated_and_has_the_office_patterns() {
 
 #[test]
 fn why_texts_never_show_a_rank() {
-    for base in [Base::JohnList, Base::ZxcvbnList, Base::VietWords, Base::KeyboardWalks, Base::UserList] {
+    for base in [
+        Base::JohnList,
+        Base::ZxcvbnList,
+        Base::VietWords,
+        Base::KeyboardWalks,
+        Base::UserList,
+    ] {
         let t = antoan_passwords::Why::of(base, 4242).text_with("my-list.txt");
         for s in [&t.en, &t.vi] {
-            assert!(!s.contains("4242") && !s.contains("rank") && !s.contains("hạng"), "{s}");
+            assert!(
+                !s.contains("4242") && !s.contains("rank") && !s.contains("hạng"),
+                "{s}"
+            );
         }
     }
     let t = antoan_passwords::Why::of(Base::JohnList, 7).text();

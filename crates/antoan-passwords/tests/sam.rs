@@ -51,10 +51,17 @@ fn check_extraction(rev: Rev) {
         assert_eq!(a.name, u.name);
         assert_eq!(a.rid, Some(u.rid));
         let (nt, lm, locked) = windows(a);
-        let want_nt = u.password.as_deref().map(|p| nt_hash(p).0).unwrap_or(EMPTY_NT.0);
+        let want_nt = u
+            .password
+            .as_deref()
+            .map(|p| nt_hash(p).0)
+            .unwrap_or(EMPTY_NT.0);
         assert!(nt == Some(want_nt), "{}: NT hash differs ({rev:?})", u.name);
         let want_lm = if u.lm {
-            u.password.as_deref().and_then(|p| lm_hash(p.as_bytes())).map(|h| h.0)
+            u.password
+                .as_deref()
+                .and_then(|p| lm_hash(p.as_bytes()))
+                .map(|h| h.0)
         } else {
             None
         };
@@ -90,7 +97,10 @@ fn wrong_boot_key_is_a_clear_error_for_both_revisions() {
         other.boot_key[3] ^= 0x40;
         let e = sam::read_bytes(m.sam_hive(), other.system_hive()).unwrap_err();
         assert_eq!(e.kind, SamErrorKind::WrongBootKey, "{rev:?}");
-        assert!(e.text().en.contains("boot key does not open the SAM"), "{e}");
+        assert!(
+            e.text().en.contains("boot key does not open the SAM"),
+            "{e}"
+        );
         assert!(e.text().vi.contains("boot key không mở được SAM"), "{e}");
         assert_eq!(e.file, "SAM");
     }
@@ -101,12 +111,17 @@ fn missing_or_bad_class_names_are_clear_errors() {
     let m = Machine::new(Rev::Rc4, users());
     // A SYSTEM hive with the Lsa keys but no class names.
     let mut root = samgen::Key::new("ROOT");
-    root.at("Select").values.push(("Current".into(), 4, 1u32.to_le_bytes().to_vec()));
+    root.at("Select")
+        .values
+        .push(("Current".into(), 4, 1u32.to_le_bytes().to_vec()));
     for part in ["JD", "Skew1", "GBG", "Data"] {
         root.at(&format!("ControlSet001\\Control\\Lsa\\{part}"));
     }
     let e = sam::read_bytes(m.sam_hive(), samgen::hive(&root)).unwrap_err();
-    assert!(matches!(&e.kind, SamErrorKind::BadClassName(k) if k.ends_with("Lsa\\JD")), "{e}");
+    assert!(
+        matches!(&e.kind, SamErrorKind::BadClassName(k) if k.ends_with("Lsa\\JD")),
+        "{e}"
+    );
     // Not hex.
     root.at("ControlSet001\\Control\\Lsa\\JD").class = Some("zzzzzzzz".into());
     let e = sam::read_bytes(m.sam_hive(), samgen::hive(&root)).unwrap_err();
@@ -182,7 +197,10 @@ fn debug_and_errors_never_show_hashes_or_keys() {
         }
     }
     assert!(!dbg.to_lowercase().contains(&hex16(&m.boot_key)));
-    let (bk, _) = sam::boot_key(&antoan_winreg::Registry::from_hive_bytes(m.system_hive(), "SYSTEM").unwrap()).unwrap();
+    let (bk, _) = sam::boot_key(
+        &antoan_winreg::Registry::from_hive_bytes(m.system_hive(), "SYSTEM").unwrap(),
+    )
+    .unwrap();
     assert_eq!(format!("{bk:?}"), "BootKey(<redacted>)");
 }
 
@@ -202,7 +220,11 @@ fn find_pair_finds_hives_in_a_folder_or_a_windows_volume() {
     let (s, y) = sam::find_pair(flat.path()).expect("flat");
     let dump = sam::read_files(&s, &y).unwrap();
     assert_eq!(dump.accounts.len(), 5);
-    assert!(dump.accounts[0].origin.as_deref().unwrap().contains("RID 500"));
+    assert!(dump.accounts[0]
+        .origin
+        .as_deref()
+        .unwrap()
+        .contains("RID 500"));
 }
 
 fn tool(cands: &[&str]) -> Option<String> {

@@ -21,14 +21,18 @@ fn hive_with_class(class: &[u8], claimed_len: u16, class_off: Option<u32>) -> Ve
     p[74..76].copy_from_slice(&claimed_len.to_le_bytes());
     let jd = b.cell(&p);
     let list = b.list("lf", &[jd]);
-    b.set(root, &HiveBuilder::nk_payload("ROOT", NIL, (1, list), (0, NIL)));
+    b.set(
+        root,
+        &HiveBuilder::nk_payload("ROOT", NIL, (1, list), (0, NIL)),
+    );
     b.finish(root)
 }
 
 #[test]
 fn class_name_is_read_and_decoded() {
     let class = utf16("a1b2c3d4");
-    let reg = Registry::from_hive_bytes(hive_with_class(&class, class.len() as u16, None), "t").unwrap();
+    let reg =
+        Registry::from_hive_bytes(hive_with_class(&class, class.len() as u16, None), "t").unwrap();
     let jd = reg.key("JD").expect("JD");
     assert_eq!(jd.try_class_name().unwrap().as_deref(), Some("a1b2c3d4"));
     assert_eq!(jd.class_name().as_deref(), Some("a1b2c3d4"));
@@ -54,7 +58,10 @@ fn class_name_overrunning_its_cell_or_bad_offset_is_an_error_not_a_panic() {
 
     for off in [0x7FFF_FFF8u32, 3, 0] {
         let reg = Registry::from_hive_bytes(hive_with_class(&class, 4, Some(off)), "t").unwrap();
-        assert!(reg.key("JD").unwrap().try_class_name().is_err(), "offset {off:#x}");
+        assert!(
+            reg.key("JD").unwrap().try_class_name().is_err(),
+            "offset {off:#x}"
+        );
     }
 }
 
@@ -65,5 +72,11 @@ fn reg_files_have_no_class_names() {
         "x.reg",
     )
     .unwrap();
-    assert_eq!(reg.key("HKLM\\SYSTEM\\X").unwrap().try_class_name().unwrap(), None);
+    assert_eq!(
+        reg.key("HKLM\\SYSTEM\\X")
+            .unwrap()
+            .try_class_name()
+            .unwrap(),
+        None
+    );
 }

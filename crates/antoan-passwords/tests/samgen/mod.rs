@@ -100,7 +100,14 @@ impl Writer {
         self.bins[at..at + payload.len()].copy_from_slice(payload);
     }
 
-    fn nk_payload(k: &Key, root: bool, parent: u32, sub: (u32, u32), val: (u32, u32), class: (u32, u16)) -> Vec<u8> {
+    fn nk_payload(
+        k: &Key,
+        root: bool,
+        parent: u32,
+        sub: (u32, u32),
+        val: (u32, u32),
+        class: (u32, u16),
+    ) -> Vec<u8> {
         let mut p = vec![0u8; 76];
         p[0..2].copy_from_slice(b"nk");
         let flags: u16 = if root { 0x2c } else { 0x20 };
@@ -281,7 +288,9 @@ fn des_encrypt_with_rid(rid: u32, hash: &[u8; 16]) -> [u8; 16] {
     for (half, key) in [(0usize, k1), (8, k2)] {
         let mut block = des::cipher::Block::<des::Des>::default();
         block.copy_from_slice(&hash[half..half + 8]);
-        des::Des::new_from_slice(&key).unwrap().encrypt_block(&mut block);
+        des::Des::new_from_slice(&key)
+            .unwrap()
+            .encrypt_block(&mut block);
         out[half..half + 8].copy_from_slice(&block);
     }
     out
@@ -364,7 +373,11 @@ impl Machine {
     fn salt(&self, n: u32) -> [u8; 16] {
         let mut s = [0u8; 16];
         for (i, b) in s.iter_mut().enumerate() {
-            *b = self.seed.wrapping_mul(31).wrapping_add((n as u8).wrapping_mul(17)).wrapping_add(i as u8 * 7);
+            *b = self
+                .seed
+                .wrapping_mul(31)
+                .wrapping_add((n as u8).wrapping_mul(17))
+                .wrapping_add(i as u8 * 7);
         }
         s
     }
@@ -379,12 +392,28 @@ impl Machine {
         let hex = |b: &[u8]| -> String { b.iter().map(|x| format!("{x:02x}")).collect() };
         let cs = format!("ControlSet{:03}", self.control_set);
         let mut root = Key::new("ROOT");
-        root.at("Select").values.push(("Current".into(), 4, self.control_set.to_le_bytes().to_vec()));
-        root.at("Select").values.push(("Default".into(), 4, self.control_set.to_le_bytes().to_vec()));
+        root.at("Select").values.push((
+            "Current".into(),
+            4,
+            self.control_set.to_le_bytes().to_vec(),
+        ));
+        root.at("Select").values.push((
+            "Default".into(),
+            4,
+            self.control_set.to_le_bytes().to_vec(),
+        ));
         let lsa = root.at(&format!("{cs}\\Control\\Lsa"));
-        lsa.values.push(("LimitBlankPasswordUse".into(), 4, 1u32.to_le_bytes().to_vec()));
+        lsa.values.push((
+            "LimitBlankPasswordUse".into(),
+            4,
+            1u32.to_le_bytes().to_vec(),
+        ));
         for (i, part) in ["JD", "Skew1", "GBG", "Data"].iter().enumerate() {
-            lsa.children.push(Key::new(part).class(&hex(&scrambled[i * 4..i * 4 + 4])).dword("Lookup", 0));
+            lsa.children.push(
+                Key::new(part)
+                    .class(&hex(&scrambled[i * 4..i * 4 + 4]))
+                    .dword("Lookup", 0),
+            );
         }
         let cn = root.at(&format!("{cs}\\Control\\ComputerName\\ComputerName"));
         *cn = Key::new("ComputerName").sz("ComputerName", &self.computer_name);
@@ -398,7 +427,12 @@ impl Machine {
             Rev::Rc4 => {
                 let salt = self.salt(0);
                 let mut kc = self.hashed_boot_key.to_vec();
-                kc.extend_from_slice(&md5(&[&self.hashed_boot_key, DIGITS, &self.hashed_boot_key, QWERTY]));
+                kc.extend_from_slice(&md5(&[
+                    &self.hashed_boot_key,
+                    DIGITS,
+                    &self.hashed_boot_key,
+                    QWERTY,
+                ]));
                 rc4(&md5(&[&salt, QWERTY, &self.boot_key, DIGITS]), &mut kc);
                 f.extend_from_slice(&1u32.to_le_bytes());
                 f.extend_from_slice(&0x30u32.to_le_bytes());
@@ -426,7 +460,10 @@ impl Machine {
                 let mut r = vec![0u8, 0, 1, 0];
                 if let Some(h) = hash {
                     let mut obf = des_encrypt_with_rid(rid, &h);
-                    rc4(&md5(&[&self.hashed_boot_key, &rid.to_le_bytes(), constant]), &mut obf);
+                    rc4(
+                        &md5(&[&self.hashed_boot_key, &rid.to_le_bytes(), constant]),
+                        &mut obf,
+                    );
                     r.extend_from_slice(&obf);
                 }
                 r
@@ -448,7 +485,10 @@ impl Machine {
     fn user_v(&self, u: &User, n: u32) -> Vec<u8> {
         let nt = u.password.as_deref().map(|p| nt_hash(p).0);
         let lm = if u.lm {
-            u.password.as_deref().and_then(|p| lm_hash(p.as_bytes())).map(|h| h.0)
+            u.password
+                .as_deref()
+                .and_then(|p| lm_hash(p.as_bytes()))
+                .map(|h| h.0)
         } else {
             None
         };
@@ -486,7 +526,9 @@ impl Machine {
     pub fn sam_hive(&self) -> Vec<u8> {
         let mut root = Key::new("ROOT");
         let f = self.domain_f();
-        root.at("SAM\\Domains\\Account").values.push(("F".into(), 3, f));
+        root.at("SAM\\Domains\\Account")
+            .values
+            .push(("F".into(), 3, f));
         root.at("SAM\\Domains\\Builtin");
         let names: Vec<Key> = self
             .users
@@ -522,7 +564,11 @@ pub fn hex16(h: &[u8; 16]) -> String {
 /// The `user:rid:lm:nt:::` line secretsdump prints for a planted user.
 pub fn secretsdump_line(u: &User) -> String {
     let empty_lm = "aad3b435b51404eeaad3b435b51404ee";
-    let nt = u.password.as_deref().map(|p| hex16(&nt_hash(p).0)).unwrap_or_else(|| hex16(&nt_hash("").0));
+    let nt = u
+        .password
+        .as_deref()
+        .map(|p| hex16(&nt_hash(p).0))
+        .unwrap_or_else(|| hex16(&nt_hash("").0));
     let lm = if u.lm {
         u.password
             .as_deref()

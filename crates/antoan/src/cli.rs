@@ -28,6 +28,8 @@ pub enum Command {
     Scan(crate::scan::ScanArgs),
     /// Kiểm tra mật khẩu yếu từ tệp hash (shadow, pwdump, SAM+SYSTEM), không đăng nhập thử / audit password hashes offline for weak passwords (shadow, pwdump, SAM+SYSTEM).
     Passwords(crate::passwords::PasswordsArgs),
+    /// Tri thức ngoại tuyến: nạp dữ liệu lỗ hổng, xem tình trạng / offline knowledge: import vulnerability data, show status.
+    Kb(crate::kb::KbArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 
 mod audit;
 mod cli;
+mod kb;
 mod output;
 mod passwords;
 mod scan;
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Audit(args) => audit::run(args, lang),
         cli::Command::Scan(args) => scan::run(args, lang),
         cli::Command::Passwords(args) => passwords::run(args, lang),
+        cli::Command::Kb(args) => kb::run(args, lang),
     };
     match result {
         Ok(code) => code,

@@ -16,7 +16,12 @@ pub fn clean(bytes: &[u8]) -> String {
     let mut out = String::new();
     let mut last_space = false;
     for c in s.chars() {
-        let c = if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') { ' ' } else { c };
+        let c = if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            ' '
+        } else {
+            c
+        };
         if c == ' ' {
             if last_space {
                 continue;
@@ -62,7 +67,9 @@ pub struct HttpInfo {
 
 /// Parses a response of `protocol` (`HTTP` or `RTSP`) from raw bytes.
 pub fn parse_response(bytes: &[u8], protocol: &str) -> Result<HttpInfo, String> {
-    let head_end = find(bytes, b"\r\n\r\n").map(|i| (i, i + 4)).or_else(|| find(bytes, b"\n\n").map(|i| (i, i + 2)));
+    let head_end = find(bytes, b"\r\n\r\n")
+        .map(|i| (i, i + 4))
+        .or_else(|| find(bytes, b"\n\n").map(|i| (i, i + 2)));
     let (head, body) = match head_end {
         Some((h, b)) => (&bytes[..h], &bytes[b..]),
         None => (bytes, &bytes[bytes.len()..]),
@@ -80,19 +87,21 @@ pub fn parse_response(bytes: &[u8], protocol: &str) -> Result<HttpInfo, String> 
         .and_then(|s| s.parse().ok())
         .filter(|s| (100..1000).contains(s))
         .ok_or_else(|| format!("bad {protocol} status line"))?;
-    let mut info = HttpInfo { protocol: clean(proto.as_bytes()), status, ..Default::default() };
+    let mut info = HttpInfo {
+        protocol: clean(proto.as_bytes()),
+        status,
+        ..Default::default()
+    };
     for line in lines.take(200) {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = value.trim();
         match name.trim().to_ascii_lowercase().as_str() {
             "server" => info.server = Some(clean(value.as_bytes())),
             "location" => info.location = Some(clean(value.as_bytes())),
             "public" => info.public = Some(clean(value.as_bytes())),
-            "www-authenticate" => {
-                if info.auth.len() < 8 {
-                    info.auth.push(parse_challenge(value));
-                }
-            }
+            "www-authenticate" if info.auth.len() < 8 => info.auth.push(parse_challenge(value)),
             _ => {}
         }
     }
@@ -116,7 +125,10 @@ fn parse_challenge(value: &str) -> AuthChallenge {
             None
         }
     });
-    AuthChallenge { scheme: clean(scheme.to_ascii_lowercase().as_bytes()), realm }
+    AuthChallenge {
+        scheme: clean(scheme.to_ascii_lowercase().as_bytes()),
+        realm,
+    }
 }
 
 /// The page title, from the lower-cased body (for finding) and the original
@@ -128,7 +140,11 @@ fn title(lower: &str, body: &[u8]) -> Option<String> {
     // `lower` may differ in length from the original only for non-ASCII
     // case changes; take the original slice when the offsets agree.
     let original = String::from_utf8_lossy(body);
-    let text = if original.len() == lower.len() { original.get(open_end..close)?.to_string() } else { lower[open_end..close].to_string() };
+    let text = if original.len() == lower.len() {
+        original.get(open_end..close)?.to_string()
+    } else {
+        lower[open_end..close].to_string()
+    };
     let text = decode_entities(&text);
     let t = clean(text.as_bytes());
     if t.is_empty() {
@@ -139,7 +155,12 @@ fn title(lower: &str, body: &[u8]) -> Option<String> {
 }
 
 fn decode_entities(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&nbsp;", " ")
+    s.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -170,11 +191,22 @@ pub fn classify_banner(bytes: &[u8]) -> Banner {
         let mut parts = line.splitn(3, '-');
         let _ = parts.next();
         let version = parts.next().unwrap_or("").to_string();
-        let software = parts.next().unwrap_or("").split(' ').next().unwrap_or("").to_string();
-        return Banner::Ssh { version: clean(version.as_bytes()), software: clean(software.as_bytes()) };
+        let software = parts
+            .next()
+            .unwrap_or("")
+            .split(' ')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        return Banner::Ssh {
+            version: clean(version.as_bytes()),
+            software: clean(software.as_bytes()),
+        };
     }
     if bytes.starts_with(b"RFB ") {
-        return Banner::Vnc { version: clean(&bytes[4..bytes.len().min(11)]) };
+        return Banner::Vnc {
+            version: clean(&bytes[4..bytes.len().min(11)]),
+        };
     }
     if bytes.starts_with(b"HTTP/") {
         return Banner::Http;
@@ -183,32 +215,49 @@ pub fn classify_banner(bytes: &[u8]) -> Banner {
         return Banner::Rtsp;
     }
     if bytes.first() == Some(&IAC) && bytes.get(1).is_some_and(|b| (251..=254).contains(b)) {
-        return Banner::Telnet { text: clean(&strip_iac(bytes)) };
+        return Banner::Telnet {
+            text: clean(&strip_iac(bytes)),
+        };
     }
     if bytes.len() > 5 && bytes[3] == 0 && bytes[4] == 10 {
         // MySQL handshake: 3-byte length, sequence 0, protocol 10, version NUL-terminated.
         let v = &bytes[5..];
         let end = v.iter().position(|b| *b == 0).unwrap_or(v.len().min(40));
-        return Banner::Mysql { version: clean(&v[..end]) };
+        return Banner::Mysql {
+            version: clean(&v[..end]),
+        };
     }
     let line = first_line(bytes);
     if line.starts_with("220") {
         let lower = line.to_ascii_lowercase();
         if lower.contains("smtp") && !lower.contains("ftp") {
-            return Banner::Smtp { text: clean(line.as_bytes()) };
+            return Banner::Smtp {
+                text: clean(line.as_bytes()),
+            };
         }
-        return Banner::Ftp { text: clean(line.as_bytes()) };
+        return Banner::Ftp {
+            text: clean(line.as_bytes()),
+        };
     }
     let lower = String::from_utf8_lossy(bytes).to_lowercase();
     if lower.contains("login:") || lower.contains("username:") || lower.contains("password:") {
-        return Banner::Telnet { text: clean(&strip_iac(bytes)) };
+        return Banner::Telnet {
+            text: clean(&strip_iac(bytes)),
+        };
     }
-    Banner::Other { text: clean(first_line(bytes).as_bytes()) }
+    Banner::Other {
+        text: clean(first_line(bytes).as_bytes()),
+    }
 }
 
 fn first_line(bytes: &[u8]) -> String {
-    let end = bytes.iter().position(|b| *b == b'\n').unwrap_or(bytes.len());
-    String::from_utf8_lossy(&bytes[..end]).trim_end_matches('\r').to_string()
+    let end = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end])
+        .trim_end_matches('\r')
+        .to_string()
 }
 
 /// Removes telnet negotiation sequences, keeping the text.
@@ -292,7 +341,8 @@ pub struct CertInfo {
 
 pub fn parse_certificate(der: &[u8]) -> Result<CertInfo, String> {
     use sha2::{Digest, Sha256};
-    let (_, cert) = x509_parser::parse_x509_certificate(der).map_err(|e| format!("certificate does not parse: {e}"))?;
+    let (_, cert) = x509_parser::parse_x509_certificate(der)
+        .map_err(|e| format!("certificate does not parse: {e}"))?;
     let subject = cert.subject();
     let issuer = cert.issuer();
     let digest = Sha256::digest(der);
@@ -316,7 +366,13 @@ mod tests {
         let h = parse_response(r, "HTTP").unwrap();
         assert_eq!(h.status, 401);
         assert_eq!(h.server.as_deref(), Some("App-webs/"));
-        assert_eq!(h.auth[0], AuthChallenge { scheme: "basic".into(), realm: Some("DS-7608NI".into()) });
+        assert_eq!(
+            h.auth[0],
+            AuthChallenge {
+                scheme: "basic".into(),
+                realm: Some("DS-7608NI".into())
+            }
+        );
         assert_eq!(h.auth[1].scheme, "digest");
         assert_eq!(h.title.as_deref(), Some("Đăng nhập & NVR"));
         assert!(h.login_form);
@@ -336,22 +392,50 @@ mod tests {
     fn banners() {
         assert_eq!(
             classify_banner(b"SSH-2.0-OpenSSH_9.6p1 Ubuntu-3\r\n"),
-            Banner::Ssh { version: "2.0".into(), software: "OpenSSH_9.6p1".into() }
+            Banner::Ssh {
+                version: "2.0".into(),
+                software: "OpenSSH_9.6p1".into()
+            }
         );
-        assert!(matches!(classify_banner(b"220 (vsFTPd 3.0.5)\r\n"), Banner::Ftp { .. }));
-        assert!(matches!(classify_banner(b"220 mail ESMTP Postfix\r\n"), Banner::Smtp { .. }));
-        assert!(matches!(classify_banner(&[255, 253, 24, 255, 251, 1]), Banner::Telnet { .. }));
-        assert!(matches!(classify_banner(b"\r\nDVR login: "), Banner::Telnet { .. }));
-        assert_eq!(classify_banner(b"RFB 003.008\n"), Banner::Vnc { version: "003.008".into() });
+        assert!(matches!(
+            classify_banner(b"220 (vsFTPd 3.0.5)\r\n"),
+            Banner::Ftp { .. }
+        ));
+        assert!(matches!(
+            classify_banner(b"220 mail ESMTP Postfix\r\n"),
+            Banner::Smtp { .. }
+        ));
+        assert!(matches!(
+            classify_banner(&[255, 253, 24, 255, 251, 1]),
+            Banner::Telnet { .. }
+        ));
+        assert!(matches!(
+            classify_banner(b"\r\nDVR login: "),
+            Banner::Telnet { .. }
+        ));
+        assert_eq!(
+            classify_banner(b"RFB 003.008\n"),
+            Banner::Vnc {
+                version: "003.008".into()
+            }
+        );
         let mut my = vec![0x4a, 0, 0, 0, 10];
         my.extend_from_slice(b"8.0.36\0rest");
-        assert_eq!(classify_banner(&my), Banner::Mysql { version: "8.0.36".into() });
+        assert_eq!(
+            classify_banner(&my),
+            Banner::Mysql {
+                version: "8.0.36".into()
+            }
+        );
         assert!(matches!(classify_banner(b"\x00\x01"), Banner::Other { .. }));
     }
 
     #[test]
     fn telnet_helpers() {
-        let b = [255, 253, 24, 255, 251, 1, b'l', b'o', b'g', b'i', b'n', b':', 255, 250, 1, 2, 255, 240, b' '];
+        let b = [
+            255, 253, 24, 255, 251, 1, b'l', b'o', b'g', b'i', b'n', b':', 255, 250, 1, 2, 255,
+            240, b' ',
+        ];
         assert_eq!(strip_iac(&b), b"login: ");
         assert_eq!(telnet_refusals(&b[..6]), [255, 252, 24, 255, 254, 1]);
     }
@@ -372,12 +456,15 @@ mod tests {
     #[test]
     fn garbage_never_panics() {
         let mut seed: u64 = 1;
-        let alphabet: &[u8] = b"HTTP/1.1 200\r\n:<title>password=\"'RTSP/SSH-220 \xff\xfb\xfa\xf0\x00\x0a";
+        let alphabet: &[u8] =
+            b"HTTP/1.1 200\r\n:<title>password=\"'RTSP/SSH-220 \xff\xfb\xfa\xf0\x00\x0a";
         for n in 0..4000 {
             let len = n % 97;
             let mut v = Vec::with_capacity(len);
             for _ in 0..len {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 v.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
             }
             let _ = parse_response(&v, "HTTP");

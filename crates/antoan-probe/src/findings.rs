@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use antoan_model::{CheckOutcome, CheckResult, Evidence, Finding, FindingKind, FindingStatus, Severity, Text};
+use antoan_model::{
+    CheckOutcome, CheckResult, Evidence, Finding, FindingKind, FindingStatus, Severity, Text,
+};
 
 use crate::service::Service;
 
@@ -47,9 +49,20 @@ pub fn is_admin_page(s: &Service) -> bool {
         return true;
     }
     let t = h.title.as_deref().unwrap_or("").to_lowercase();
-    ["login", "log in", "sign in", "đăng nhập", "admin", "quản trị", "router", "nvr", "dvr", "web service"]
-        .iter()
-        .any(|w| t.contains(w))
+    [
+        "login",
+        "log in",
+        "sign in",
+        "đăng nhập",
+        "admin",
+        "quản trị",
+        "router",
+        "nvr",
+        "dvr",
+        "web service",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 fn date(unix: i64) -> String {
@@ -99,18 +112,30 @@ fn drafts(s: &Service, now_unix: i64) -> Vec<Draft> {
         out.push(Draft {
             check: "net.ftp-cleartext",
             severity: Severity::Low,
-            title: Text::new("Dịch vụ FTP truyền dữ liệu và mật khẩu dạng rõ", "FTP service sends data and passwords in clear text"),
+            title: Text::new(
+                "Dịch vụ FTP truyền dữ liệu và mật khẩu dạng rõ",
+                "FTP service sends data and passwords in clear text",
+            ),
             remediation: Text::new(
                 "Thay FTP bằng SFTP hoặc FTPS; nếu không cần thì tắt dịch vụ.",
                 "Replace FTP with SFTP or FTPS; turn the service off if it is not needed.",
             ),
-            evidence: vec![Evidence::new(probe.clone(), format!("banner: {}", s.banner.as_deref().unwrap_or("")))],
+            evidence: vec![Evidence::new(
+                probe.clone(),
+                format!("banner: {}", s.banner.as_deref().unwrap_or("")),
+            )],
             controls: &["T2.2", "T4.3"],
         });
     }
     if s.name == "http" && is_admin_page(s) {
-        let basic = s.http.as_ref().is_some_and(|h| h.auth.iter().any(|a| a.scheme == "basic"));
-        let (vi, en) = on_device("Trang quản trị web chạy HTTP không mã hóa", "Admin web page over plain HTTP");
+        let basic = s
+            .http
+            .as_ref()
+            .is_some_and(|h| h.auth.iter().any(|a| a.scheme == "basic"));
+        let (vi, en) = on_device(
+            "Trang quản trị web chạy HTTP không mã hóa",
+            "Admin web page over plain HTTP",
+        );
         let mut ev = vec![Evidence::new(probe.clone(), http_summary(s))];
         if basic {
             ev.push(Evidence::new(probe.clone(), "HTTP Basic authentication: the password crosses the network base64-encoded, readable by anyone on the path"));
@@ -158,7 +183,10 @@ fn drafts(s: &Service, now_unix: i64) -> Vec<Draft> {
             });
         }
     }
-    if let Some((_, _, label)) = DATABASES.iter().find(|(p, n, _)| s.port == *p || s.name == *n) {
+    if let Some((_, _, label)) = DATABASES
+        .iter()
+        .find(|(p, n, _)| s.port == *p || s.name == *n)
+    {
         if s.name != "http" && s.name != "https" {
             out.push(Draft {
                 check: "net.database-exposed",
@@ -211,11 +239,22 @@ fn drafts(s: &Service, now_unix: i64) -> Vec<Draft> {
         out.push(Draft {
             check,
             severity,
-            title: Text::new(format!("Dịch vụ {label} mở trên mạng"), format!("{label} service reachable on the network")),
+            title: Text::new(
+                format!("Dịch vụ {label} mở trên mạng"),
+                format!("{label} service reachable on the network"),
+            ),
             remediation: Text::new(rem_vi, rem_en),
             evidence: vec![Evidence::new(
                 probe.clone(),
-                format!("port {} open{}", s.port, if s.by_port_only { " (named by port number)" } else { "" }),
+                format!(
+                    "port {} open{}",
+                    s.port,
+                    if s.by_port_only {
+                        " (named by port number)"
+                    } else {
+                        ""
+                    }
+                ),
             )],
             controls,
         });
@@ -224,7 +263,9 @@ fn drafts(s: &Service, now_unix: i64) -> Vec<Draft> {
 }
 
 fn http_summary(s: &Service) -> String {
-    let Some(h) = &s.http else { return String::new() };
+    let Some(h) = &s.http else {
+        return String::new();
+    };
     let mut parts = vec![format!("HTTP {}", h.status)];
     if let Some(v) = &h.server {
         parts.push(format!("server: {v}"));
@@ -233,7 +274,14 @@ fn http_summary(s: &Service) -> String {
         parts.push(format!("title: {v}"));
     }
     for a in &h.auth {
-        parts.push(format!("auth: {}{}", a.scheme, a.realm.as_ref().map(|r| format!(" realm=\"{r}\"")).unwrap_or_default()));
+        parts.push(format!(
+            "auth: {}{}",
+            a.scheme,
+            a.realm
+                .as_ref()
+                .map(|r| format!(" realm=\"{r}\""))
+                .unwrap_or_default()
+        ));
     }
     if h.login_form {
         parts.push("password field on page".into());
@@ -295,7 +343,11 @@ pub fn service_attributes(s: &Service) -> BTreeMap<String, String> {
         a.insert("device_kind".into(), d.kind.clone());
         a.insert("device_match".into(), d.matched.clone());
     }
-    put(&mut a, "redirect_not_followed", s.redirect_not_followed.as_ref());
+    put(
+        &mut a,
+        "redirect_not_followed",
+        s.redirect_not_followed.as_ref(),
+    );
     a
 }
 
@@ -361,7 +413,10 @@ pub fn evaluate(services: &[Service], now_unix: i64) -> (Vec<Finding>, Vec<Check
         }
     }
     findings.sort_by(|a, b| {
-        b.severity.cmp(&a.severity).then_with(|| a.check.cmp(&b.check)).then_with(|| a.subject.cmp(&b.subject))
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.check.cmp(&b.check))
+            .then_with(|| a.subject.cmp(&b.subject))
     });
     let has = |f: &dyn Fn(&Service) -> bool| services.iter().any(f);
     let mut checks = Vec::new();
@@ -381,7 +436,12 @@ pub fn evaluate(services: &[Service], now_unix: i64) -> (Vec<Finding>, Vec<Check
         } else {
             CheckOutcome::NotApplicable
         };
-        checks.push(CheckResult { check: check.to_string(), outcome, severity: *severity, category: "network".into() });
+        checks.push(CheckResult {
+            check: check.to_string(),
+            outcome,
+            severity: *severity,
+            category: "network".into(),
+        });
     }
     (findings, checks)
 }
@@ -402,12 +462,38 @@ mod tests {
         let mut ftp = svc("ftp", 21);
         ftp.ftp_anonymous = Some(true);
         let mut web = svc("http", 80);
-        web.http = Some(parse_response(b"HTTP/1.1 401 U\r\nWWW-Authenticate: Basic realm=\"NVR\"\r\n\r\n", "HTTP").unwrap());
+        web.http = Some(
+            parse_response(
+                b"HTTP/1.1 401 U\r\nWWW-Authenticate: Basic realm=\"NVR\"\r\n\r\n",
+                "HTTP",
+            )
+            .unwrap(),
+        );
         let mut tls = svc("https", 443);
-        tls.tls = Some(CertInfo { subject: "CN=x".into(), issuer: "CN=x".into(), not_before: 0, not_after: 1000, self_signed: true, sha256: "00".into() });
-        let services = vec![svc("telnet", 23), ftp, web, tls, svc("mysql", 3306), svc("rdp", 3389), svc("smb", 445), svc("vnc", 5900)];
+        tls.tls = Some(CertInfo {
+            subject: "CN=x".into(),
+            issuer: "CN=x".into(),
+            not_before: 0,
+            not_after: 1000,
+            self_signed: true,
+            sha256: "00".into(),
+        });
+        let services = vec![
+            svc("telnet", 23),
+            ftp,
+            web,
+            tls,
+            svc("mysql", 3306),
+            svc("rdp", 3389),
+            svc("smb", 445),
+            svc("vnc", 5900),
+        ];
         let (f, checks) = evaluate(&services, 2000);
-        let got: Vec<(&str, &str)> = f.iter().filter(|f| f.check != "net.service").map(|f| (f.check.as_str(), f.subject.as_str())).collect();
+        let got: Vec<(&str, &str)> = f
+            .iter()
+            .filter(|f| f.check != "net.service")
+            .map(|f| (f.check.as_str(), f.subject.as_str()))
+            .collect();
         for want in [
             ("net.telnet-open", "127.0.0.2:23/telnet"),
             ("net.ftp-anonymous", "127.0.0.2:21/ftp"),
@@ -421,14 +507,21 @@ mod tests {
         ] {
             assert!(got.contains(&want), "{want:?} missing from {got:?}");
         }
-        let admin = f.iter().find(|f| f.check == "net.http-admin-cleartext").unwrap();
+        let admin = f
+            .iter()
+            .find(|f| f.check == "net.http-admin-cleartext")
+            .unwrap();
         assert_eq!(admin.severity, Severity::High);
         for x in &f {
             assert_eq!(x.kind, FindingKind::Exposure);
-            assert!(!x.controls.is_empty() && !x.title.vi.is_empty() && !x.remediation.en.is_empty());
+            assert!(
+                !x.controls.is_empty() && !x.title.vi.is_empty() && !x.remediation.en.is_empty()
+            );
             assert_eq!(x.id, Finding::stable_id("127.0.0.2", &x.check, &x.subject));
         }
-        assert!(checks.iter().all(|c| c.outcome != CheckOutcome::NotAssessed));
+        assert!(checks
+            .iter()
+            .all(|c| c.outcome != CheckOutcome::NotAssessed));
         // Same input, same output.
         assert_eq!(evaluate(&services, 2000), (f, checks));
         // Not yet expired.
@@ -439,11 +532,15 @@ mod tests {
     #[test]
     fn plain_page_without_login_is_not_admin() {
         let mut web = svc("http", 8080);
-        web.http = Some(parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>Welcome</title>", "HTTP").unwrap());
+        web.http =
+            Some(parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>Welcome</title>", "HTTP").unwrap());
         let (f, checks) = evaluate(&[web], 0);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].check, "net.service");
-        let c = checks.iter().find(|c| c.check == "net.ftp-anonymous").unwrap();
+        let c = checks
+            .iter()
+            .find(|c| c.check == "net.ftp-anonymous")
+            .unwrap();
         assert_eq!(c.outcome, CheckOutcome::NotApplicable);
     }
 }

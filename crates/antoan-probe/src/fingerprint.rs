@@ -63,13 +63,25 @@ impl Fingerprints {
         let fp: Fingerprints = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
         for d in &fp.devices {
             if d.id.trim().is_empty() || d.patterns.is_empty() {
-                return Err(format!("{name}: device '{}' needs an id and at least one pattern", d.id));
+                return Err(format!(
+                    "{name}: device '{}' needs an id and at least one pattern",
+                    d.id
+                ));
             }
             if let Some(p) = d.patterns.iter().find(|p| p.contains.trim().len() < 3) {
-                return Err(format!("{name}: device '{}': pattern '{}' is too short to be specific", d.id, p.contains));
+                return Err(format!(
+                    "{name}: device '{}': pattern '{}' is too short to be specific",
+                    d.id, p.contains
+                ));
             }
-            if d.family.vi.trim().is_empty() || d.family.en.trim().is_empty() || d.source.trim().is_empty() {
-                return Err(format!("{name}: device '{}' needs family.vi, family.en and source", d.id));
+            if d.family.vi.trim().is_empty()
+                || d.family.en.trim().is_empty()
+                || d.source.trim().is_empty()
+            {
+                return Err(format!(
+                    "{name}: device '{}' needs family.vi, family.en and source",
+                    d.id
+                ));
             }
         }
         Ok(fp)
@@ -77,7 +89,9 @@ impl Fingerprints {
 
     pub fn embedded() -> Fingerprints {
         // Checked by a unit test; an empty set is the safe fallback.
-        Fingerprints::parse("fingerprints.toml", EMBEDDED).unwrap_or(Fingerprints { devices: Vec::new() })
+        Fingerprints::parse("fingerprints.toml", EMBEDDED).unwrap_or(Fingerprints {
+            devices: Vec::new(),
+        })
     }
 
     /// The first device (in file order) with a pattern found in the service.
@@ -85,7 +99,9 @@ impl Fingerprints {
         for d in &self.devices {
             for p in &d.patterns {
                 let needle = p.contains.to_lowercase();
-                let hit = field_values(s, p.field).iter().any(|v| v.to_lowercase().contains(&needle));
+                let hit = field_values(s, p.field)
+                    .iter()
+                    .any(|v| v.to_lowercase().contains(&needle));
                 if hit {
                     return Some(DeviceMatch {
                         id: d.id.clone(),
@@ -142,7 +158,18 @@ mod tests {
     fn embedded_file_parses_and_covers_the_vendors() {
         let fp = Fingerprints::parse("fingerprints.toml", EMBEDDED).unwrap();
         let ids: Vec<&str> = fp.devices.iter().map(|d| d.id.as_str()).collect();
-        for want in ["hikvision", "dahua", "kbvision", "ezviz", "imou", "tp-link", "tenda", "draytek", "huawei-gateway", "zte-gateway"] {
+        for want in [
+            "hikvision",
+            "dahua",
+            "kbvision",
+            "ezviz",
+            "imou",
+            "tp-link",
+            "tenda",
+            "draytek",
+            "huawei-gateway",
+            "zte-gateway",
+        ] {
             assert!(ids.contains(&want), "{want}");
         }
     }
@@ -150,11 +177,13 @@ mod tests {
     #[test]
     fn matches_by_field() {
         let fp = Fingerprints::embedded();
-        let mut s = Service::default();
-        s.http = Some(
-            parse_response(b"HTTP/1.1 302 Found\r\nLocation: /doc/page/login.asp?_1\r\nServer: webserver\r\n\r\n", "HTTP")
-                .unwrap(),
-        );
+        let mut s = Service {
+            http: Some(
+                parse_response(b"HTTP/1.1 302 Found\r\nLocation: /doc/page/login.asp?_1\r\nServer: webserver\r\n\r\n", "HTTP")
+                    .unwrap(),
+            ),
+            ..Default::default()
+        };
         let m = fp.identify(&s).unwrap();
         assert_eq!(m.id, "hikvision");
         assert_eq!(m.matched, "location contains '/doc/page/login.asp'");
@@ -163,17 +192,28 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(fp.identify(&s).unwrap().id, "tp-link");
-        s.http = Some(parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>KBVISION</title>dahua", "HTTP").unwrap());
+        s.http = Some(
+            parse_response(
+                b"HTTP/1.1 200 OK\r\n\r\n<title>KBVISION</title>dahua",
+                "HTTP",
+            )
+            .unwrap(),
+        );
         assert_eq!(fp.identify(&s).unwrap().id, "kbvision");
-        s.http = Some(parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>Welcome</title>", "HTTP").unwrap());
+        s.http =
+            Some(parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>Welcome</title>", "HTTP").unwrap());
         assert_eq!(fp.identify(&s), None);
     }
 
     #[test]
     fn bad_files_are_clear_errors() {
-        assert!(Fingerprints::parse("f.toml", "[[device]]\nid = 3").unwrap_err().starts_with("f.toml:"));
+        assert!(Fingerprints::parse("f.toml", "[[device]]\nid = 3")
+            .unwrap_err()
+            .starts_with("f.toml:"));
         let short = "[[device]]\nid='x'\nvendor='v'\nkind='k'\nsource='s'\nfamily={vi='a',en='b'}\npatterns=[{field='title',contains='a'}]";
-        assert!(Fingerprints::parse("f.toml", short).unwrap_err().contains("too short"));
+        assert!(Fingerprints::parse("f.toml", short)
+            .unwrap_err()
+            .contains("too short"));
         assert!(Fingerprints::parse("f.toml", "\u{0}\u{ff}garbage").is_err());
     }
 }

@@ -30,7 +30,9 @@ pub enum ConnectError {
 impl std::fmt::Display for ConnectError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConnectError::NotNamed(ip) => write!(f, "{ip} is not in the named targets; not contacted"),
+            ConnectError::NotNamed(ip) => {
+                write!(f, "{ip} is not in the named targets; not contacted")
+            }
             ConnectError::Timeout => f.write_str("connect timed out"),
             ConnectError::Refused => f.write_str("connection refused"),
             ConnectError::Io(e) => write!(f, "{e}"),
@@ -78,18 +80,26 @@ impl Gate {
         }
         self.attempts.fetch_add(1, Ordering::Relaxed);
         let domain = socket2::Domain::for_address(addr);
-        let socket = socket2::Socket::new(domain, socket2::Type::STREAM, Some(socket2::Protocol::TCP)).map_err(ConnectError::Io)?;
+        let socket =
+            socket2::Socket::new(domain, socket2::Type::STREAM, Some(socket2::Protocol::TCP))
+                .map_err(ConnectError::Io)?;
         socket.set_nonblocking(true).map_err(ConnectError::Io)?;
         match socket.connect(&addr.into()) {
             Ok(()) => Ok(socket),
             Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(socket),
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Err(ConnectError::Refused),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                Err(ConnectError::Refused)
+            }
             Err(e) => Err(ConnectError::Io(e)),
         }
     }
 
     /// Connects to `addr` if, and only if, its address was named.
-    pub async fn connect(&self, addr: SocketAddr, timeout: Duration) -> Result<TcpStream, ConnectError> {
+    pub async fn connect(
+        &self,
+        addr: SocketAddr,
+        timeout: Duration,
+    ) -> Result<TcpStream, ConnectError> {
         if !self.permits(addr.ip()) {
             self.refused.fetch_add(1, Ordering::Relaxed);
             return Err(ConnectError::NotNamed(addr.ip()));
@@ -106,7 +116,9 @@ impl Gate {
                 let _ = s.set_nodelay(true);
                 Ok(s)
             }
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => Err(ConnectError::Refused),
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                Err(ConnectError::Refused)
+            }
             Ok(Err(e)) => Err(ConnectError::Io(e)),
         }
     }
@@ -123,12 +135,20 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.19:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let named = build(
-            &TargetRequest { specs: vec!["127.0.0.18".into()], ..Default::default() },
+            &TargetRequest {
+                specs: vec!["127.0.0.18".into()],
+                ..Default::default()
+            },
             &|_| Err("no dns".into()),
         )
         .unwrap();
         let gate = Gate::new(&named);
-        let r = gate.connect(SocketAddr::new("127.0.0.19".parse().unwrap(), port), Duration::from_millis(300)).await;
+        let r = gate
+            .connect(
+                SocketAddr::new("127.0.0.19".parse().unwrap(), port),
+                Duration::from_millis(300),
+            )
+            .await;
         assert!(matches!(r, Err(ConnectError::NotNamed(_))));
         assert_eq!(gate.refused_unnamed(), 1);
         assert_eq!(gate.attempts(), 0);
@@ -143,12 +163,26 @@ mod tests {
             let path = entry.unwrap().path();
             // testbench.rs is test-only server code (feature `testbench`): it
             // fills its own tarpit's backlog on 127.0.0.8.
-            if path.file_name().is_some_and(|n| n == "gate.rs" || n == "testbench.rs") {
+            if path
+                .file_name()
+                .is_some_and(|n| n == "gate.rs" || n == "testbench.rs")
+            {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            for needle in ["TcpStream::connect", "TcpSocket::new", "std::net::TcpStream", "UdpSocket", "Socket::new", ".connect(&"] {
-                assert!(!text.contains(needle), "{} uses {needle}: connections must go through the gate", path.display());
+            for needle in [
+                "TcpStream::connect",
+                "TcpSocket::new",
+                "std::net::TcpStream",
+                "UdpSocket",
+                "Socket::new",
+                ".connect(&",
+            ] {
+                assert!(
+                    !text.contains(needle),
+                    "{} uses {needle}: connections must go through the gate",
+                    path.display()
+                );
             }
         }
     }

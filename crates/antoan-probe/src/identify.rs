@@ -65,7 +65,13 @@ fn hint(port: u16) -> Hint {
 
 /// Identifies the service on an open port. Never fails: what could not be
 /// learnt stays empty, and the port number names the service as a last resort.
-pub async fn identify(gate: &Gate, ip: IpAddr, port: u16, opts: &IdentifyOptions, fp: &Fingerprints) -> Service {
+pub async fn identify(
+    gate: &Gate,
+    ip: IpAddr,
+    port: u16,
+    opts: &IdentifyOptions,
+    fp: &Fingerprints,
+) -> Service {
     let mut s = Service::new(ip, port);
     let _ = timeout(opts.budget, probe(gate, &mut s, opts)).await;
     if s.name == "unknown" {
@@ -118,7 +124,11 @@ async fn read_some<S: AsyncRead + Unpin>(stream: &mut S, wait: Duration) -> Vec<
 
 /// Reads an HTTP/RTSP response: until the peer closes, the body announced by
 /// Content-Length (or a chunked end) is complete, the size limit, or idle time.
-async fn read_response<S: AsyncRead + Unpin>(stream: &mut S, idle: Duration, headers_only: bool) -> Vec<u8> {
+async fn read_response<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    idle: Duration,
+    headers_only: bool,
+) -> Vec<u8> {
     let mut buf = vec![0u8; 8192];
     let mut out = Vec::new();
     loop {
@@ -136,7 +146,9 @@ async fn read_response<S: AsyncRead + Unpin>(stream: &mut S, idle: Duration, hea
 }
 
 fn response_complete(buf: &[u8], headers_only: bool) -> bool {
-    let Some(h) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { return false };
+    let Some(h) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
     if headers_only {
         return true;
     }
@@ -175,31 +187,49 @@ fn same_origin_path(location: &str, s: &Service, scheme: &str) -> Option<String>
         None => (rest, "/"),
     };
     let default_port = if scheme == "https" { 443 } else { 80 };
-    let same = authority == s.host_port() || (s.port == default_port && authority == s.ip.to_string());
+    let same =
+        authority == s.host_port() || (s.port == default_port && authority == s.ip.to_string());
     same.then(|| path.to_string())
 }
 
 /// One HTTP GET on a fresh plain connection.
-async fn get_plain(gate: &Gate, s: &Service, path: &str, opts: &IdentifyOptions) -> Option<Vec<u8>> {
+async fn get_plain(
+    gate: &Gate,
+    s: &Service,
+    path: &str,
+    opts: &IdentifyOptions,
+) -> Option<Vec<u8>> {
     let mut stream = gate.connect(addr(s), opts.connect_timeout).await.ok()?;
     stream.write_all(&http_request(s, path)).await.ok()?;
     Some(read_response(&mut stream, opts.read_timeout, false).await)
 }
 
 /// Follows up to two same-origin redirects; keeps the first Location for fingerprints.
-async fn follow_redirects(gate: &Gate, s: &mut Service, first: HttpInfo, tls: bool, opts: &IdentifyOptions) -> HttpInfo {
+async fn follow_redirects(
+    gate: &Gate,
+    s: &mut Service,
+    first: HttpInfo,
+    tls: bool,
+    opts: &IdentifyOptions,
+) -> HttpInfo {
     let scheme = if tls { "https" } else { "http" };
     let mut current = first.clone();
     for _ in 0..2 {
         if !(300..400).contains(&current.status) {
             break;
         }
-        let Some(loc) = current.location.clone() else { break };
+        let Some(loc) = current.location.clone() else {
+            break;
+        };
         let Some(path) = same_origin_path(&loc, s, scheme) else {
             s.redirect_not_followed = Some(loc);
             break;
         };
-        let bytes = if tls { get_tls(gate, s, &path, opts).await.map(|(_, b)| b) } else { get_plain(gate, s, &path, opts).await };
+        let bytes = if tls {
+            get_tls(gate, s, &path, opts).await.map(|(_, b)| b)
+        } else {
+            get_plain(gate, s, &path, opts).await
+        };
         match bytes.and_then(|b| parse_response(&b, "HTTP").ok()) {
             Some(next) => current = next,
             None => break,
@@ -220,7 +250,9 @@ fn set_http(s: &mut Service, info: HttpInfo, name: &str) {
 }
 
 async fn http_plain(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
-    let Some(bytes) = get_plain(gate, s, "/", opts).await else { return false };
+    let Some(bytes) = get_plain(gate, s, "/", opts).await else {
+        return false;
+    };
     match parse_response(&bytes, "HTTP") {
         Ok(info) => {
             let info = follow_redirects(gate, s, info, false, opts).await;
@@ -245,8 +277,13 @@ fn set_rtsp(s: &mut Service, bytes: &[u8]) -> bool {
 }
 
 async fn rtsp(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
-    let Ok(mut stream) = gate.connect(addr(s), opts.connect_timeout).await else { return false };
-    let req = format!("OPTIONS rtsp://{}/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: antoan-scan\r\n\r\n", s.host_port());
+    let Ok(mut stream) = gate.connect(addr(s), opts.connect_timeout).await else {
+        return false;
+    };
+    let req = format!(
+        "OPTIONS rtsp://{}/ RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: antoan-scan\r\n\r\n",
+        s.host_port()
+    );
     if stream.write_all(req.as_bytes()).await.is_err() {
         return false;
     }
@@ -255,7 +292,9 @@ async fn rtsp(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
 }
 
 async fn redis(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
-    let Ok(mut stream) = gate.connect(addr(s), opts.connect_timeout).await else { return false };
+    let Ok(mut stream) = gate.connect(addr(s), opts.connect_timeout).await else {
+        return false;
+    };
     if stream.write_all(b"PING\r\n").await.is_err() {
         return false;
     }
@@ -264,7 +303,10 @@ async fn redis(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
         s.name = "redis".into();
         s.redis_no_auth = Some(true);
         true
-    } else if bytes.starts_with(b"-NOAUTH") || bytes.starts_with(b"-ERR") || bytes.starts_with(b"-DENIED") {
+    } else if bytes.starts_with(b"-NOAUTH")
+        || bytes.starts_with(b"-ERR")
+        || bytes.starts_with(b"-DENIED")
+    {
         s.name = "redis".into();
         s.redis_no_auth = Some(false);
         s.banner = Some(clean(&bytes));
@@ -275,7 +317,9 @@ async fn redis(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
 }
 
 async fn generic(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {
-    let Ok(mut stream) = gate.connect(addr(s), opts.connect_timeout).await else { return };
+    let Ok(mut stream) = gate.connect(addr(s), opts.connect_timeout).await else {
+        return;
+    };
     let first = read_some(&mut stream, opts.banner_wait).await;
     if !first.is_empty() {
         on_banner(s, &mut stream, &first, opts).await;
@@ -303,11 +347,20 @@ async fn generic(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {
     tls_http(gate, s, opts).await;
 }
 
-async fn on_banner<S: AsyncRead + AsyncWrite + Unpin>(s: &mut Service, stream: &mut S, first: &[u8], opts: &IdentifyOptions) {
+async fn on_banner<S: AsyncRead + AsyncWrite + Unpin>(
+    s: &mut Service,
+    stream: &mut S,
+    first: &[u8],
+    opts: &IdentifyOptions,
+) {
     match classify_banner(first) {
         Banner::Ssh { version, software } => {
             s.name = "ssh".into();
-            s.product = Some(if software.is_empty() { format!("SSH-{version}") } else { software });
+            s.product = Some(if software.is_empty() {
+                format!("SSH-{version}")
+            } else {
+                software
+            });
             s.banner = Some(clean(first.split(|b| *b == b'\n').next().unwrap_or(first)));
         }
         Banner::Ftp { text } => {
@@ -324,7 +377,9 @@ async fn on_banner<S: AsyncRead + AsyncWrite + Unpin>(s: &mut Service, stream: &
             let refusals = banner::telnet_refusals(first);
             let mut all = first.to_vec();
             if !refusals.is_empty() && stream.write_all(&refusals).await.is_ok() {
-                all.extend(read_some(stream, Duration::from_millis(300).min(opts.read_timeout)).await);
+                all.extend(
+                    read_some(stream, Duration::from_millis(300).min(opts.read_timeout)).await,
+                );
             }
             let shown = clean(&banner::strip_iac(&all));
             s.banner = Some(if shown.is_empty() { text } else { shown });
@@ -355,7 +410,11 @@ async fn on_banner<S: AsyncRead + AsyncWrite + Unpin>(s: &mut Service, stream: &
 
 /// Tries the anonymous FTP login (one attempt, the public convention, no
 /// real credential). `None` when the server did not answer clearly.
-async fn ftp_anonymous<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, greeting: &[u8], opts: &IdentifyOptions) -> Option<bool> {
+async fn ftp_anonymous<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    greeting: &[u8],
+    opts: &IdentifyOptions,
+) -> Option<bool> {
     if banner::ftp_reply_code(greeting).is_none() {
         // Multi-line greeting still arriving.
         let _ = ftp_reply(stream, opts.read_timeout).await;
@@ -365,7 +424,10 @@ async fn ftp_anonymous<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, greeti
     let result = match code {
         230 => Some(true),
         331 => {
-            stream.write_all(b"PASS anonymous@example.org\r\n").await.ok()?;
+            stream
+                .write_all(b"PASS anonymous@example.org\r\n")
+                .await
+                .ok()?;
             match ftp_reply(stream, opts.read_timeout).await? {
                 230 => Some(true),
                 c if (400..600).contains(&c) => Some(false),
@@ -430,7 +492,12 @@ mod record {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+            verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
         }
         fn verify_tls13_signature(
             &self,
@@ -438,7 +505,12 @@ mod record {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+            verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
         }
         fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
             self.0.signature_verification_algorithms.supported_schemes()
@@ -447,7 +519,8 @@ mod record {
 }
 
 fn tls_connector() -> Option<tokio_rustls::TlsConnector> {
-    static CONNECTOR: std::sync::OnceLock<Option<tokio_rustls::TlsConnector>> = std::sync::OnceLock::new();
+    static CONNECTOR: std::sync::OnceLock<Option<tokio_rustls::TlsConnector>> =
+        std::sync::OnceLock::new();
     CONNECTOR
         .get_or_init(|| {
             let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -463,7 +536,12 @@ fn tls_connector() -> Option<tokio_rustls::TlsConnector> {
 }
 
 /// TLS handshake and one GET: (certificate DER, response bytes).
-async fn get_tls(gate: &Gate, s: &Service, path: &str, opts: &IdentifyOptions) -> Option<(Option<Vec<u8>>, Vec<u8>)> {
+async fn get_tls(
+    gate: &Gate,
+    s: &Service,
+    path: &str,
+    opts: &IdentifyOptions,
+) -> Option<(Option<Vec<u8>>, Vec<u8>)> {
     let (cert, mut tls) = tls_handshake(gate, s, opts).await.ok()?;
     tls.write_all(&http_request(s, path)).await.ok()?;
     let bytes = read_response(&mut tls, opts.read_timeout, false).await;
@@ -472,16 +550,28 @@ async fn get_tls(gate: &Gate, s: &Service, path: &str, opts: &IdentifyOptions) -
 
 type TlsStream = tokio_rustls::client::TlsStream<tokio::net::TcpStream>;
 
-async fn tls_handshake(gate: &Gate, s: &Service, opts: &IdentifyOptions) -> Result<(Option<Vec<u8>>, TlsStream), String> {
+async fn tls_handshake(
+    gate: &Gate,
+    s: &Service,
+    opts: &IdentifyOptions,
+) -> Result<(Option<Vec<u8>>, TlsStream), String> {
     let connector = tls_connector().ok_or("TLS is not available")?;
-    let stream = gate.connect(addr(s), opts.connect_timeout).await.map_err(|e| e.to_string())?;
+    let stream = gate
+        .connect(addr(s), opts.connect_timeout)
+        .await
+        .map_err(|e| e.to_string())?;
     let name = rustls::pki_types::ServerName::IpAddress(s.ip.into());
     let tls = match timeout(opts.read_timeout, connector.connect(name, stream)).await {
         Err(_) => return Err("TLS handshake timed out".into()),
         Ok(Err(e)) => return Err(format!("TLS handshake failed: {e}")),
         Ok(Ok(t)) => t,
     };
-    let cert = tls.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| c.as_ref().to_vec());
+    let cert = tls
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .map(|c| c.as_ref().to_vec());
     Ok((cert, tls))
 }
 
@@ -519,19 +609,40 @@ mod tests {
     #[test]
     fn redirect_origin_rules() {
         let s = Service::new("127.0.0.2".parse().unwrap(), 8080);
-        assert_eq!(same_origin_path("/login", &s, "http").as_deref(), Some("/login"));
-        assert_eq!(same_origin_path("http://127.0.0.2:8080/x", &s, "http").as_deref(), Some("/x"));
-        assert_eq!(same_origin_path("http://127.0.0.9:8080/x", &s, "http"), None);
+        assert_eq!(
+            same_origin_path("/login", &s, "http").as_deref(),
+            Some("/login")
+        );
+        assert_eq!(
+            same_origin_path("http://127.0.0.2:8080/x", &s, "http").as_deref(),
+            Some("/x")
+        );
+        assert_eq!(
+            same_origin_path("http://127.0.0.9:8080/x", &s, "http"),
+            None
+        );
         assert_eq!(same_origin_path("http://evil.example/x", &s, "http"), None);
         assert_eq!(same_origin_path("//127.0.0.9/x", &s, "http"), None);
-        assert_eq!(same_origin_path("https://127.0.0.2:8080/x", &s, "http"), None);
+        assert_eq!(
+            same_origin_path("https://127.0.0.2:8080/x", &s, "http"),
+            None
+        );
     }
 
     #[test]
     fn completeness() {
-        assert!(response_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab", false));
-        assert!(!response_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab", false));
-        assert!(response_complete(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n", false));
+        assert!(response_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab",
+            false
+        ));
+        assert!(!response_complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab",
+            false
+        ));
+        assert!(response_complete(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n",
+            false
+        ));
         assert!(!response_complete(b"HTTP/1.1 200 OK\r\n", true));
     }
 }

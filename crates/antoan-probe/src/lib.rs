@@ -30,7 +30,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use antoan_model::{
-    CollectorNote, CollectorStatus, HostInfo, Inventory, OsInfo, Report, Socket, ToolInfo, SCHEMA_VERSION,
+    CollectorNote, CollectorStatus, HostInfo, Inventory, OsInfo, Report, Socket, ToolInfo,
+    SCHEMA_VERSION,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -92,12 +93,20 @@ pub async fn scan(
 
     let fp = Arc::new(fp.clone());
     let global = Arc::new(Semaphore::new(cfg.identify_global.max(1)));
-    let per_host: HashMap<IpAddr, Arc<Semaphore>> =
-        outcome.open.keys().map(|h| (*h, Arc::new(Semaphore::new(cfg.identify_per_host.max(1))))).collect();
+    let per_host: HashMap<IpAddr, Arc<Semaphore>> = outcome
+        .open
+        .keys()
+        .map(|h| (*h, Arc::new(Semaphore::new(cfg.identify_per_host.max(1)))))
+        .collect();
     let mut set = JoinSet::new();
     for (ip, ports) in &outcome.open {
         for &port in ports {
-            let (gate, fp, global, host) = (gate.clone(), fp.clone(), global.clone(), per_host[ip].clone());
+            let (gate, fp, global, host) = (
+                gate.clone(),
+                fp.clone(),
+                global.clone(),
+                per_host[ip].clone(),
+            );
             let opts = cfg.identify.clone();
             let ip = *ip;
             set.spawn(async move {
@@ -152,7 +161,8 @@ pub async fn scan(
 fn rfc3339(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     let t = t.replace_nanosecond(0).unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| t.to_string())
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
 }
 
 /// The scan as a report in the common model. `description` names what was
@@ -164,7 +174,12 @@ pub fn build_report(result: &ScanResult, description: &str, now: time::OffsetDat
     let listening = result
         .services
         .iter()
-        .map(|s| Socket { proto: "tcp".into(), address: s.ip.to_string(), port: s.port, process: s.name.clone() })
+        .map(|s| Socket {
+            proto: "tcp".into(),
+            address: s.ip.to_string(),
+            port: s.port,
+            process: s.name.clone(),
+        })
         .collect();
     let note = if result.cancelled {
         CollectorNote {
@@ -176,12 +191,23 @@ pub fn build_report(result: &ScanResult, description: &str, now: time::OffsetDat
             ),
         }
     } else {
-        CollectorNote { collector: "network-scan".into(), status: CollectorStatus::Ok, reason: String::new() }
+        CollectorNote {
+            collector: "network-scan".into(),
+            status: CollectorStatus::Ok,
+            reason: String::new(),
+        }
     };
-    let inventory = Inventory { listening: Some(listening), collection: vec![note], ..Default::default() };
+    let inventory = Inventory {
+        listening: Some(listening),
+        collection: vec![note],
+        ..Default::default()
+    };
     Report {
         schema_version: SCHEMA_VERSION.to_string(),
-        tool: ToolInfo { name: "antoan".into(), version: env!("CARGO_PKG_VERSION").into() },
+        tool: ToolInfo {
+            name: "antoan".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
         generated_at: rfc3339(now),
         host: HostInfo {
             hostname: description.to_string(),

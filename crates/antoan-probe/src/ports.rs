@@ -11,8 +11,8 @@ use crate::targets::TargetError;
 /// raw), RDP, VNC, TR-069 on ISP home gateways (7547), databases (MySQL,
 /// MSSQL, PostgreSQL, Redis, MongoDB), and 5000 (NAS and recorder admin).
 pub const DEFAULT_PORTS: &[u16] = &[
-    21, 22, 23, 80, 81, 139, 161, 443, 445, 554, 631, 1433, 2323, 3306, 3389, 5000, 5432, 5900, 6379, 7547, 8000,
-    8080, 8081, 8443, 8554, 9100, 27017, 34567, 37777,
+    21, 22, 23, 80, 81, 139, 161, 443, 445, 554, 631, 1433, 2323, 3306, 3389, 5000, 5432, 5900,
+    6379, 7547, 8000, 8080, 8081, 8443, 8554, 9100, 27017, 34567, 37777,
 ];
 
 /// Parses `22,80,8000-8100`. Sorted, without duplicates.
@@ -64,12 +64,19 @@ mod tests {
 
     #[test]
     fn lists_and_ranges() {
-        assert_eq!(parse_ports("80, 22,8000-8002,22").unwrap(), [22, 80, 8000, 8001, 8002]);
+        assert_eq!(
+            parse_ports("80, 22,8000-8002,22").unwrap(),
+            [22, 80, 8000, 8001, 8002]
+        );
         assert_eq!(parse_ports("1-65535").unwrap().len(), 65535);
         for bad in ["0", "65536", "a", "9-1", "", ",", "1-"] {
             assert!(parse_ports(bad).is_err(), "{bad}");
         }
         assert!(DEFAULT_PORTS.windows(2).all(|w| w[0] < w[1]));
-        assert!(DEFAULT_PORTS.contains(&37777) && DEFAULT_PORTS.contains(&23) && DEFAULT_PORTS.contains(&9100));
+        assert!(
+            DEFAULT_PORTS.contains(&37777)
+                && DEFAULT_PORTS.contains(&23)
+                && DEFAULT_PORTS.contains(&9100)
+        );
     }
 }

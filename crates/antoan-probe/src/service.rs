@@ -56,7 +56,11 @@ impl Default for Service {
 
 impl Service {
     pub fn new(ip: IpAddr, port: u16) -> Service {
-        Service { ip, port, ..Default::default() }
+        Service {
+            ip,
+            port,
+            ..Default::default()
+        }
     }
 
     /// `host:port` (IPv6 in brackets).

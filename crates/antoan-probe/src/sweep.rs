@@ -51,7 +51,11 @@ pub struct SweepOptions {
 
 impl Default for SweepOptions {
     fn default() -> Self {
-        SweepOptions { connect_timeout: Duration::from_millis(800), per_host: 256, global: 512 }
+        SweepOptions {
+            connect_timeout: Duration::from_millis(800),
+            per_host: 256,
+            global: 512,
+        }
     }
 }
 
@@ -85,8 +89,14 @@ pub async fn sweep(
     cancel: &Cancel,
     progress: Option<Progress>,
 ) -> SweepOutcome {
-    let mut out = SweepOutcome { total: hosts.len() as u64 * ports.len() as u64, ..Default::default() };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 2);
+    let mut out = SweepOutcome {
+        total: hosts.len() as u64 * ports.len() as u64,
+        ..Default::default()
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 2);
     let threads = if out.total < 64 { 1 } else { threads };
     let mut shards: Vec<Vec<SocketAddr>> = vec![Vec::new(); threads];
     let mut i = 0usize;
@@ -103,7 +113,15 @@ pub async fn sweep(
         let per_host = (opts.per_host / threads).max(1);
         let timeout = opts.connect_timeout;
         handles.push(tokio::task::spawn_blocking(move || {
-            poll_sweep(&gate, shard, timeout, batch, per_host, &cancel, progress.as_ref())
+            poll_sweep(
+                &gate,
+                shard,
+                timeout,
+                batch,
+                per_host,
+                &cancel,
+                progress.as_ref(),
+            )
         }));
     }
     for h in handles {
@@ -170,10 +188,16 @@ fn poll_sweep(
             match gate.start_connect(addr) {
                 Ok(socket) => {
                     *n += 1;
-                    pending.push(Pending { addr, socket, started: std::time::Instant::now() });
+                    pending.push(Pending {
+                        addr,
+                        socket,
+                        started: std::time::Instant::now(),
+                    });
                 }
                 // Out of descriptors or local ports: retry once some complete.
-                Err(ConnectError::Io(e)) if matches!(e.raw_os_error(), Some(23 | 24 | 99)) && !pending.is_empty() => {
+                Err(ConnectError::Io(e))
+                    if matches!(e.raw_os_error(), Some(23 | 24 | 99)) && !pending.is_empty() =>
+                {
                     queue.push_front(addr);
                     break;
                 }
@@ -187,7 +211,11 @@ fn poll_sweep(
             continue;
         }
         fds.clear();
-        fds.extend(pending.iter().map(|p| libc::pollfd { fd: p.socket.as_raw_fd(), events: libc::POLLOUT, revents: 0 }));
+        fds.extend(pending.iter().map(|p| libc::pollfd {
+            fd: p.socket.as_raw_fd(),
+            events: libc::POLLOUT,
+            revents: 0,
+        }));
         // SAFETY: `fds` is a valid, initialised array of `fds.len()` pollfd
         // structures that outlives the call; every fd is an open socket owned by `pending`.
         let _ = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 20) };
@@ -198,7 +226,10 @@ fn poll_sweep(
             .map(|(p, f)| {
                 if f.revents != 0 {
                     match p.socket.take_error() {
-                        Ok(None) if f.revents & libc::POLLOUT != 0 && f.revents & (libc::POLLERR | libc::POLLHUP) == 0 => {
+                        Ok(None)
+                            if f.revents & libc::POLLOUT != 0
+                                && f.revents & (libc::POLLERR | libc::POLLHUP) == 0 =>
+                        {
                             Some(Some(true))
                         }
                         _ => Some(Some(false)),

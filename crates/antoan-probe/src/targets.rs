@@ -82,7 +82,11 @@ impl TargetSet {
         if specs.len() > 4 {
             s.push_str(&format!(", … (+{})", specs.len() - 4));
         }
-        format!("{s} ({} address{})", self.addrs.len(), if self.addrs.len() == 1 { "" } else { "es" })
+        format!(
+            "{s} ({} address{})",
+            self.addrs.len(),
+            if self.addrs.len() == 1 { "" } else { "es" }
+        )
     }
 }
 
@@ -103,16 +107,28 @@ pub struct TargetRequest {
 pub fn read_targets_file(path: &Path) -> Result<(String, Vec<u8>), TargetError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
-        TargetError::new(format!("không đọc được tệp mục tiêu {shown}: {e}"), format!("cannot read targets file {shown}: {e}"))
+        TargetError::new(
+            format!("không đọc được tệp mục tiêu {shown}: {e}"),
+            format!("cannot read targets file {shown}: {e}"),
+        )
     })?;
     if meta.len() > MAX_TARGETS_FILE as u64 {
         return Err(TargetError::new(
-            format!("tệp mục tiêu {shown} quá lớn ({} byte, tối đa {MAX_TARGETS_FILE})", meta.len()),
-            format!("targets file {shown} is too large ({} bytes, at most {MAX_TARGETS_FILE})", meta.len()),
+            format!(
+                "tệp mục tiêu {shown} quá lớn ({} byte, tối đa {MAX_TARGETS_FILE})",
+                meta.len()
+            ),
+            format!(
+                "targets file {shown} is too large ({} bytes, at most {MAX_TARGETS_FILE})",
+                meta.len()
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        TargetError::new(format!("không đọc được tệp mục tiêu {shown}: {e}"), format!("cannot read targets file {shown}: {e}"))
+        TargetError::new(
+            format!("không đọc được tệp mục tiêu {shown}: {e}"),
+            format!("cannot read targets file {shown}: {e}"),
+        )
     })?;
     Ok((shown, bytes))
 }
@@ -157,7 +173,11 @@ pub fn parse_targets_file(name: &str, bytes: &[u8]) -> Result<Vec<(usize, String
 /// the exclusions, and enforces the size limits.
 pub fn build(req: &TargetRequest, resolve: Resolver<'_>) -> Result<TargetSet, TargetError> {
     let mut set = TargetSet::default();
-    let mut specs: Vec<(String, String)> = req.specs.iter().map(|s| (s.clone(), format!("'{s}'"))).collect();
+    let mut specs: Vec<(String, String)> = req
+        .specs
+        .iter()
+        .map(|s| (s.clone(), format!("'{s}'")))
+        .collect();
     if let Some((name, bytes)) = &req.file {
         for (line, spec) in parse_targets_file(name, bytes)? {
             let origin = format!("{name}:{line}");
@@ -212,11 +232,17 @@ pub fn build(req: &TargetRequest, resolve: Resolver<'_>) -> Result<TargetSet, Ta
 }
 
 fn with_origin(e: TargetError, origin: &str) -> TargetError {
-    TargetError::new(format!("{origin}: {}", e.0.vi), format!("{origin}: {}", e.0.en))
+    TargetError::new(
+        format!("{origin}: {}", e.0.vi),
+        format!("{origin}: {}", e.0.en),
+    )
 }
 
 fn bad(spec: &str, vi: &str, en: &str) -> TargetError {
-    TargetError::new(format!("mục tiêu '{spec}' không hợp lệ: {vi}"), format!("invalid target '{spec}': {en}"))
+    TargetError::new(
+        format!("mục tiêu '{spec}' không hợp lệ: {vi}"),
+        format!("invalid target '{spec}': {en}"),
+    )
 }
 
 fn is_hostname(s: &str) -> bool {
@@ -230,12 +256,18 @@ fn is_hostname(s: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
 }
 
 /// Expands one spec into addresses.
-pub fn expand(spec: &str, resolve: Resolver<'_>, resolved: &mut Vec<Resolved>) -> Result<Vec<IpAddr>, TargetError> {
+pub fn expand(
+    spec: &str,
+    resolve: Resolver<'_>,
+    resolved: &mut Vec<Resolved>,
+) -> Result<Vec<IpAddr>, TargetError> {
     let spec = spec.trim();
     if spec.is_empty() {
         return Err(bad(spec, "trống", "empty"));
@@ -267,7 +299,10 @@ pub fn expand(spec: &str, resolve: Resolver<'_>, resolved: &mut Vec<Resolved>) -
         let mut addrs = addrs;
         addrs.sort();
         addrs.dedup();
-        resolved.push(Resolved { name: spec.to_string(), addresses: addrs.clone() });
+        resolved.push(Resolved {
+            name: spec.to_string(),
+            addresses: addrs.clone(),
+        });
         return check_usable(spec, addrs);
     }
     Err(bad(
@@ -298,38 +333,70 @@ fn usable(a: IpAddr) -> bool {
 }
 
 fn cidr(spec: &str, net: &str, len: &str) -> Result<Vec<IpAddr>, TargetError> {
-    let len: u8 = len.trim().parse().map_err(|_| bad(spec, "độ dài tiền tố không phải số", "prefix length is not a number"))?;
+    let len: u8 = len.trim().parse().map_err(|_| {
+        bad(
+            spec,
+            "độ dài tiền tố không phải số",
+            "prefix length is not a number",
+        )
+    })?;
     match net.trim().parse::<IpAddr>() {
         Ok(IpAddr::V4(v4)) => {
             if len > 32 {
-                return Err(bad(spec, "tiền tố IPv4 tối đa /32", "IPv4 prefix is at most /32"));
+                return Err(bad(
+                    spec,
+                    "tiền tố IPv4 tối đa /32",
+                    "IPv4 prefix is at most /32",
+                ));
             }
             if len < 16 {
-                return Err(bad(spec, "khối lớn hơn /16 không được quét", "blocks larger than /16 are not scanned"));
+                return Err(bad(
+                    spec,
+                    "khối lớn hơn /16 không được quét",
+                    "blocks larger than /16 are not scanned",
+                ));
             }
             let base = u32::from(v4);
             let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
             let first = base & mask;
             let last = first | !mask;
             // Network and broadcast addresses are skipped in blocks of 4 or more.
-            let (lo, hi) = if len <= 30 { (first + 1, last - 1) } else { (first, last) };
+            let (lo, hi) = if len <= 30 {
+                (first + 1, last - 1)
+            } else {
+                (first, last)
+            };
             Ok((lo..=hi).map(|n| IpAddr::V4(Ipv4Addr::from(n))).collect())
         }
         Ok(IpAddr::V6(v6)) => {
             if len > 128 {
-                return Err(bad(spec, "tiền tố IPv6 tối đa /128", "IPv6 prefix is at most /128"));
+                return Err(bad(
+                    spec,
+                    "tiền tố IPv6 tối đa /128",
+                    "IPv6 prefix is at most /128",
+                ));
             }
             if len < 112 {
-                return Err(bad(spec, "khối IPv6 lớn hơn /112 không được quét", "IPv6 blocks larger than /112 are not scanned"));
+                return Err(bad(
+                    spec,
+                    "khối IPv6 lớn hơn /112 không được quét",
+                    "IPv6 blocks larger than /112 are not scanned",
+                ));
             }
             let base = u128::from(v6);
             // len >= 112 here, so the shift is at most 16.
             let mask = u128::MAX << (128 - u32::from(len));
             let first = base & mask;
             let last = first | !mask;
-            Ok((first..=last).map(|n| IpAddr::V6(Ipv6Addr::from(n))).collect())
+            Ok((first..=last)
+                .map(|n| IpAddr::V6(Ipv6Addr::from(n)))
+                .collect())
         }
-        Err(_) => Err(bad(spec, "phần trước '/' không phải địa chỉ IP", "the part before '/' is not an IP address")),
+        Err(_) => Err(bad(
+            spec,
+            "phần trước '/' không phải địa chỉ IP",
+            "the part before '/' is not an IP address",
+        )),
     }
 }
 
@@ -348,7 +415,11 @@ fn range(spec: &str, start: Ipv4Addr, end: &str) -> Result<Vec<IpAddr>, TargetEr
     };
     let (s, e) = (u32::from(start), u32::from(end_addr));
     if e < s {
-        return Err(bad(spec, "cuối dải nhỏ hơn đầu dải", "the range ends before it starts"));
+        return Err(bad(
+            spec,
+            "cuối dải nhỏ hơn đầu dải",
+            "the range ends before it starts",
+        ));
     }
     if (e - s) as usize >= HARD_LIMIT {
         return Err(bad(spec, "dải quá lớn", "the range is too large"));
@@ -365,7 +436,10 @@ mod tests {
     }
 
     fn req(specs: &[&str]) -> TargetRequest {
-        TargetRequest { specs: specs.iter().map(|s| s.to_string()).collect(), ..Default::default() }
+        TargetRequest {
+            specs: specs.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
     }
 
     fn ips(set: &TargetSet) -> Vec<String> {
@@ -374,8 +448,21 @@ mod tests {
 
     #[test]
     fn single_range_and_last_octet_forms() {
-        let s = build(&req(&["127.0.0.2-127.0.0.4", "127.0.0.8-9", "127.0.0.3"]), &no_dns).unwrap();
-        assert_eq!(ips(&s), ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.8", "127.0.0.9"]);
+        let s = build(
+            &req(&["127.0.0.2-127.0.0.4", "127.0.0.8-9", "127.0.0.3"]),
+            &no_dns,
+        )
+        .unwrap();
+        assert_eq!(
+            ips(&s),
+            [
+                "127.0.0.2",
+                "127.0.0.3",
+                "127.0.0.4",
+                "127.0.0.8",
+                "127.0.0.9"
+            ]
+        );
     }
 
     #[test]
@@ -410,7 +497,11 @@ mod tests {
         assert_eq!(ips(&s), ["127.0.0.2", "127.0.0.3", "127.0.0.4"]);
         assert_eq!(s.excluded, 5);
         r.exclude = vec!["127.0.0.0/24".into()];
-        assert!(build(&r, &no_dns).unwrap_err().0.en.contains("no address left"));
+        assert!(build(&r, &no_dns)
+            .unwrap_err()
+            .0
+            .en
+            .contains("no address left"));
     }
 
     #[test]
@@ -419,16 +510,26 @@ mod tests {
         let resolver = |name: &str| -> Result<Vec<IpAddr>, String> {
             calls.set(calls.get() + 1);
             assert_eq!(name, "nvr.local");
-            Ok(vec!["127.0.0.3".parse().unwrap(), "127.0.0.2".parse().unwrap()])
+            Ok(vec![
+                "127.0.0.3".parse().unwrap(),
+                "127.0.0.2".parse().unwrap(),
+            ])
         };
         let s = build(&req(&["nvr.local"]), &resolver).unwrap();
         assert_eq!(calls.get(), 1);
         assert_eq!(ips(&s), ["127.0.0.2", "127.0.0.3"]);
         assert_eq!(s.resolved[0].name, "nvr.local");
         assert_eq!(s.resolved[0].addresses.len(), 2);
-        assert_eq!(s.names[&"127.0.0.2".parse::<IpAddr>().unwrap()], ["nvr.local"]);
+        assert_eq!(
+            s.names[&"127.0.0.2".parse::<IpAddr>().unwrap()],
+            ["nvr.local"]
+        );
         let e = build(&req(&["nowhere.invalid"]), &no_dns).unwrap_err();
-        assert!(e.0.en.contains("cannot resolve host name 'nowhere.invalid'"), "{e}");
+        assert!(
+            e.0.en
+                .contains("cannot resolve host name 'nowhere.invalid'"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -453,17 +554,40 @@ mod tests {
     #[test]
     fn targets_file_names_file_and_line() {
         let r = TargetRequest {
-            file: Some(("t.txt".into(), b"# office\n127.0.0.2 127.0.0.3\n\n127.0.0.4-5 # cams\n".to_vec())),
+            file: Some((
+                "t.txt".into(),
+                b"# office\n127.0.0.2 127.0.0.3\n\n127.0.0.4-5 # cams\n".to_vec(),
+            )),
             ..Default::default()
         };
-        assert_eq!(ips(&build(&r, &no_dns).unwrap()), ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]);
-        let r = TargetRequest { file: Some(("t.txt".into(), b"127.0.0.2\n999.1.1.1\n".to_vec())), ..Default::default() };
+        assert_eq!(
+            ips(&build(&r, &no_dns).unwrap()),
+            ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]
+        );
+        let r = TargetRequest {
+            file: Some(("t.txt".into(), b"127.0.0.2\n999.1.1.1\n".to_vec())),
+            ..Default::default()
+        };
         let e = build(&r, &no_dns).unwrap_err();
         assert!(e.0.en.starts_with("t.txt:2:"), "{e}");
-        let r = TargetRequest { file: Some(("t.txt".into(), b"127.0.0.2\n\xff\xfe\x00\n".to_vec())), ..Default::default() };
-        assert!(build(&r, &no_dns).unwrap_err().0.en.contains("t.txt:2: line is not UTF-8"));
-        let r = TargetRequest { file: Some(("t.txt".into(), b"127.0.0.2\x1b[31m\n".to_vec())), ..Default::default() };
-        assert!(build(&r, &no_dns).unwrap_err().0.en.contains("control characters"));
+        let r = TargetRequest {
+            file: Some(("t.txt".into(), b"127.0.0.2\n\xff\xfe\x00\n".to_vec())),
+            ..Default::default()
+        };
+        assert!(build(&r, &no_dns)
+            .unwrap_err()
+            .0
+            .en
+            .contains("t.txt:2: line is not UTF-8"));
+        let r = TargetRequest {
+            file: Some(("t.txt".into(), b"127.0.0.2\x1b[31m\n".to_vec())),
+            ..Default::default()
+        };
+        assert!(build(&r, &no_dns)
+            .unwrap_err()
+            .0
+            .en
+            .contains("control characters"));
     }
 
     #[test]

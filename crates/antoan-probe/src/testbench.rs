@@ -51,8 +51,18 @@ impl Bench {
     /// Every port of the bench except the unnamed listener, as `--ports` text.
     pub fn ports_arg(&self) -> String {
         let mut p: Vec<u16> = [
-            self.recorder, self.web, self.redirect, self.redirect_name, self.ftp, self.telnet, self.ssh, self.rtsp, self.mysql, self.tls,
-            self.tarpit_silent, self.tarpit_no_accept,
+            self.recorder,
+            self.web,
+            self.redirect,
+            self.redirect_name,
+            self.ftp,
+            self.telnet,
+            self.ssh,
+            self.rtsp,
+            self.mysql,
+            self.tls,
+            self.tarpit_silent,
+            self.tarpit_no_accept,
         ]
         .iter()
         .map(|a| a.port())
@@ -60,7 +70,10 @@ impl Bench {
         p.push(self.unnamed.port());
         p.sort_unstable();
         p.dedup();
-        p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",")
+        p.iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Starts the bench on ephemeral ports.
@@ -72,10 +85,18 @@ impl Bench {
     /// (recorder 127.0.0.2:80, web 127.0.0.3:80, FTP 127.0.0.4:21, SSH
     /// 127.0.0.6:22, TLS 127.0.0.7:443; needs the right to bind them).
     pub fn start_with(standard: bool) -> Bench {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("bench runtime");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("bench runtime");
         let port = |p: u16| if standard { p } else { 0 };
         let bind = |ip: &str, p: u16| -> TcpListener {
-            rt.block_on(async { TcpListener::bind((ip, p)).await.unwrap_or_else(|e| panic!("bench: bind {ip}:{p}: {e}")) })
+            rt.block_on(async {
+                TcpListener::bind((ip, p))
+                    .await
+                    .unwrap_or_else(|e| panic!("bench: bind {ip}:{p}: {e}"))
+            })
         };
         let recorder = bind("127.0.0.2", port(80));
         let web = bind("127.0.0.3", port(80));
@@ -93,14 +114,17 @@ impl Bench {
         // connection attempts get no answer at all.
         let no_accept = rt.block_on(async {
             let s = tokio::net::TcpSocket::new_v4().expect("socket");
-            s.bind("127.0.0.8:0".parse().expect("addr")).expect("bind tarpit");
+            s.bind("127.0.0.8:0".parse().expect("addr"))
+                .expect("bind tarpit");
             s.listen(1).expect("listen")
         });
         let addr = |l: &TcpListener| l.local_addr().expect("local addr");
         let no_accept_addr = addr(&no_accept);
         let mut held = Vec::new();
         for _ in 0..4 {
-            if let Ok(s) = std::net::TcpStream::connect_timeout(&no_accept_addr, Duration::from_millis(200)) {
+            if let Ok(s) =
+                std::net::TcpStream::connect_timeout(&no_accept_addr, Duration::from_millis(200))
+            {
                 held.push(s);
             }
         }
@@ -126,15 +150,22 @@ impl Bench {
         };
         rt.spawn(serve(recorder, |path| recorder_page(&path)));
         rt.spawn(serve(web, |_| router_page()));
-        rt.spawn(serve(redirect, move |_| redirect_page(&format!("http://127.0.0.9:{unnamed_port}/login"))));
-        rt.spawn(serve(redirect_name, |_| redirect_page("http://nvr-cloud.example/login")));
+        rt.spawn(serve(redirect, move |_| {
+            redirect_page(&format!("http://127.0.0.9:{unnamed_port}/login"))
+        }));
+        rt.spawn(serve(redirect_name, |_| {
+            redirect_page("http://nvr-cloud.example/login")
+        }));
         rt.spawn(serve_ftp(ftp));
         rt.spawn(serve_greeting(telnet, {
             let mut v = vec![255, 251, 1, 255, 251, 3, 255, 253, 24];
             v.extend_from_slice(b"\r\n\r\nDVR login: ");
             v
         }));
-        rt.spawn(serve_greeting(ssh, b"SSH-2.0-OpenSSH_8.4p1 Debian-5+deb11u1\r\n".to_vec()));
+        rt.spawn(serve_greeting(
+            ssh,
+            b"SSH-2.0-OpenSSH_8.4p1 Debian-5+deb11u1\r\n".to_vec(),
+        ));
         rt.spawn(serve(rtsp, |_| {
             "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nServer: Rtsp Server/3.0\r\nWWW-Authenticate: Digest realm=\"IP Camera\", nonce=\"abc\"\r\n\r\n".to_string()
         }));
@@ -179,17 +210,30 @@ fn response(status: &str, headers: &[(&str, &str)], body: &str) -> String {
     for (k, v) in headers {
         s.push_str(&format!("{k}: {v}\r\n"));
     }
-    s.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()));
+    s.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
     s
 }
 
 fn recorder_page(path: &str) -> String {
     if path == "/" {
-        return response("302 Found", &[("Location", "/doc/page/login.asp?_1700000000"), ("Server", "DNVRS-Webs")], "");
+        return response(
+            "302 Found",
+            &[
+                ("Location", "/doc/page/login.asp?_1700000000"),
+                ("Server", "DNVRS-Webs"),
+            ],
+            "",
+        );
     }
     response(
         "401 Unauthorized",
-        &[("Server", "DNVRS-Webs"), ("WWW-Authenticate", "Basic realm=\"DS-7608NI-K2\"")],
+        &[
+            ("Server", "DNVRS-Webs"),
+            ("WWW-Authenticate", "Basic realm=\"DS-7608NI-K2\""),
+        ],
         "<html><head><title>Login</title></head><body>Network Video Recorder</body></html>",
     )
 }
@@ -211,7 +255,10 @@ async fn read_request(s: &mut TcpStream) -> Option<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 2048];
     loop {
-        let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut chunk)).await.ok()?.ok()?;
+        let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut chunk))
+            .await
+            .ok()?
+            .ok()?;
         if n == 0 {
             return None;
         }
@@ -254,7 +301,10 @@ async fn serve_greeting(l: TcpListener, greeting: Vec<u8>) {
 async fn serve_ftp(l: TcpListener) {
     while let Ok((mut s, _)) = l.accept().await {
         tokio::spawn(async move {
-            if s.write_all(b"220-Welcome to the recorder FTP\r\n220 FTP server ready\r\n").await.is_err() {
+            if s.write_all(b"220-Welcome to the recorder FTP\r\n220 FTP server ready\r\n")
+                .await
+                .is_err()
+            {
                 return;
             }
             let mut buf = vec![0u8; 1024];
@@ -270,7 +320,9 @@ async fn serve_ftp(l: TcpListener) {
                     line.drain(..=i);
                     let verb = cmd.split(' ').next().unwrap_or("").to_ascii_uppercase();
                     let reply: &[u8] = match verb.as_str() {
-                        "USER" if cmd.eq_ignore_ascii_case("USER anonymous") => b"331 Please specify the password.\r\n",
+                        "USER" if cmd.eq_ignore_ascii_case("USER anonymous") => {
+                            b"331 Please specify the password.\r\n"
+                        }
                         "USER" => b"331 Password required.\r\n",
                         "PASS" => b"230 Login successful.\r\n",
                         "QUIT" => {
@@ -289,11 +341,17 @@ async fn serve_ftp(l: TcpListener) {
 }
 
 async fn serve_tls(l: TcpListener) {
-    let Some(acceptor) = tls_acceptor() else { return };
+    let Some(acceptor) = tls_acceptor() else {
+        return;
+    };
     while let Ok((s, _)) = l.accept().await {
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
-            let Ok(Ok(mut tls)) = tokio::time::timeout(Duration::from_secs(5), acceptor.accept(s)).await else { return };
+            let Ok(Ok(mut tls)) =
+                tokio::time::timeout(Duration::from_secs(5), acceptor.accept(s)).await
+            else {
+                return;
+            };
             let mut buf = vec![0u8; 4096];
             let _ = tokio::time::timeout(Duration::from_secs(5), tls.read(&mut buf)).await;
             let page = response(
@@ -312,7 +370,9 @@ fn tls_acceptor() -> Option<tokio_rustls::TlsAcceptor> {
     use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
     let key = rcgen::KeyPair::generate().ok()?;
     let mut params = rcgen::CertificateParams::new(vec!["nvr.local".to_string()]).ok()?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, "NVR admin");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "NVR admin");
     params.not_before = rcgen::date_time_ymd(2018, 1, 1);
     params.not_after = rcgen::date_time_ymd(2020, 1, 1);
     let cert = params.self_signed(&key).ok()?;
@@ -321,7 +381,10 @@ fn tls_acceptor() -> Option<tokio_rustls::TlsAcceptor> {
         .with_safe_default_protocol_versions()
         .ok()?
         .with_no_client_auth()
-        .with_single_cert(vec![cert.der().clone()], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())))
+        .with_single_cert(
+            vec![cert.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
         .ok()?;
     Some(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }

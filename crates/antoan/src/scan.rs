@@ -89,14 +89,20 @@ fn user(e: TargetError) -> UserError {
 
 pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
     let now = match &args.now {
-        Some(s) => antoan_audit::parse_now(s).map_err(|e| UserError::new(e.text().vi.clone(), e.text().en.clone()))?,
+        Some(s) => antoan_audit::parse_now(s)
+            .map_err(|e| UserError::new(e.text().vi.clone(), e.text().en.clone()))?,
         None => OffsetDateTime::now_utc(),
     };
     let file = match &args.targets_file {
         Some(p) => Some(targets::read_targets_file(p).map_err(user)?),
         None => None,
     };
-    let req = TargetRequest { specs: args.targets.clone(), file, exclude: args.exclude.clone(), confirmed: args.yes };
+    let req = TargetRequest {
+        specs: args.targets.clone(),
+        file,
+        exclude: args.exclude.clone(),
+        confirmed: args.yes,
+    };
     let set = targets::build(&req, &targets::system_resolver).map_err(user)?;
     for r in &set.resolved {
         let addrs: Vec<String> = r.addresses.iter().map(|a| a.to_string()).collect();
@@ -118,7 +124,10 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
             "--timeout, --max-per-host and --max-parallel must be greater than 0",
         ));
     }
-    let mut cfg = ScanConfig { ports: port_list, ..Default::default() };
+    let mut cfg = ScanConfig {
+        ports: port_list,
+        ..Default::default()
+    };
     cfg.sweep.connect_timeout = Duration::from_millis(args.timeout);
     cfg.identify.connect_timeout = Duration::from_millis(args.timeout);
     cfg.sweep.per_host = args.max_per_host;
@@ -130,14 +139,22 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
     }
     let description = set.describe(&specs);
 
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
-        UserError::new(format!("không khởi tạo được bộ chạy bất đồng bộ: {e}"), format!("cannot start the async runtime: {e}"))
-    })?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            UserError::new(
+                format!("không khởi tạo được bộ chạy bất đồng bộ: {e}"),
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
     let cancel = Cancel::default();
     let total = set.len() as u64 * cfg.ports.len() as u64;
     let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(total);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} {msg} ({elapsed})") {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {bar:40} {pos}/{len} {msg} ({elapsed})",
+        ) {
             bar.set_style(style);
         }
         bar
@@ -176,7 +193,10 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
                 "đã dừng theo yêu cầu: {}/{} lần thử cổng; kết quả chưa đầy đủ",
                 result.sweep.done, result.sweep.total
             ),
-            &format!("interrupted: {} of {} port probes done; results are partial", result.sweep.done, result.sweep.total),
+            &format!(
+                "interrupted: {} of {} port probes done; results are partial",
+                result.sweep.done, result.sweep.total
+            ),
             lang,
         );
     }

@@ -8,13 +8,21 @@ use serde_json::Value;
 
 fn antoan(args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_antoan"));
-    c.args(args).env("ANTOAN_LANG", "en").env_remove("LC_ALL").env_remove("LANG");
+    c.args(args)
+        .env("ANTOAN_LANG", "en")
+        .env_remove("LC_ALL")
+        .env_remove("LANG");
     c.output().expect("run antoan")
 }
 
 fn json_of(out: &Output) -> Value {
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     if let Err(errors) = antoan_report::schema::validate_json(&v) {
         panic!("scan report does not validate:\n{}", errors.join("\n"));
     }
@@ -26,7 +34,13 @@ fn findings(v: &Value) -> Vec<(String, String, Value)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["check"].as_str().unwrap().to_string(), f["subject"].as_str().unwrap().to_string(), f.clone()))
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["subject"].as_str().unwrap().to_string(),
+                f.clone(),
+            )
+        })
         .collect()
 }
 
@@ -35,9 +49,23 @@ fn scan_of_the_bench_identifies_every_service_and_reports_exposures() {
     let bench = Bench::start();
     let ports = bench.ports_arg();
     let t0 = Instant::now();
-    let out = antoan(&["scan", "127.0.0.2-127.0.0.8", "--ports", &ports, "--format", "json", "--now", "2026-11-24"]);
+    let out = antoan(&[
+        "scan",
+        "127.0.0.2-127.0.0.8",
+        "--ports",
+        &ports,
+        "--format",
+        "json",
+        "--now",
+        "2026-11-24",
+    ]);
     let took = t0.elapsed();
-    assert_eq!(out.status.code(), Some(1), "high findings → exit 1; stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "high findings → exit 1; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out);
     let f = findings(&v);
     let service = |addr: std::net::SocketAddr| -> Value {
@@ -61,7 +89,9 @@ fn scan_of_the_bench_identifies_every_service_and_reports_exposures() {
     assert_eq!(service(bench.tls)["tls_self_signed"], "true");
     assert_eq!(service(bench.tls)["tls_not_after"], "2020-01-01");
     assert_eq!(service(bench.tarpit_silent)["service"], "unknown");
-    assert!(!f.iter().any(|(_, s, _)| s.starts_with(&format!("{}/", bench.tarpit_no_accept))));
+    assert!(!f
+        .iter()
+        .any(|(_, s, _)| s.starts_with(&format!("{}/", bench.tarpit_no_accept))));
 
     for (check, addr, svc) in [
         ("net.http-admin-cleartext", bench.recorder, "http"),
@@ -73,12 +103,18 @@ fn scan_of_the_bench_identifies_every_service_and_reports_exposures() {
         ("net.database-exposed", bench.mysql, "mysql"),
     ] {
         let subject = format!("{addr}/{svc}");
-        let (_, _, fv) = f.iter().find(|(c, s, _)| c == check && *s == subject).unwrap_or_else(|| panic!("missing {check} {subject}"));
+        let (_, _, fv) = f
+            .iter()
+            .find(|(c, s, _)| c == check && *s == subject)
+            .unwrap_or_else(|| panic!("missing {check} {subject}"));
         assert_eq!(fv["kind"], "exposure");
         assert!(!fv["controls"].as_array().unwrap().is_empty());
         assert!(!fv["title"]["vi"].as_str().unwrap().is_empty());
     }
-    assert!(took < Duration::from_secs(10), "tarpits must not stall the scan: {took:?}");
+    assert!(
+        took < Duration::from_secs(10),
+        "tarpits must not stall the scan: {took:?}"
+    );
     assert_eq!(bench.unnamed_accepts(), 0);
 }
 
@@ -87,16 +123,37 @@ fn unnamed_address_never_receives_a_connection() {
     let bench = Bench::start();
     let ports = bench.ports_arg();
     // The redirect server points at 127.0.0.9, which is not named.
-    let out = antoan(&["scan", "127.0.0.2-8", "--ports", &ports, "--format", "json", "--fail-on", "critical"]);
+    let out = antoan(&[
+        "scan",
+        "127.0.0.2-8",
+        "--ports",
+        &ports,
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let v = json_of(&out);
     let redirect = findings(&v)
         .into_iter()
         .find(|(c, s, _)| c == "net.service" && s.starts_with(&format!("{}/", bench.redirect)))
         .unwrap();
-    assert!(redirect.2["attributes"]["redirect_not_followed"].as_str().unwrap().starts_with("http://127.0.0.9:"));
+    assert!(redirect.2["attributes"]["redirect_not_followed"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.9:"));
     // Also with 127.0.0.9 in a range but excluded.
-    let out = antoan(&["scan", "127.0.0.2-127.0.0.9", "--exclude", "127.0.0.9", "--ports", &ports, "--format", "json"]);
+    let out = antoan(&[
+        "scan",
+        "127.0.0.2-127.0.0.9",
+        "--exclude",
+        "127.0.0.9",
+        "--ports",
+        &ports,
+        "--format",
+        "json",
+    ]);
     assert!(out.status.code() == Some(1));
     assert_eq!(bench.unnamed_accepts(), 0, "127.0.0.9 was contacted");
 }
@@ -108,15 +165,25 @@ fn usage_errors_exit_2_with_clear_messages() {
         (vec!["scan", "10.0.0.0/23"], "--yes"),
         (vec!["scan", "127.0.0.2", "--ports", "0"], "invalid port"),
         (vec!["scan"], "no target given"),
-        (vec!["scan", "127.0.0.2", "--exclude", "127.0.0.0/24"], "no address left"),
-        (vec!["scan", "--targets-file", "/nonexistent/targets.txt"], "cannot read targets file"),
+        (
+            vec!["scan", "127.0.0.2", "--exclude", "127.0.0.0/24"],
+            "no address left",
+        ),
+        (
+            vec!["scan", "--targets-file", "/nonexistent/targets.txt"],
+            "cannot read targets file",
+        ),
     ] {
         let out = antoan(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(want), "{args:?}: {err}");
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_antoan")).args(["scan", "127.0.0.9-2"]).env("ANTOAN_LANG", "vi").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_antoan"))
+        .args(["scan", "127.0.0.9-2"])
+        .env("ANTOAN_LANG", "vi")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("không hợp lệ"));
 }
 
@@ -129,12 +196,35 @@ fn targets_file_terminal_and_html_output() {
     let ports = format!("{},{}", bench.recorder.port(), bench.ftp.port());
     let html = dir.path().join("scan.html");
     let out = antoan(&[
-        "scan", "--targets-file", file.to_str().unwrap(), "--ports", &ports, "--format", "html", "-o", html.to_str().unwrap(), "--lang", "vi",
+        "scan",
+        "--targets-file",
+        file.to_str().unwrap(),
+        "--ports",
+        &ports,
+        "--format",
+        "html",
+        "-o",
+        html.to_str().unwrap(),
+        "--lang",
+        "vi",
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("Máy chủ FTP cho đăng nhập ẩn danh"));
-    let out = antoan(&["scan", "--targets-file", file.to_str().unwrap(), "--ports", &ports, "--color", "never"]);
+    let out = antoan(&[
+        "scan",
+        "--targets-file",
+        file.to_str().unwrap(),
+        "--ports",
+        &ports,
+        "--color",
+        "never",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("FTP server allows anonymous login"), "{text}");
     assert!(text.contains(&format!("{}/ftp", bench.ftp)));
@@ -145,9 +235,23 @@ fn host_name_is_resolved_once_and_shown() {
     // `localhost` resolves to loopback addresses only.
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port().to_string();
-    let out = antoan(&["scan", "localhost", "--ports", &port, "--format", "json", "--fail-on", "critical"]);
+    let out = antoan(&[
+        "scan",
+        "localhost",
+        "--ports",
+        &port,
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("localhost resolves to") && err.contains("127.0.0.1"), "{err}");
+    assert!(
+        err.contains("localhost resolves to") && err.contains("127.0.0.1"),
+        "{err}"
+    );
     let v = json_of(&out);
-    assert!(findings(&v).iter().any(|(_, s, _)| s.starts_with(&format!("127.0.0.1:{port}/"))));
+    assert!(findings(&v)
+        .iter()
+        .any(|(_, s, _)| s.starts_with(&format!("127.0.0.1:{port}/"))));
 }

@@ -3,10 +3,11 @@
 //! `etc/shadow`, read through `RootFs`; Windows: the SAM and SYSTEM hives of
 //! the volume or export folder), appended to the host report.
 //!
-//! Blank passwords stay the baseline's job (it always checks them, with or
-//! without `--passwords`): when the baseline runs, the password audit's own
-//! `passwords.empty` findings and check are left out so they are not
-//! reported twice.
+//! Blank passwords are the baseline's job (it checks them with or without
+//! `--passwords`): a `passwords.empty` finding is left out when a baseline
+//! blank-password check ([`BASELINE_BLANK_CHECKS`]) already has an open
+//! finding on the same account, so nothing is reported twice, and nothing
+//! is lost when the baseline could not assess the accounts.
 
 use std::time::Duration;
 
@@ -17,6 +18,9 @@ use antoan_passwords::engine::Progress;
 use antoan_passwords::{findings::CHECK_EMPTY, parse, run, sam, Account};
 
 use crate::{sort_findings, AuditError, AuditOptions};
+
+/// Baseline checks that report accounts with a blank password.
+pub const BASELINE_BLANK_CHECKS: [&str; 3] = ["LNX-ACC-002", "LNX-ACC-003", "WIN-ACC-004"];
 
 /// Settings of the password part of an audit.
 #[derive(Debug, Clone, Default)]
@@ -86,8 +90,17 @@ pub fn append_password_audit(
     let coverage = antoan_passwords::findings::coverage_text(&result.outcome);
     let mut findings = result.findings;
     let mut checks = result.checks;
-    if opts.baseline {
-        findings.retain(|f| f.check != CHECK_EMPTY);
+    let covered: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            BASELINE_BLANK_CHECKS.contains(&f.check.as_str()) && f.status == antoan_model::FindingStatus::Open
+        })
+        .map(|f| f.subject.clone())
+        .collect();
+    findings.retain(|f| !(f.check == CHECK_EMPTY && covered.contains(&f.subject)));
+    if !findings.iter().any(|f| f.check == CHECK_EMPTY) && !covered.is_empty() {
+        // Every blank password is already a baseline finding.
         checks.retain(|c| c.check != CHECK_EMPTY);
     }
     report.findings.extend(findings);

@@ -412,3 +412,36 @@ fn audit_passwords_on_a_linux_root() {
     assert!(subjects(&v, "passwords.weak").is_empty());
     assert!(digest(&v).iter().any(|d| d.1 == "ketoan" && d.0.starts_with("LNX-ACC")));
 }
+
+#[test]
+fn audit_passwords_on_a_windows_volume() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("win/Windows/System32/config");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let mut users = sam_users();
+    users.push(samgen::User::blank(1004, "tamthoi"));
+    let m = samgen::Machine::new(samgen::Rev::Aes, users);
+    m.write(&cfg);
+    let s = Secrets(vec![
+        "Admin@123".into(),
+        "Vq7#mPz!9vLr@2kW".into(),
+        hex(&nt_hash("Admin@123").0),
+        hex(&nt_hash("Vq7#mPz!9vLr@2kW").0),
+    ]);
+    let o = run(
+        &["audit", "--root", "win", "--now", "2026-11-24", "--passwords", "--format", "json"],
+        d.path(),
+    );
+    s.assert_absent("audit json", &o.stdout);
+    s.assert_absent("audit stderr", &o.stderr);
+    let v = json(&o);
+    let dg = digest(&v);
+    assert!(dg.contains(&("passwords.weak".into(), "Administrator".into(), "high".into())), "{dg:?}");
+    // Blank passwords are reported once: by the baseline where it assessed
+    // the accounts, else by the password audit (this bare volume has no
+    // SOFTWARE hive, so the baseline's account checks are not assessed).
+    let by_baseline = dg.iter().any(|x| x.1 == "tamthoi" && x.0 == "WIN-ACC-004");
+    let by_passwords = dg.iter().any(|x| x.1 == "tamthoi" && x.0 == "passwords.empty");
+    assert!(by_baseline ^ by_passwords, "{dg:?}");
+    assert!(dg.contains(&("passwords.empty".into(), "Guest".into(), "medium".into())), "{dg:?}");
+}

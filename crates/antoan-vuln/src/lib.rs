@@ -10,6 +10,7 @@
 //! [`audit`] (open the store, look up the host's source packages, evaluate).
 
 pub mod error;
+pub mod kev;
 pub mod matching;
 pub mod osv;
 pub mod store;

@@ -178,12 +178,17 @@ pub fn evaluate(host: &HostInfo, inv: &Inventory, lookup: &Lookup) -> (Vec<Findi
             .into_iter()
             .partition(|h| matches!(h.verdict, Verdict::Fixable { .. }));
         if !fixable.is_empty() {
-            let f = fixable_finding(host, &sp, eco, scheme, &fixable, lookup);
+            let mut f = fixable_finding(host, &sp, eco, scheme, &fixable, lookup);
+            flag_kev(&mut f, &fixable, lookup);
             worst = worst.max(Some(f.severity));
             findings.push(f);
         }
         if !unfixed.is_empty() {
-            findings.push(unfixed_finding(host, &sp, eco, &unfixed, lookup));
+            let mut f = unfixed_finding(host, &sp, eco, &unfixed, lookup);
+            if flag_kev(&mut f, &unfixed, lookup) {
+                worst = worst.max(Some(f.severity));
+            }
+            findings.push(f);
         }
     }
     findings.sort_by(|a, b| (&a.subject, &a.check).cmp(&(&b.subject, &b.check)));
@@ -192,6 +197,48 @@ pub fn evaluate(host: &HostInfo, inv: &Inventory, lookup: &Lookup) -> (Vec<Findi
         None => check(CheckOutcome::Pass, Severity::High),
     };
     (findings, result)
+}
+
+/// Flags a finding whose CVEs are in the KEV catalogue: attribute
+/// `known_exploited` (the CVE ids), the date they were added, severity
+/// `critical`, and the catalogue in the evidence. Returns whether it did.
+fn flag_kev(f: &mut Finding, hits: &[Hit], lookup: &Lookup) -> bool {
+    if lookup.kev.is_empty() {
+        return false;
+    }
+    let (cves, _) = ids(hits);
+    let known: Vec<&crate::kev::KevEntry> = cves.iter().filter_map(|c| lookup.kev.get(c)).collect();
+    if known.is_empty() {
+        return false;
+    }
+    f.severity = Severity::Critical;
+    let list: Vec<&str> = known.iter().map(|k| k.cve.as_str()).collect();
+    f.attributes
+        .insert("known_exploited".into(), list.join(", "));
+    let added = known
+        .iter()
+        .map(|k| k.date_added.as_str())
+        .min()
+        .unwrap_or("");
+    f.attributes
+        .insert("kev_date_added".into(), added.to_string());
+    for k in &known {
+        let ransom = if k.ransomware.eq_ignore_ascii_case("known") {
+            ", used in ransomware campaigns"
+        } else {
+            ""
+        };
+        f.evidence.push(Evidence::new(
+            "CISA KEV",
+            format!(
+                "{} ({} {}: {}) added {}{ransom}",
+                k.cve, k.vendor, k.product, k.name, k.date_added
+            ),
+        ));
+    }
+    f.title.vi = format!("{} — đang bị khai thác thực tế", f.title.vi);
+    f.title.en = format!("{} — known exploited", f.title.en);
+    true
 }
 
 fn check(outcome: CheckOutcome, severity: Severity) -> CheckResult {

@@ -393,8 +393,8 @@ fn json_message(e: &serde_json::Error) -> String {
     }
 }
 
-/// Parses one OSV JSON file: a record or a list of records.
-pub fn parse_json(bytes: &[u8], origin: &str) -> Result<Vec<Advisory>, VulnError> {
+/// Size, encoding and nesting checks shared by every JSON reader.
+pub(crate) fn precheck(bytes: &[u8], origin: &str) -> Result<(), VulnError> {
     let syntax =
         |line: Option<u64>, m: String| VulnError::new(VulnErrorKind::Syntax, origin, line, m);
     if bytes.len() > MAX_JSON_BYTES {
@@ -438,6 +438,15 @@ pub fn parse_json(bytes: &[u8], origin: &str) -> Result<Vec<Advisory>, VulnError
             format!("JSON nesting is deeper than {MAX_DEPTH} levels"),
         ));
     }
+    Ok(())
+}
+
+/// Parses one OSV JSON file: a record or a list of records.
+pub fn parse_json(bytes: &[u8], origin: &str) -> Result<Vec<Advisory>, VulnError> {
+    precheck(bytes, origin)?;
+    let syntax =
+        |line: Option<u64>, m: String| VulnError::new(VulnErrorKind::Syntax, origin, line, m);
+    let bytes = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let wire: Vec<WireRecord> = match first {
         Some(b'{') => vec![serde_json::from_slice::<WireRecord>(bytes)

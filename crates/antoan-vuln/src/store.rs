@@ -7,6 +7,8 @@
 //! * `advisories(id, modified, published, aliases, summary, source)`.
 //! * `affected(ecosystem, package, advisory)`: which packages an advisory
 //!   names, to update them when the advisory changes or is withdrawn.
+//! * `kev(cve, vendor, product, name, date_added, ransomware, source)`: the
+//!   CISA KEV catalogue; an import of a catalogue replaces the previous one.
 //! * `packages(ecosystem, package, entries)`: what matching reads, one row
 //!   per package and release with every entry that names it (advisory id,
 //!   date, aliases, source file, ranges, status) as one JSON array, updated
@@ -37,6 +39,8 @@ CREATE TABLE advisories(id TEXT PRIMARY KEY, modified TEXT NOT NULL, published T
                         aliases TEXT NOT NULL, summary TEXT NOT NULL, source TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL, advisory TEXT NOT NULL);
 CREATE INDEX affected_adv ON affected(advisory);
+CREATE TABLE kev(cve TEXT PRIMARY KEY, vendor TEXT NOT NULL, product TEXT NOT NULL, name TEXT NOT NULL,
+                 date_added TEXT NOT NULL, ransomware TEXT NOT NULL, source TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE packages(ecosystem TEXT NOT NULL, package TEXT NOT NULL, entries TEXT NOT NULL,
                       PRIMARY KEY(ecosystem, package)) WITHOUT ROWID;
 ";
@@ -145,7 +149,20 @@ pub fn import_with_progress(
     // 1. Parse everything first: a bad file refuses the whole import.
     let mut parsed = Vec::new();
     let mut report_files = Vec::new();
+    let mut kev: Option<(String, Vec<crate::kev::KevEntry>)> = None;
     for f in files {
+        if crate::kev::looks_like_kev(&f.bytes) {
+            let k = crate::kev::parse(&f.bytes, &f.origin)?;
+            report_files.push((f.origin.clone(), k.len()));
+            let source = f
+                .origin
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(&f.origin)
+                .to_string();
+            kev = Some((source, k));
+            continue;
+        }
         let adv = osv::parse_file(&f.bytes, &f.origin)?;
         report_files.push((f.origin.clone(), adv.len()));
         let sha = sha256_hex(&f.bytes);
@@ -159,7 +176,15 @@ pub fn import_with_progress(
     // 2. Build the new version in a temporary file.
     let tmp = temp_path(store);
     let _ = std::fs::remove_file(&tmp);
-    let result = build(store, &tmp, &shown, &parsed, imported_at, progress);
+    let result = build(
+        store,
+        &tmp,
+        &shown,
+        &parsed,
+        kev.as_ref(),
+        imported_at,
+        progress,
+    );
     let mut report = match result {
         Ok(r) => r,
         Err(e) => {
@@ -208,6 +233,7 @@ fn build(
     tmp: &Path,
     shown: &str,
     parsed: &[Parsed],
+    kev: Option<&(String, Vec<crate::kev::KevEntry>)>,
     imported_at: &str,
     progress: &mut dyn FnMut(usize) -> bool,
 ) -> Result<ImportReport, VulnError> {
@@ -353,6 +379,24 @@ fn build(
                 ])
                 .map_err(e)?;
         }
+        if let Some((source, entries)) = kev {
+            tx.execute("DELETE FROM kev", []).map_err(e)?;
+            let mut ins = tx
+                .prepare("INSERT OR REPLACE INTO kev VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .map_err(e)?;
+            for k in entries {
+                ins.execute(params![
+                    k.cve,
+                    k.vendor,
+                    k.product,
+                    k.name,
+                    k.date_added,
+                    k.ransomware,
+                    source
+                ])
+                .map_err(e)?;
+            }
+        }
         // Update the matching rows of every package this import touched.
         let mut get = tx
             .prepare("SELECT entries FROM packages WHERE ecosystem=?1 AND package=?2")
@@ -455,6 +499,8 @@ pub struct Lookup {
     pub ecosystem: String,
     /// Package → (advisory, affected entry), in advisory id order.
     pub entries: BTreeMap<String, Vec<(Arc<AdvisoryInfo>, Affected)>>,
+    /// The KEV catalogue, by CVE id.
+    pub kev: BTreeMap<String, crate::kev::KevEntry>,
     /// The store's `updated` date and generation, for evidence.
     pub store_updated: String,
     pub store_generation: u64,
@@ -467,6 +513,8 @@ pub struct StoreStatus {
     pub updated: String,
     pub advisories: u64,
     pub affected: u64,
+    /// Entries of the KEV catalogue.
+    pub kev: u64,
     /// (ecosystem, affected entries).
     pub ecosystems: Vec<(String, u64)>,
     /// (file, sha256, imported, records, newest modified).
@@ -554,10 +602,33 @@ impl Store {
         // One read transaction for all lookups: SQLite would otherwise lock,
         // stat and check the file for every query.
         self.conn.execute_batch("BEGIN").map_err(e)?;
-        let result = self.lookup_in_tx(&mut out, ecosystem, wanted);
+        let result = self
+            .read_kev(&mut out)
+            .and_then(|_| self.lookup_in_tx(&mut out, ecosystem, wanted));
         let _ = self.conn.execute_batch("COMMIT");
         result?;
         Ok(out)
+    }
+
+    fn read_kev(&self, out: &mut Lookup) -> Result<(), VulnError> {
+        let e = |x| db_err(&self.shown, x);
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT cve, vendor, product, name, date_added, ransomware FROM kev")
+            .map_err(e)?;
+        let mut rows = st.query([]).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            let k = crate::kev::KevEntry {
+                cve: r.get(0).map_err(e)?,
+                vendor: r.get(1).map_err(e)?,
+                product: r.get(2).map_err(e)?,
+                name: r.get(3).map_err(e)?,
+                date_added: r.get(4).map_err(e)?,
+                ransomware: r.get(5).map_err(e)?,
+            };
+            out.kev.insert(k.cve.clone(), k);
+        }
+        Ok(())
     }
 
     fn lookup_in_tx(
@@ -647,6 +718,7 @@ impl Store {
             updated: self.meta("updated")?,
             advisories: count("SELECT count(*) FROM advisories")?,
             affected: count("SELECT count(*) FROM affected")?,
+            kev: count("SELECT count(*) FROM kev")?,
             ecosystems,
             sources,
         })

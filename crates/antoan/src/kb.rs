@@ -21,7 +21,7 @@ pub struct KbArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum KbCommand {
-    /// Nạp dữ liệu lỗ hổng OSV (tệp JSON, danh sách JSON, all.zip) vào kho cục bộ / import OSV vulnerability data (JSON records, lists, all.zip) into the local store.
+    /// Nạp dữ liệu lỗ hổng OSV (tệp JSON, danh sách JSON, all.zip) và danh mục CISA KEV (JSON, CSV) vào kho cục bộ / import OSV vulnerability data (JSON records, lists, all.zip) and the CISA KEV catalogue (JSON, CSV) into the local store.
     Import(ImportArgs),
     /// Liệt kê tri thức đang dùng và tuổi của nó / list the knowledge in use and how old it is.
     Status(StatusArgs),
@@ -184,6 +184,13 @@ fn status(a: StatusArgs, lang: Lang) -> Result<ExitCode, UserError> {
                     st.generation, st.updated, st.advisories, st.affected
                 ),
             );
+            if st.kev > 0 {
+                say(
+                    lang,
+                    format!("  CISA KEV: {} lỗ hổng đang bị khai thác", st.kev),
+                    format!("  CISA KEV: {} known exploited vulnerabilities", st.kev),
+                );
+            }
             for (eco, n) in &st.ecosystems {
                 say(lang, format!("  {eco}: {n} mục"), format!("  {eco}: {n} entries"));
             }

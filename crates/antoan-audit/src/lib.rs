@@ -50,6 +50,9 @@ pub struct AuditOptions {
     pub policies: Vec<Policy>,
     /// The instant the evaluation is made at: end-of-life verdicts are relative to it.
     pub now: OffsetDateTime,
+    /// The local vulnerability store (`antoan kb import`); Debian/Ubuntu/RHEL-like
+    /// packages are matched against it when it exists. Absent: nothing to match.
+    pub vuln_store: Option<PathBuf>,
 }
 
 /// Reads and validates a user policy file: size-capped, UTF-8, parsed, and
@@ -133,6 +136,18 @@ pub fn run(opts: &AuditOptions, kb: &Knowledge) -> Result<Report, AuditError> {
             let (finding, check) = antoan_kb::os_eol(&host, &kb.lifecycle, today);
             ev.findings.extend(finding);
             ev.checks.push(check);
+            if let Some(store) = &opts.vuln_store {
+                let (findings, check) = match antoan_vuln::audit(store, &host, &inventory) {
+                    Ok(Some((findings, check))) => (findings, Some(check)),
+                    Ok(None) => (Vec::new(), None),
+                    Err(e) => {
+                        let (f, c) = antoan_vuln::not_assessed(&host, e.text());
+                        (vec![f], Some(c))
+                    }
+                };
+                ev.findings.extend(findings);
+                ev.checks.extend(check);
+            }
             (host, inventory, ev)
         }
         Collected::Windows(host, inventory) => {

@@ -17,7 +17,7 @@ pub mod store;
 
 pub use error::{VulnError, VulnErrorKind};
 pub use matching::{
-    ecosystem_for, evaluate, judge, source_packages, Verdict, CHECK_ID, CHECK_UNFIXED,
+    ecosystem_for, evaluate, judge, not_assessed, source_packages, Verdict, CHECK_ID, CHECK_UNFIXED,
 };
 pub use store::{
     import, import_with_progress, ImportFile, ImportReport, Lookup, Store, StoreStatus,

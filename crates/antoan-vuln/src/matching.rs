@@ -429,3 +429,31 @@ fn unfixed_finding(
         references: references(hits),
     }
 }
+
+/// The finding and check result when the store exists but cannot be read:
+/// the vulnerability check is `not-assessed` with the reason, never silent.
+pub fn not_assessed(host: &HostInfo, reason: Text) -> (Finding, CheckResult) {
+    let subject = "vulnerability-store".to_string();
+    let f = Finding {
+        id: Finding::stable_id(&host.identity_key(), CHECK_ID, &subject),
+        check: CHECK_ID.to_string(),
+        kind: FindingKind::Vulnerability,
+        severity: Severity::Info,
+        status: FindingStatus::NotAssessed,
+        subject,
+        title: Text::new(
+            "Không đối chiếu được lỗ hổng của các gói phần mềm",
+            "Package vulnerabilities not assessed",
+        ),
+        remediation: Text::new(
+            "Kiểm tra hoặc nạp lại kho dữ liệu lỗ hổng (antoan kb import), rồi chạy lại kiểm tra.",
+            "Check or re-import the vulnerability store (antoan kb import), then audit again.",
+        ),
+        evidence: Vec::new(),
+        controls: CONTROLS.iter().map(|s| s.to_string()).collect(),
+        reason: Some(reason),
+        attributes: BTreeMap::new(),
+        references: Vec::new(),
+    };
+    (f, check(CheckOutcome::NotAssessed, Severity::Info))
+}

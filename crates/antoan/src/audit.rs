@@ -46,6 +46,7 @@ pub fn run(args: AuditArgs, lang: Lang) -> Result<ExitCode, UserError> {
         baseline: !args.no_baseline,
         policies,
         now,
+        vuln_store: Some(args.vuln_store.clone()),
     };
     let mut report = antoan_audit::run(&opts, &kb).map_err(user)?;
     if args.passwords {

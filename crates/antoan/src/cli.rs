@@ -64,6 +64,10 @@ pub struct AuditArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Kho dữ liệu lỗ hổng (antoan kb import); không có thì bỏ qua / the vulnerability store (antoan kb import); skipped when absent.
+    #[arg(long, value_name = "FILE", env = "ANTOAN_VULN_STORE", default_value = crate::kb::DEFAULT_STORE)]
+    pub vuln_store: PathBuf,
+
     /// Mã thoát 1 khi có phát hiện từ mức này trở lên / exit 1 when a finding is at or above this severity.
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
     pub fail_on: Severity,

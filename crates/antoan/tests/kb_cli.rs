@@ -137,3 +137,115 @@ fn status_without_a_store_is_not_an_error() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains(": none (nothing imported"));
 }
+
+/// `antoan audit --vuln-store`: a Debian 12 fixture host whose glibc and
+/// openssl carry Debian's backported fixes, against the fixture advisories.
+#[test]
+fn audit_matches_the_store_and_stays_valid() {
+    let host = antoan_testkit::debian_12_clean();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("vuln.sqlite");
+    let audit = |store: &std::path::Path| {
+        let out = antoan()
+            .args([
+                "--lang",
+                "en",
+                "audit",
+                "--format",
+                "json",
+                "--now",
+                "2026-11-24",
+                "--root",
+            ])
+            .arg(host.root())
+            .arg("--vuln-store")
+            .arg(store)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        if let Err(errors) = antoan_report::schema::validate_json(&v) {
+            panic!("report does not validate:\n{}", errors.join("\n"));
+        }
+        v
+    };
+    let vuln_findings = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "vulnerability")
+            .cloned()
+            .collect()
+    };
+    let vuln_check = |v: &serde_json::Value| -> Option<String> {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "vuln.osv")
+            .map(|c| c["outcome"].as_str().unwrap().to_string())
+    };
+
+    // No store: no vulnerability check at all, no error.
+    let v = audit(&store);
+    assert!(vuln_findings(&v).is_empty());
+    assert_eq!(vuln_check(&v), None);
+
+    // The fixture advisories: glibc 2.36-9+deb12u4 and openssl 3.0.11-1~deb12u2 are fixed
+    // (DSA-5514-1 at +deb12u3, DSA-5532-1 at ~deb12u2, although upstream fixed 3.0.12).
+    let out = antoan()
+        .args(["kb", "import", "--now", "2026-11-24", "--store"])
+        .arg(&store)
+        .args(fixtures())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v = audit(&store);
+    assert!(vuln_findings(&v).is_empty(), "{:#?}", vuln_findings(&v));
+    assert_eq!(vuln_check(&v).as_deref(), Some("pass"));
+
+    // A later glibc advisory the host lacks.
+    let later = dir.path().join("DSA-9999-1.json");
+    std::fs::write(
+        &later,
+        r#"{"id":"DSA-9999-1","modified":"2026-10-01T00:00:00Z","aliases":["CVE-2026-0001"],
+        "affected":[{"package":{"ecosystem":"Debian:12","name":"glibc"},
+        "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.36-9+deb12u7"}]}]}]}"#,
+    )
+    .unwrap();
+    let out = antoan()
+        .args(["kb", "import", "--now", "2026-11-24", "--store"])
+        .arg(&store)
+        .arg(&later)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v = audit(&store);
+    let f = vuln_findings(&v);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["subject"], "glibc 2.36-9+deb12u4");
+    assert_eq!(f[0]["attributes"]["fixed_version"], "2.36-9+deb12u7");
+    assert_eq!(f[0]["attributes"]["cve"], "CVE-2026-0001");
+    assert_eq!(vuln_check(&v).as_deref(), Some("fail"));
+
+    // A corrupt store: the check is not-assessed with the reason, the audit still runs.
+    std::fs::write(&store, b"garbage, not a database").unwrap();
+    let v = audit(&store);
+    let f = vuln_findings(&v);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["status"], "not-assessed");
+    assert!(
+        f[0]["reason"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("vuln.sqlite"),
+        "{}",
+        f[0]["reason"]
+    );
+    assert_eq!(vuln_check(&v).as_deref(), Some("not-assessed"));
+}

@@ -325,6 +325,44 @@ pub fn ftp_reply_code(bytes: &[u8]) -> Option<u16> {
     None
 }
 
+/// An RDP X.224 Connection Request asking for `protocols` (1 = TLS only, 2 = CredSSP/NLA).
+pub fn rdp_connection_request(protocols: u32) -> Vec<u8> {
+    let mut v = vec![3, 0, 0, 19, 14, 0xe0, 0, 0, 0, 0, 0, 1, 0, 8, 0];
+    v.extend_from_slice(&protocols.to_le_bytes());
+    v
+}
+
+/// What an RDP server answered to the negotiation request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RdpNegotiation {
+    /// The server chose this protocol (0 standard RDP security, 1 TLS, 2 CredSSP, 8 RDSTLS).
+    Selected(u32),
+    /// The server refused; 5 means it requires NLA (CredSSP).
+    Failure(u32),
+    /// A connection confirm without negotiation data: only standard RDP security.
+    Legacy,
+}
+
+/// Parses a TPKT + X.224 Connection Confirm with optional RDP negotiation data.
+pub fn parse_rdp_confirm(bytes: &[u8]) -> Option<RdpNegotiation> {
+    if bytes.len() < 11 || bytes[0] != 3 || bytes[5] & 0xf0 != 0xd0 {
+        return None;
+    }
+    let total = usize::from(u16::from_be_bytes([bytes[2], bytes[3]]));
+    if total < 11 || bytes.len() < total.min(19) {
+        return None;
+    }
+    if total < 19 || bytes.len() < 19 {
+        return Some(RdpNegotiation::Legacy);
+    }
+    let value = u32::from_le_bytes([bytes[15], bytes[16], bytes[17], bytes[18]]);
+    match bytes[11] {
+        2 => Some(RdpNegotiation::Selected(value)),
+        3 => Some(RdpNegotiation::Failure(value)),
+        _ => None,
+    }
+}
+
 /// Facts from a server certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CertInfo {
@@ -441,6 +479,31 @@ mod tests {
     }
 
     #[test]
+    fn rdp_negotiation() {
+        let req = rdp_connection_request(1);
+        assert_eq!(req.len(), 19);
+        let cc = |t: u8, v: u32| {
+            let mut b = vec![3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0, t, 0, 8, 0];
+            b.extend_from_slice(&v.to_le_bytes());
+            b
+        };
+        assert_eq!(
+            parse_rdp_confirm(&cc(2, 1)),
+            Some(RdpNegotiation::Selected(1))
+        );
+        assert_eq!(
+            parse_rdp_confirm(&cc(3, 5)),
+            Some(RdpNegotiation::Failure(5))
+        );
+        assert_eq!(
+            parse_rdp_confirm(&[3, 0, 0, 11, 6, 0xd0, 0, 0, 0x12, 0x34, 0]),
+            Some(RdpNegotiation::Legacy)
+        );
+        assert_eq!(parse_rdp_confirm(b"HTTP/1.1 400"), None);
+        assert_eq!(parse_rdp_confirm(&cc(2, 1)[..15]), None);
+    }
+
+    #[test]
     fn ftp_codes() {
         assert_eq!(ftp_reply_code(b"230 Login successful.\r\n"), Some(230));
         assert_eq!(ftp_reply_code(b"220-Welcome\r\n"), None);
@@ -474,6 +537,7 @@ mod tests {
             let _ = telnet_refusals(&v);
             let _ = ftp_reply_code(&v);
             let _ = parse_certificate(&v);
+            let _ = parse_rdp_confirm(&v);
             for cut in [0, len / 2] {
                 let _ = parse_response(&v[..cut], "HTTP");
             }

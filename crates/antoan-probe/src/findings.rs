@@ -21,6 +21,7 @@ pub const CHECKS: &[(&str, Severity)] = &[
     ("net.database-exposed", Severity::High),
     ("net.redis-no-auth", Severity::Critical),
     ("net.rdp-exposed", Severity::Medium),
+    ("net.rdp-no-nla", Severity::High),
     ("net.vnc-exposed", Severity::High),
     ("net.smb-exposed", Severity::Medium),
 ];
@@ -201,6 +202,22 @@ fn drafts(s: &Service, now_unix: i64) -> Vec<Draft> {
             });
         }
     }
+    if s.rdp_nla_required == Some(false) {
+        out.push(Draft {
+            check: "net.rdp-no-nla",
+            severity: Severity::High,
+            title: Text::new(
+                "Remote Desktop không bắt buộc xác thực mức mạng (NLA)",
+                "Remote Desktop does not require Network Level Authentication (NLA)",
+            ),
+            remediation: Text::new(
+                "Bật \"Chỉ cho phép kết nối từ máy chạy Remote Desktop với xác thực mức mạng\" (System Properties > Remote, hoặc GPO: Require user authentication for remote connections by using Network Level Authentication).",
+                "Turn on \"Allow connections only from computers running Remote Desktop with Network Level Authentication\" (System Properties > Remote, or the GPO Require user authentication for remote connections by using Network Level Authentication).",
+            ),
+            evidence: vec![Evidence::new(probe.clone(), s.product.clone().unwrap_or_default())],
+            controls: &["T3.3", "T1.5"],
+        });
+    }
     if s.redis_no_auth == Some(true) {
         out.push(Draft {
             check: "net.redis-no-auth",
@@ -334,6 +351,9 @@ pub fn service_attributes(s: &Service) -> BTreeMap<String, String> {
         a.insert("tls_sha256".into(), c.sha256.clone());
     }
     put(&mut a, "tls_error", s.tls_error.as_ref());
+    if let Some(v) = s.rdp_nla_required {
+        a.insert("rdp_nla_required".into(), v.to_string());
+    }
     if let Some(v) = s.ftp_anonymous {
         a.insert("ftp_anonymous".into(), v.to_string());
     }
@@ -427,6 +447,7 @@ pub fn evaluate(services: &[Service], now_unix: i64) -> (Vec<Finding>, Vec<Check
             "net.http-admin-cleartext" => has(&|s| s.name == "http"),
             "net.tls-cert-expired" | "net.tls-cert-self-signed" => has(&|s| s.tls.is_some()),
             "net.redis-no-auth" => has(&|s| s.name == "redis"),
+            "net.rdp-no-nla" => has(&|s| s.rdp_nla_required.is_some()),
             _ => true,
         };
         let outcome = if failed {

@@ -47,6 +47,7 @@ enum Hint {
     Tls,
     Rtsp,
     Redis,
+    Rdp,
     /// Binary protocols that send nothing first and answer nothing we send cheaply.
     Quiet,
     None,
@@ -58,7 +59,8 @@ fn hint(port: u16) -> Hint {
         443 | 4443 | 7443 | 8443 | 9443 => Hint::Tls,
         554 | 8554 => Hint::Rtsp,
         6379 => Hint::Redis,
-        139 | 161 | 445 | 1433 | 3389 | 5432 | 9100 | 27017 | 34567 | 37777 => Hint::Quiet,
+        3389 => Hint::Rdp,
+        139 | 161 | 445 | 1433 | 5432 | 9100 | 27017 | 34567 | 37777 => Hint::Quiet,
         _ => Hint::None,
     }
 }
@@ -90,6 +92,10 @@ async fn probe(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {
         Hint::Tls => tls_http(gate, s, opts).await,
         Hint::Rtsp => rtsp(gate, s, opts).await,
         Hint::Redis => redis(gate, s, opts).await,
+        Hint::Rdp => {
+            rdp(gate, s, opts).await;
+            true
+        }
         Hint::Quiet => true,
         Hint::None => false,
     };
@@ -314,6 +320,40 @@ async fn redis(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
     } else {
         false
     }
+}
+
+/// RDP: offers TLS only (no CredSSP). A server that requires NLA refuses
+/// with HYBRID_REQUIRED_BY_SERVER; one that accepts lets anyone reach its
+/// login screen before authenticating.
+async fn rdp(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
+    use banner::RdpNegotiation;
+    let Ok(mut stream) = gate.connect(addr(s), opts.connect_timeout).await else {
+        return false;
+    };
+    if stream
+        .write_all(&banner::rdp_connection_request(1))
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    let bytes = read_some(&mut stream, opts.read_timeout).await;
+    let Some(neg) = banner::parse_rdp_confirm(&bytes) else {
+        return false;
+    };
+    s.name = "rdp".into();
+    let (nla, product) = match neg {
+        RdpNegotiation::Failure(5) => (Some(true), "RDP (NLA required)".to_string()),
+        RdpNegotiation::Failure(code) => (None, format!("RDP (negotiation failure {code})")),
+        RdpNegotiation::Selected(p) => (
+            Some(false),
+            format!("RDP (accepted protocol {p} without NLA)"),
+        ),
+        RdpNegotiation::Legacy => (Some(false), "RDP (standard RDP security only)".to_string()),
+    };
+    s.rdp_nla_required = nla;
+    s.product = Some(product);
+    true
 }
 
 async fn generic(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {

@@ -24,6 +24,8 @@ pub struct Service {
     pub tls_error: Option<String>,
     /// FTP accepted the anonymous user.
     pub ftp_anonymous: Option<bool>,
+    /// RDP: whether the server insisted on NLA (CredSSP) when offered TLS only.
+    pub rdp_nla_required: Option<bool>,
     /// Redis answered PING without authentication.
     pub redis_no_auth: Option<bool>,
     pub device: Option<DeviceMatch>,
@@ -46,6 +48,7 @@ impl Default for Service {
             tls: None,
             tls_error: None,
             ftp_anonymous: None,
+            rdp_nla_required: None,
             redis_no_auth: None,
             device: None,
             by_port_only: false,

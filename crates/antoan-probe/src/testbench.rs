@@ -11,6 +11,7 @@
 //! | 127.0.0.6 | SSH banner; RTSP; MySQL-like greeting |
 //! | 127.0.0.7 | TLS admin page, expired self-signed certificate |
 //! | 127.0.0.8 | tarpits: one accepts and never answers, one never accepts |
+//! | 127.0.0.5:3389, 127.0.0.6:3389 | RDP without NLA, RDP requiring NLA (once per process) |
 //! | 127.0.0.9 | a listener that must never be contacted (counts accepts) |
 
 use std::net::SocketAddr;
@@ -37,6 +38,10 @@ pub struct Bench {
     pub tarpit_silent: SocketAddr,
     pub tarpit_no_accept: SocketAddr,
     pub unnamed: SocketAddr,
+    /// RDP on 127.0.0.5:3389 that accepts TLS without NLA (shared by every bench of the process).
+    pub rdp_no_nla: SocketAddr,
+    /// RDP on 127.0.0.6:3389 that requires NLA.
+    pub rdp_nla: SocketAddr,
     unnamed_accepts: Arc<AtomicUsize>,
     rt: Option<Runtime>,
     _held: Vec<std::net::TcpStream>,
@@ -63,6 +68,8 @@ impl Bench {
             self.tls,
             self.tarpit_silent,
             self.tarpit_no_accept,
+            self.rdp_no_nla,
+            self.rdp_nla,
         ]
         .iter()
         .map(|a| a.port())
@@ -128,6 +135,7 @@ impl Bench {
                 held.push(s);
             }
         }
+        let (rdp_no_nla, rdp_nla) = rdp_servers();
         let unnamed_accepts = Arc::new(AtomicUsize::new(0));
         let unnamed_port = addr(&unnamed).port();
         let mut bench = Bench {
@@ -144,6 +152,8 @@ impl Bench {
             tarpit_silent: addr(&tarpit_silent),
             tarpit_no_accept: no_accept_addr,
             unnamed: addr(&unnamed),
+            rdp_no_nla,
+            rdp_nla,
             unnamed_accepts: unnamed_accepts.clone(),
             rt: None,
             _held: held,
@@ -202,6 +212,63 @@ impl Drop for Bench {
         if let Some(rt) = self.rt.take() {
             rt.shutdown_background();
         }
+    }
+}
+
+/// RDP answers need the usual port (the scanner picks the RDP probe by port),
+/// so these two listeners are started once per process, with SO_REUSEPORT so
+/// that parallel test processes can each have theirs, and live until exit.
+fn rdp_servers() -> (SocketAddr, SocketAddr) {
+    static RDP: std::sync::OnceLock<(SocketAddr, SocketAddr)> = std::sync::OnceLock::new();
+    *RDP.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("rdp runtime");
+            rt.block_on(async move {
+                let listen = |ip: &str| {
+                    let s = tokio::net::TcpSocket::new_v4().expect("socket");
+                    let _ = s.set_reuseaddr(true);
+                    let _ = s.set_reuseport(true);
+                    let a: SocketAddr = format!("{ip}:3389").parse().expect("addr");
+                    s.bind(a).unwrap_or_else(|e| panic!("bench: bind {a}: {e}"));
+                    s.listen(64).expect("listen")
+                };
+                let open = listen("127.0.0.5");
+                let nla = listen("127.0.0.6");
+                let _ = tx.send((
+                    open.local_addr().expect("addr"),
+                    nla.local_addr().expect("addr"),
+                ));
+                // Connection confirm: RDP_NEG_RSP selecting TLS (1), or RDP_NEG_FAILURE 5 (NLA required).
+                let confirm = |kind: u8, value: u32| {
+                    let mut v = vec![3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0, kind, 0, 8, 0];
+                    v.extend_from_slice(&value.to_le_bytes());
+                    v
+                };
+                let a = tokio::spawn(serve_rdp(open, confirm(2, 1)));
+                let b = tokio::spawn(serve_rdp(nla, confirm(3, 5)));
+                let _ = tokio::join!(a, b);
+            });
+        });
+        rx.recv().expect("rdp bench started")
+    })
+}
+
+async fn serve_rdp(l: TcpListener, answer: Vec<u8>) {
+    while let Ok((mut s, _)) = l.accept().await {
+        let answer = answer.clone();
+        tokio::spawn(async move {
+            let mut buf = [0u8; 64];
+            if let Ok(Ok(n)) = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await
+            {
+                if n >= 11 && buf[0] == 3 && buf[5] == 0xe0 {
+                    let _ = s.write_all(&answer).await;
+                }
+            }
+        });
     }
 }
 

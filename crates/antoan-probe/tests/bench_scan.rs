@@ -109,6 +109,10 @@ fn every_bench_service_is_identified_and_findings_follow() {
         Some("NVR Web Service")
     );
 
+    assert_eq!(s[&bench.rdp_no_nla].name, "rdp");
+    assert_eq!(s[&bench.rdp_no_nla].rdp_nla_required, Some(false));
+    assert_eq!(s[&bench.rdp_nla].rdp_nla_required, Some(true));
+
     // The tarpit that accepts is open but unidentified; the one that never
     // accepts is not open; neither stalls the scan.
     assert_eq!(s[&bench.tarpit_silent].name, "unknown");
@@ -151,6 +155,8 @@ fn every_bench_service_is_identified_and_findings_follow() {
         ("net.tls-cert-expired", format!("{}/https", bench.tls)),
         ("net.tls-cert-self-signed", format!("{}/https", bench.tls)),
         ("net.database-exposed", format!("{}/mysql", bench.mysql)),
+        ("net.rdp-no-nla", format!("{}/rdp", bench.rdp_no_nla)),
+        ("net.rdp-exposed", format!("{}/rdp", bench.rdp_nla)),
     ];
     for (c, subj) in &want {
         assert!(
@@ -171,6 +177,11 @@ fn every_bench_service_is_identified_and_findings_follow() {
         "Basic auth over plain HTTP"
     );
     assert!(report.findings.iter().all(|f| f.subject.contains(':')));
+    let nla_subject = format!("{}/rdp", bench.rdp_nla);
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.check == "net.rdp-no-nla" && f.subject == nla_subject));
 }
 
 #[test]

@@ -101,6 +101,7 @@ fn scan_of_the_bench_identifies_every_service_and_reports_exposures() {
         ("net.tls-cert-expired", bench.tls, "https"),
         ("net.tls-cert-self-signed", bench.tls, "https"),
         ("net.database-exposed", bench.mysql, "mysql"),
+        ("net.rdp-no-nla", bench.rdp_no_nla, "rdp"),
     ] {
         let subject = format!("{addr}/{svc}");
         let (_, _, fv) = f

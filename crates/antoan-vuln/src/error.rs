@@ -15,6 +15,8 @@ pub enum VulnErrorKind {
     Invalid,
     /// The local store is missing its schema, corrupt, or of another version.
     Store,
+    /// A bundle's signature or a file's sha256 does not match.
+    Integrity,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +76,10 @@ impl VulnError {
             VulnErrorKind::Store => (
                 "kho dữ liệu lỗ hổng cục bộ bị lỗi",
                 "local vulnerability store error",
+            ),
+            VulnErrorKind::Integrity => (
+                "gói tri thức không vượt qua kiểm tra chữ ký/sha256",
+                "knowledge bundle fails its signature or sha256 check",
             ),
         };
         Text::new(

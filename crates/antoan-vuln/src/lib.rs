@@ -9,6 +9,7 @@
 //! The usual flow: [`store::import`] once per data update; at audit time
 //! [`audit`] (open the store, look up the host's source packages, evaluate).
 
+pub mod bundle;
 pub mod error;
 pub mod kev;
 pub mod matching;

@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, Verifier};
+pub use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{clean, VulnError, VulnErrorKind};

@@ -8,7 +8,133 @@ use std::process::ExitCode;
 use antoan_model::Lang;
 use time::OffsetDateTime;
 
+use antoan_vuln::bundle;
+
 use crate::output::{self, UserError};
+
+fn read_text(p: &std::path::Path) -> Result<String, UserError> {
+    std::fs::read_to_string(p).map_err(|e| {
+        UserError::new(
+            format!("không đọc được {}: {e}", p.display()),
+            format!("cannot read {}: {e}", p.display()),
+        )
+    })
+}
+
+fn read_pubkey(p: &std::path::Path) -> Result<bundle::VerifyingKey, UserError> {
+    bundle::verifying_key_from_hex(&read_text(p)?, &p.display().to_string()).map_err(vuln_error)
+}
+
+fn write_err(p: &std::path::Path, e: std::io::Error) -> UserError {
+    UserError::new(
+        format!("không ghi được {}: {e}", p.display()),
+        format!("cannot write {}: {e}", p.display()),
+    )
+}
+
+fn keygen(a: KeygenArgs, lang: Lang) -> Result<ExitCode, UserError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let key = bundle::generate_key().map_err(|e| {
+        UserError::new(
+            format!("không tạo được khóa: {e}"),
+            format!("cannot make a key: {e}"),
+        )
+    })?;
+    let secret = a.prefix.with_extension("key");
+    let public = a.prefix.with_extension("pub");
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&secret)
+        .map_err(|e| write_err(&secret, e))?;
+    f.write_all(format!("{}\n", bundle::signing_key_to_hex(&key)).as_bytes())
+        .map_err(|e| write_err(&secret, e))?;
+    std::fs::write(
+        &public,
+        format!("{}\n", bundle::verifying_key_to_hex(&key.verifying_key())),
+    )
+    .map_err(|e| write_err(&public, e))?;
+    say(
+        lang,
+        format!(
+            "Khóa bí mật: {} (giữ kín); khóa công khai: {}",
+            secret.display(),
+            public.display()
+        ),
+        format!(
+            "Private key: {} (keep it secret); public key: {}",
+            secret.display(),
+            public.display()
+        ),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn make_bundle(a: BundleArgs, lang: Lang) -> Result<ExitCode, UserError> {
+    let key = bundle::signing_key_from_hex(&read_text(&a.key)?, &a.key.display().to_string())
+        .map_err(vuln_error)?;
+    let date = today(&a.now)?.to_string();
+    let mut inputs = Vec::new();
+    for p in &a.files {
+        let f = antoan_vuln::ImportFile::read(p).map_err(vuln_error)?;
+        inputs.push(bundle::BundleInput {
+            name: f.origin,
+            bytes: f.bytes,
+            source: a.source.clone(),
+            licence: a.licence.clone(),
+        });
+    }
+    let bytes = bundle::create(&inputs, &date, &key).map_err(vuln_error)?;
+    let tmp = a.output.with_extension("tmp-bundle");
+    std::fs::write(&tmp, &bytes).map_err(|e| write_err(&tmp, e))?;
+    std::fs::rename(&tmp, &a.output).map_err(|e| write_err(&a.output, e))?;
+    say(
+        lang,
+        format!(
+            "Đã ghi gói {} ({} tệp, {} byte), đã ký.",
+            a.output.display(),
+            inputs.len(),
+            bytes.len()
+        ),
+        format!(
+            "Wrote bundle {} ({} files, {} bytes), signed.",
+            a.output.display(),
+            inputs.len(),
+            bytes.len()
+        ),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(a: VerifyArgs, lang: Lang) -> Result<ExitCode, UserError> {
+    let key = read_pubkey(&a.pubkey)?;
+    let f = antoan_vuln::ImportFile::read(&a.bundle).map_err(vuln_error)?;
+    let o = bundle::open(&f.bytes, &f.origin, bundle::Trust::Key(&key)).map_err(vuln_error)?;
+    say(
+        lang,
+        format!(
+            "{}: chữ ký hợp lệ, tạo ngày {}",
+            f.origin, o.manifest.created
+        ),
+        format!("{}: signature valid, made {}", f.origin, o.manifest.created),
+    );
+    for m in &o.manifest.files {
+        say(
+            lang,
+            format!(
+                "  {} sha256 {} khớp ({} byte; nguồn {}; giấy phép {})",
+                m.path, m.sha256, m.bytes, m.source, m.licence
+            ),
+            format!(
+                "  {} sha256 {} ok ({} bytes; source {}; licence {})",
+                m.path, m.sha256, m.bytes, m.source, m.licence
+            ),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 /// Where the store lives unless `--store` or `ANTOAN_VULN_STORE` says otherwise.
 pub const DEFAULT_STORE: &str = "/var/lib/antoan/vuln.sqlite";
@@ -25,6 +151,51 @@ pub enum KbCommand {
     Import(ImportArgs),
     /// Liệt kê tri thức đang dùng và tuổi của nó / list the knowledge in use and how old it is.
     Status(StatusArgs),
+    /// Tạo cặp khóa Ed25519 để ký gói tri thức / make an Ed25519 key pair for signing bundles.
+    Keygen(KeygenArgs),
+    /// Đóng gói và ký các tệp tri thức / pack and sign knowledge files into a bundle.
+    Bundle(BundleArgs),
+    /// Kiểm tra chữ ký và sha256 của một gói / check a bundle's signature and hashes.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct KeygenArgs {
+    /// Tiền tố tệp: ghi PREFIX.key (bí mật, quyền 0600) và PREFIX.pub / writes PREFIX.key (secret, mode 0600) and PREFIX.pub.
+    #[arg(value_name = "PREFIX")]
+    pub prefix: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BundleArgs {
+    /// Tệp tri thức cần đóng gói / knowledge files to pack.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Khóa bí mật (tệp .key của kb keygen) / the private key (a .key file from kb keygen).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// Tệp gói cần ghi / the bundle to write.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// Nguồn dữ liệu ghi trong bảng kê / source recorded in the manifest.
+    #[arg(long, default_value = "unspecified")]
+    pub source: String,
+    /// Giấy phép của dữ liệu / licence of the data.
+    #[arg(long, default_value = "unspecified")]
+    pub licence: String,
+    /// Ngày tạo gói (YYYY-MM-DD) / bundle date.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Gói cần kiểm tra / the bundle to check.
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: PathBuf,
+    /// Khóa công khai tin cậy (tệp .pub) / the trusted public key (a .pub file).
+    #[arg(long, value_name = "FILE")]
+    pub pubkey: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -38,6 +209,12 @@ pub struct ImportArgs {
     /// Ngày ghi cho lần nạp (YYYY-MM-DD) / date recorded for this import.
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
+    /// Khóa công khai tin cậy để kiểm tra gói đã ký / the trusted public key that signed bundles must verify with.
+    #[arg(long, value_name = "FILE")]
+    pub pubkey: Option<PathBuf>,
+    /// Nhận gói không ký hoặc không kiểm tra được chữ ký (vẫn kiểm tra sha256) / accept bundles without a verifiable signature (sha256 still checked).
+    #[arg(long)]
+    pub allow_unsigned: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +256,9 @@ pub fn run(args: KbArgs, lang: Lang) -> Result<ExitCode, UserError> {
     match args.command {
         KbCommand::Import(a) => import(a, lang),
         KbCommand::Status(a) => status(a, lang),
+        KbCommand::Keygen(a) => keygen(a, lang),
+        KbCommand::Bundle(a) => make_bundle(a, lang),
+        KbCommand::Verify(a) => verify(a, lang),
     }
 }
 
@@ -88,9 +268,42 @@ fn say(lang: Lang, vi: String, en: String) {
 
 fn import(a: ImportArgs, lang: Lang) -> Result<ExitCode, UserError> {
     let date = today(&a.now)?.to_string();
+    let key = match &a.pubkey {
+        Some(p) => Some(read_pubkey(p)?),
+        None => None,
+    };
     let mut files = Vec::new();
     for p in &a.files {
-        files.push(antoan_vuln::ImportFile::read(p).map_err(vuln_error)?);
+        let f = antoan_vuln::ImportFile::read(p).map_err(vuln_error)?;
+        if !bundle::looks_like_bundle(&f.bytes) {
+            files.push(f);
+            continue;
+        }
+        let trust = match (&key, a.allow_unsigned) {
+            (Some(k), false) => bundle::Trust::Key(k),
+            (_, true) => bundle::Trust::AllowUnsigned,
+            (None, false) => {
+                return Err(UserError::new(
+                    format!("{}: là gói tri thức; cần --pubkey để kiểm tra chữ ký (hoặc --allow-unsigned)", f.origin),
+                    format!("{}: is a knowledge bundle; give --pubkey to verify its signature (or --allow-unsigned)", f.origin),
+                ))
+            }
+        };
+        let opened = bundle::open(&f.bytes, &f.origin, trust).map_err(vuln_error)?;
+        if !opened.signed {
+            output::print_warning(
+                &format!(
+                    "{}: nạp gói mà không kiểm tra chữ ký (--allow-unsigned)",
+                    f.origin
+                ),
+                &format!(
+                    "{}: importing a bundle without checking its signature (--allow-unsigned)",
+                    f.origin
+                ),
+                lang,
+            );
+        }
+        files.extend(opened.files);
     }
     if let Some(dir) = a.store.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {

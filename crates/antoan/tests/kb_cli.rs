@@ -249,3 +249,158 @@ fn audit_matches_the_store_and_stays_valid() {
     );
     assert_eq!(vuln_check(&v).as_deref(), Some("not-assessed"));
 }
+
+/// keygen → bundle → verify → import; a tampered bundle or a missing key is refused.
+#[test]
+fn signed_bundles_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("donvi");
+    let run = |args: &[&std::ffi::OsStr]| {
+        antoan()
+            .arg("--lang")
+            .arg("en")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let out = run(&[
+        os("kb").as_os_str(),
+        os("keygen").as_os_str(),
+        prefix.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = prefix.with_extension("key");
+    let public = prefix.with_extension("pub");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // The private key is never printed.
+    let secret = std::fs::read_to_string(&key).unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(secret.trim()));
+
+    let bundle = dir.path().join("kb.zip");
+    let mut cmd = antoan();
+    cmd.args([
+        "--lang",
+        "en",
+        "kb",
+        "bundle",
+        "--now",
+        "2026-11-24",
+        "--source",
+        "fixtures",
+        "--licence",
+        "Apache-2.0",
+        "--key",
+    ])
+    .arg(&key)
+    .arg("-o")
+    .arg(&bundle)
+    .args(fixtures());
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = antoan()
+        .args(["--lang", "en", "kb", "verify", "--pubkey"])
+        .arg(&public)
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("signature valid, made 2026-11-24"),
+        "{stdout}"
+    );
+
+    let store = dir.path().join("vuln.sqlite");
+    // No key: refused.
+    let out = antoan()
+        .args(["--lang", "en", "kb", "import", "--store"])
+        .arg(&store)
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give --pubkey"));
+    assert!(!store.exists());
+    // With the key: imported.
+    let out = antoan()
+        .args([
+            "--lang",
+            "en",
+            "kb",
+            "import",
+            "--now",
+            "2026-11-24",
+            "--store",
+        ])
+        .arg(&store)
+        .arg("--pubkey")
+        .arg(&public)
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = std::fs::read(&store).unwrap();
+
+    // Flip a byte inside the bundle: verify and import both refuse, the store is untouched.
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let n = bytes.len() / 2;
+    bytes[n] ^= 0x01;
+    let bad = dir.path().join("bad.zip");
+    std::fs::write(&bad, &bytes).unwrap();
+    let out = antoan()
+        .args(["--lang", "en", "kb", "verify", "--pubkey"])
+        .arg(&public)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = antoan()
+        .args(["--lang", "en", "kb", "import", "--store"])
+        .arg(&store)
+        .arg("--pubkey")
+        .arg(&public)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&store).unwrap(), before);
+    // Another unit's key: refused.
+    let other = dir.path().join("other");
+    assert!(run(&[
+        os("kb").as_os_str(),
+        os("keygen").as_os_str(),
+        other.as_os_str()
+    ])
+    .status
+    .success());
+    let out = antoan()
+        .args(["--lang", "en", "kb", "verify", "--pubkey"])
+        .arg(other.with_extension("pub"))
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("signed by another key"));
+}

@@ -138,3 +138,25 @@ fn tampering_is_refused() {
         assert_eq!(e.kind, VulnErrorKind::Syntax, "{e}");
     }
 }
+
+#[test]
+fn garbage_bundles_never_panic() {
+    let key = bundle::generate_key().unwrap();
+    let vk = key.verifying_key();
+    let b = bundle::create(&inputs(), "2026-11-24", &key).unwrap();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..300 {
+        let mut t = b.clone();
+        for _ in 0..4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let i = (seed % t.len() as u64) as usize;
+            t[i] = (seed >> 32) as u8;
+        }
+        let _ = bundle::open(&t, "kb.zip", Trust::Key(&vk));
+        let _ = bundle::open(&t, "kb.zip", Trust::AllowUnsigned);
+    }
+    assert!(bundle::open(b"", "kb.zip", Trust::AllowUnsigned).is_err());
+    assert!(bundle::open(b"PK\x03\x04garbage", "kb.zip", Trust::AllowUnsigned).is_err());
+}

@@ -80,10 +80,10 @@ impl Gate {
         }
         self.attempts.fetch_add(1, Ordering::Relaxed);
         let domain = socket2::Domain::for_address(addr);
-        let socket =
-            socket2::Socket::new(domain, socket2::Type::STREAM, Some(socket2::Protocol::TCP))
-                .map_err(ConnectError::Io)?;
-        socket.set_nonblocking(true).map_err(ConnectError::Io)?;
+        // Created non-blocking in one call (SOCK_NONBLOCK), no fcntl round trips.
+        let kind = socket2::Type::STREAM.nonblocking();
+        let socket = socket2::Socket::new(domain, kind, Some(socket2::Protocol::TCP))
+            .map_err(ConnectError::Io)?;
         match socket.connect(&addr.into()) {
             Ok(()) => Ok(socket),
             Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(socket),

@@ -574,6 +574,11 @@ impl Store {
         }
     }
 
+    /// The date of the last import (`YYYY-MM-DD`, as the importer gave it).
+    pub fn updated(&self) -> Result<String, VulnError> {
+        self.meta("updated")
+    }
+
     fn meta(&self, key: &str) -> Result<String, VulnError> {
         Ok(self
             .conn

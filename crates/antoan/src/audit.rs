@@ -27,6 +27,7 @@ pub fn run(args: AuditArgs, lang: Lang) -> Result<ExitCode, UserError> {
         Some(s) => antoan_audit::parse_now(s).map_err(user)?,
         None => OffsetDateTime::now_utc(),
     };
+    crate::kb::warn_if_stale(&args.vuln_store, now.date(), args.kb_max_age_days, lang);
 
     let mut policies = Vec::new();
     for path in &args.policies {

@@ -68,6 +68,10 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE", env = "ANTOAN_VULN_STORE", default_value = crate::kb::DEFAULT_STORE)]
     pub vuln_store: PathBuf,
 
+    /// Cảnh báo khi dữ liệu lỗ hổng cũ hơn chừng này ngày / warn when the vulnerability data is older than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub kb_max_age_days: i64,
+
     /// Mã thoát 1 khi có phát hiện từ mức này trở lên / exit 1 when a finding is at or above this severity.
     #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_severity)]
     pub fail_on: Severity,

@@ -435,3 +435,21 @@ fn status(a: StatusArgs, lang: Lang) -> Result<ExitCode, UserError> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Warns (stderr) when the vulnerability store exists and its last import
+/// is more than `max_days` before `today`. Errors are left to the audit,
+/// which reports an unreadable store as not-assessed.
+pub fn warn_if_stale(store: &std::path::Path, today: time::Date, max_days: i64, lang: Lang) {
+    let Ok(Some(s)) = antoan_vuln::Store::open(store) else {
+        return;
+    };
+    let Ok(updated) = s.updated() else { return };
+    if let Some(d) = age(today, &updated).filter(|d| *d > max_days) {
+        let shown = store.display();
+        output::print_warning(
+            &format!("dữ liệu lỗ hổng {shown} đã {d} ngày tuổi (quá {max_days} ngày); hãy nạp bản mới (antoan kb import)"),
+            &format!("vulnerability data {shown} is {d} days old (more than {max_days} days); import a newer one (antoan kb import)"),
+            lang,
+        );
+    }
+}

@@ -233,6 +233,31 @@ fn audit_matches_the_store_and_stays_valid() {
     assert_eq!(f[0]["attributes"]["cve"], "CVE-2026-0001");
     assert_eq!(vuln_check(&v).as_deref(), Some("fail"));
 
+    // Old data: the audit warns, and says how old.
+    let out = antoan()
+        .args([
+            "--lang",
+            "en",
+            "audit",
+            "--format",
+            "json",
+            "--now",
+            "2027-02-01",
+            "--kb-max-age-days",
+            "60",
+            "--root",
+        ])
+        .arg(host.root())
+        .arg("--vuln-store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is 69 days old (more than 60 days)"),
+        "{stderr}"
+    );
+
     // A corrupt store: the check is not-assessed with the reason, the audit still runs.
     std::fs::write(&store, b"garbage, not a database").unwrap();
     let v = audit(&store);

@@ -19,6 +19,8 @@ fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_antoan"));
     c.env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES").env_remove("ANTOAN_LANG");
     c.env("NO_COLOR", "1");
+    // Golden outputs must not depend on a vulnerability store this machine may have.
+    c.env("ANTOAN_VULN_STORE", "/nonexistent/antoan-tests/vuln.sqlite");
     c
 }
 

@@ -2,6 +2,8 @@
 # Benchmark: salted crypt hashes (sha512crypt, yescrypt), `antoan passwords` against
 # `john --format=crypt` (system crypt(3) through libxcrypt, OpenMP), both on both cores, same
 # shadow files and same word list, same run. Rate = password tries (candidate x account) per second.
+# antoan hashes yescrypt through the same libxcrypt (crypt_rn, one work area per worker thread)
+# and sha512crypt through the RustCrypto sha-crypt crate; both spread candidates over all cores.
 #
 # Usage: bench/passwords-crypt.sh [WORDS_SHA512] [WORDS_YESCRYPT] [ACCOUNTS]  (defaults 2000 200 4)
 # Needs: python3, mkpasswd (whois), john (apt-get install -y john).

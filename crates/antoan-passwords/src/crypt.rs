@@ -1,13 +1,18 @@
-//! crypt(3) verification: yescrypt, sha512crypt and sha256crypt, bcrypt
-//! through maintained RustCrypto/bcrypt crates; md5crypt, DES crypt and
-//! gost-yescrypt written here (small, and checked against the system's
-//! `mkpasswd` in the tests).
+//! crypt(3) verification. yescrypt (`$y$`) and gost-yescrypt (`$gy$`) go
+//! through the system's libxcrypt (`crypt_rn` from libcrypt.so.1, the same
+//! code `john --format=crypt` and the system's own login use, and faster
+//! than the pure-Rust crate); the pure-Rust implementations stay as the
+//! fallback for settings libxcrypt rejects. sha512crypt and sha256crypt,
+//! bcrypt go through maintained RustCrypto/bcrypt crates; md5crypt, DES crypt
+//! and gost-yescrypt's fallback are written here (small, and checked against
+//! the system's `mkpasswd` in the tests).
 //!
 //! `verify` answers only true/false: errors of the underlying crates are
 //! dropped so that no hash text can travel up in an error message.
 
 use md5::{Digest, Md5};
 use password_hash_compat::PasswordVerifier;
+use zeroize::Zeroize;
 
 use crate::hash::{CryptHash, CryptScheme};
 
@@ -17,9 +22,171 @@ mod password_hash_compat {
 
 const ITOA64: &[u8; 64] = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// True when `password` hashes to `hash`. Never panics (a panic inside a
-/// dependency is caught and counted as "no match").
+// ---- libxcrypt ----
+
+/// `CRYPT_OUTPUT_SIZE` in libxcrypt's crypt.h.
+const CRYPT_OUTPUT_SIZE: usize = 384;
+/// `CRYPT_MAX_PASSPHRASE_SIZE` (the terminating NUL included).
+const CRYPT_MAX_PASSPHRASE_SIZE: usize = 512;
+/// `sizeof(struct crypt_data)`: output, setting, input, reserved (767),
+/// initialized (1), internal (30720).
+const CRYPT_DATA_SIZE: usize =
+    CRYPT_OUTPUT_SIZE + CRYPT_OUTPUT_SIZE + CRYPT_MAX_PASSPHRASE_SIZE + 767 + 1 + 30720;
+
+/// libxcrypt's `struct crypt_data`, as an opaque byte area (it holds only
+/// `char` fields). Over-aligned so the library's scratch area is aligned
+/// whatever it casts it to.
+#[repr(C, align(64))]
+struct CryptData {
+    bytes: [u8; CRYPT_DATA_SIZE],
+}
+
+mod ffi {
+    use std::os::raw::{c_char, c_int, c_void};
+
+    #[link(name = "crypt")]
+    extern "C" {
+        /// `char *crypt_rn(const char *phrase, const char *setting, void *data, int size);`
+        /// Returns NULL on any failure (never a "*0"/"*1" failure token).
+        pub fn crypt_rn(
+            phrase: *const c_char,
+            setting: *const c_char,
+            data: *mut c_void,
+            size: c_int,
+        ) -> *mut c_char;
+    }
+}
+
+/// What libxcrypt answered for one candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SysAnswer {
+    Match,
+    NoMatch,
+    /// libxcrypt could not hash this (rejected setting, phrase too long or
+    /// holding a NUL, failure token): the caller falls back to Rust.
+    Error,
+}
+
+/// Per-thread verification state: one heap `struct crypt_data`, allocated
+/// zeroed on first use and wiped after every libxcrypt call and on drop.
+/// Each worker thread of the audit owns one.
+pub struct Verifier {
+    data: Option<Box<CryptData>>,
+    /// NUL-terminated copies of the setting and the phrase.
+    setting: Vec<u8>,
+    phrase: Vec<u8>,
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Verifier::new()
+    }
+}
+
+impl Verifier {
+    pub fn new() -> Verifier {
+        Verifier {
+            data: None,
+            setting: Vec::with_capacity(CRYPT_OUTPUT_SIZE),
+            phrase: Vec::with_capacity(CRYPT_MAX_PASSPHRASE_SIZE),
+        }
+    }
+
+    /// True when `password` hashes to `hash`. Never panics (a panic inside a
+    /// dependency is caught and counted as "no match").
+    pub fn verify(&mut self, hash: &CryptHash, password: &[u8]) -> bool {
+        let enc = hash.encoded();
+        let scheme = hash.scheme();
+        if matches!(scheme, CryptScheme::Yescrypt | CryptScheme::GostYescrypt) {
+            match self.system_crypt(enc, password) {
+                SysAnswer::Match => return true,
+                SysAnswer::NoMatch => return false,
+                SysAnswer::Error => {}
+            }
+        }
+        std::panic::catch_unwind(|| verify_inner(scheme, enc, password)).unwrap_or(false)
+    }
+
+    /// Hashes `password` with `enc` as the setting through libxcrypt and
+    /// compares the result with `enc` in constant time.
+    fn system_crypt(&mut self, enc: &str, password: &[u8]) -> SysAnswer {
+        let enc = enc.as_bytes();
+        // A C string cannot hold a NUL; libxcrypt refuses over-long inputs.
+        if enc.contains(&0)
+            || password.contains(&0)
+            || enc.len() >= CRYPT_OUTPUT_SIZE
+            || password.len() >= CRYPT_MAX_PASSPHRASE_SIZE
+        {
+            return SysAnswer::Error;
+        }
+        let data = self.data.get_or_insert_with(|| {
+            // SAFETY: CryptData is plain bytes; all zeroes is a valid value
+            // (and what libxcrypt asks for before first use).
+            unsafe { Box::<CryptData>::new_zeroed().assume_init() }
+        });
+        self.setting.clear();
+        self.setting.extend_from_slice(enc);
+        self.setting.push(0);
+        self.phrase.clear();
+        self.phrase.extend_from_slice(password);
+        self.phrase.push(0);
+        // SAFETY: both strings are NUL-terminated and outlive the call; `data`
+        // points to CRYPT_DATA_SIZE writable bytes, the size passed, which is
+        // sizeof(struct crypt_data). crypt_rn is thread-safe with a
+        // per-caller data area, and each Verifier is used by one thread at a
+        // time (&mut self).
+        let out = unsafe {
+            ffi::crypt_rn(
+                self.phrase.as_ptr().cast(),
+                self.setting.as_ptr().cast(),
+                (&mut **data as *mut CryptData).cast(),
+                CRYPT_DATA_SIZE as std::os::raw::c_int,
+            )
+        };
+        let answer = if out.is_null() {
+            SysAnswer::Error
+        } else {
+            // The result is written into data.output (NUL-terminated within
+            // CRYPT_OUTPUT_SIZE); read it from there, not through the raw
+            // pointer, so the length is bounded.
+            let o = &data.bytes[..CRYPT_OUTPUT_SIZE];
+            let len = o.iter().position(|&b| b == 0).unwrap_or(CRYPT_OUTPUT_SIZE);
+            let produced = &o[..len];
+            if len == 0 || produced[0] == b'*' {
+                // "*0" / "*1" failure tokens (never a valid hash).
+                SysAnswer::Error
+            } else if ct_eq(produced, enc) {
+                SysAnswer::Match
+            } else {
+                SysAnswer::NoMatch
+            }
+        };
+        data.bytes.zeroize();
+        self.phrase.zeroize();
+        self.setting.zeroize();
+        answer
+    }
+}
+
+impl Drop for Verifier {
+    fn drop(&mut self) {
+        if let Some(d) = self.data.as_mut() {
+            d.bytes.zeroize();
+        }
+        self.phrase.zeroize();
+        self.setting.zeroize();
+    }
+}
+
+/// True when `password` hashes to `hash`. Never panics. Allocates a fresh
+/// [`Verifier`] per call: loops should keep one per thread instead.
 pub fn verify(hash: &CryptHash, password: &[u8]) -> bool {
+    Verifier::new().verify(hash, password)
+}
+
+/// The pure-Rust path only (no libxcrypt): the fallback, and a reference
+/// for the tests.
+pub fn verify_rust(hash: &CryptHash, password: &[u8]) -> bool {
     let enc = hash.encoded();
     let scheme = hash.scheme();
     std::panic::catch_unwind(|| verify_inner(scheme, enc, password)).unwrap_or(false)
@@ -398,4 +565,124 @@ fn gost_yescrypt_verify(enc: &str, password: &[u8]) -> bool {
     let out = hmac_gost(&interm, &y);
     y.fill(0);
     ct_eq(&out, &expected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::{Command, Stdio};
+
+    /// `mkpasswd -m METHOD --stdin` (Debian package `whois`, libxcrypt);
+    /// `None` when mkpasswd is missing.
+    fn mkpasswd(method: &str, password: &str) -> Option<String> {
+        use std::io::Write;
+        let mut c = Command::new("mkpasswd")
+            .args(["-m", method, "--stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let mut stdin = c.stdin.take()?;
+        stdin.write_all(password.as_bytes()).ok()?;
+        drop(stdin);
+        let out = c.wait_with_output().ok()?;
+        assert!(out.status.success(), "mkpasswd -m {method} failed");
+        Some(String::from_utf8(out.stdout).ok()?.trim().to_string())
+    }
+
+    fn strong(seed: u64) -> String {
+        const A: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_=+";
+        let mut x = seed | 1;
+        (0..20)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                A[(x % A.len() as u64) as usize] as char
+            })
+            .collect()
+    }
+
+    /// The libxcrypt path agrees with hashes the system's `mkpasswd` made,
+    /// for weak and strong passwords, and with the pure-Rust path.
+    #[test]
+    fn libxcrypt_path_agrees_with_mkpasswd() {
+        let weak = ["123456", "Admin@123", "Ubnd@2022", "matkhau", "langson123"];
+        let wrong = ["123457", "admin@123", "", "Ubnd@2023"];
+        let mut ver = Verifier::new();
+        for (method, scheme) in [
+            ("yescrypt", CryptScheme::Yescrypt),
+            ("gost-yescrypt", CryptScheme::GostYescrypt),
+        ] {
+            let mut passwords: Vec<String> = weak.iter().map(|s| s.to_string()).collect();
+            passwords.push(strong(7));
+            passwords.push(strong(99));
+            for pw in &passwords {
+                let Some(enc) = mkpasswd(method, pw) else {
+                    eprintln!("SKIPPED: mkpasswd not found; install Debian package `whois`");
+                    return;
+                };
+                assert_eq!(crate::parse::classify_crypt(&enc), Some(scheme));
+                let h = CryptHash::new(scheme, enc);
+                // libxcrypt itself, then through the public entry points.
+                assert_eq!(
+                    ver.system_crypt(h.encoded(), pw.as_bytes()),
+                    SysAnswer::Match,
+                    "{method}: libxcrypt rejects its own hash"
+                );
+                assert!(ver.verify(&h, pw.as_bytes()), "{method}");
+                assert!(verify(&h, pw.as_bytes()), "{method}");
+                assert!(verify_rust(&h, pw.as_bytes()), "{method} (Rust)");
+                for w in wrong.iter().map(|s| s.to_string()).chain([strong(8)]) {
+                    assert_eq!(
+                        ver.system_crypt(h.encoded(), w.as_bytes()),
+                        SysAnswer::NoMatch,
+                        "{method}"
+                    );
+                    assert!(!ver.verify(&h, w.as_bytes()), "{method}");
+                }
+                // The work area is wiped after each call.
+                assert!(ver
+                    .data
+                    .as_ref()
+                    .is_some_and(|d| d.bytes.iter().all(|&b| b == 0)));
+            }
+        }
+    }
+
+    /// Settings libxcrypt rejects (NULL, never a "*0"/"*1" match), phrases it
+    /// cannot take: errors, and the Rust fallback decides.
+    #[test]
+    fn libxcrypt_errors_are_not_matches() {
+        let mut ver = Verifier::new();
+        for bad in [
+            "$y$",
+            "$y$j9T$",
+            "$y$!!$abc$def",
+            "*0",
+            "*1",
+            "$gy$zz$$",
+            "$y$j9T$salt$hash\u{7f}",
+        ] {
+            let h = CryptHash::new(CryptScheme::Yescrypt, bad.to_string());
+            for pw in ["", "*0", "*1", "password"] {
+                assert_ne!(
+                    ver.system_crypt(bad, pw.as_bytes()),
+                    SysAnswer::Match,
+                    "{bad:?}"
+                );
+                assert!(!ver.verify(&h, pw.as_bytes()), "{bad:?}");
+            }
+        }
+        // A phrase with a NUL or over 511 bytes cannot go to libxcrypt.
+        assert_eq!(
+            ver.system_crypt("$y$j9T$abc$def", b"a\0b"),
+            SysAnswer::Error
+        );
+        assert_eq!(
+            ver.system_crypt("$y$j9T$abc$def", &[b'a'; CRYPT_MAX_PASSPHRASE_SIZE]),
+            SysAnswer::Error
+        );
+    }
 }

@@ -561,6 +561,8 @@ fn run_salted(
         for _ in 0..threads.max(1) {
             s.spawn(|| {
                 let mut chunk = Chunk::new();
+                // One libxcrypt work area per worker thread, wiped on drop.
+                let mut verifier = crypt::Verifier::new();
                 let mut local_tried: BTreeMap<u32, u64> = BTreeMap::new();
                 'outer: loop {
                     if stop.load(Ordering::Relaxed) {
@@ -598,7 +600,7 @@ fn run_salted(
                                 continue;
                             }
                             *local_tried.entry(acc).or_default() += 1;
-                            if crypt::verify(hash, cand) {
+                            if verifier.verify(hash, cand) {
                                 if let Ok(mut f) = found.lock() {
                                     let pos = (seq, ci as u32);
                                     let hit = FirstHit {

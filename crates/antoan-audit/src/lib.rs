@@ -244,7 +244,8 @@ pub fn sort_findings(findings: &mut [Finding]) {
     });
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
+/// An instant as RFC 3339 in UTC, whole seconds: the form reports carry.
+pub fn rfc3339(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     let t = t.replace_nanosecond(0).unwrap_or(t);
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| t.to_string())

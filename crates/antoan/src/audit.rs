@@ -7,7 +7,7 @@ use antoan_kb::Knowledge;
 use antoan_model::Lang;
 use time::OffsetDateTime;
 
-use crate::cli::{AuditArgs, ColorChoice, Format};
+use crate::cli::AuditArgs;
 use crate::output::{self, UserError};
 
 fn user(e: AuditError) -> UserError {
@@ -54,26 +54,9 @@ pub fn run(args: AuditArgs, lang: Lang) -> Result<ExitCode, UserError> {
         crate::passwords::audit_passwords(&opts, &mut report, args.passwords_time_budget, lang)?;
     }
 
-    let text = match args.format {
-        Format::Json => antoan_report::render_json(&report),
-        Format::Html => antoan_report::render_html(&report, lang),
-        Format::Terminal => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => args.output.is_none() && output::stdout_is_color_terminal(),
-            };
-            antoan_report::render_terminal(&report, lang, color)
-        }
-    };
-    match &args.output {
-        Some(path) => output::write_atomic(path, &text)?,
-        None => output::print_stdout(&text)?,
-    }
-
-    if antoan_report::severity_at_or_above(&report.findings, args.fail_on) {
-        Ok(ExitCode::from(1))
-    } else {
-        Ok(ExitCode::SUCCESS)
-    }
+    output::emit(
+        &report,
+        lang,
+        output::Emit { format: args.format, color: args.color, output: args.output.as_deref(), fail_on: args.fail_on },
+    )
 }

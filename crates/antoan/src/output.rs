@@ -3,7 +3,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use antoan_model::Lang;
+use std::process::ExitCode;
+
+use antoan_model::{Lang, Report, Severity};
+
+use crate::cli::{ColorChoice, Format};
 
 /// An error the user must act on, in both languages. The English detail of
 /// a lower layer (which names the file and line) is kept in both.
@@ -70,4 +74,38 @@ pub fn print_stdout(text: &str) -> Result<(), UserError> {
 
 pub fn stdout_is_color_terminal() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Where and how a command's report goes, shared by audit, passwords and scan.
+pub struct Emit<'a> {
+    pub format: Format,
+    pub color: ColorChoice,
+    pub output: Option<&'a Path>,
+    pub fail_on: Severity,
+}
+
+/// Renders the report, writes it to stdout or atomically to the file, and
+/// gives the exit code: 1 when an open finding is at or above `fail_on`.
+pub fn emit(report: &Report, lang: Lang, e: Emit<'_>) -> Result<ExitCode, UserError> {
+    let text = match e.format {
+        Format::Json => antoan_report::render_json(report),
+        Format::Html => antoan_report::render_html(report, lang),
+        Format::Terminal => {
+            let color = match e.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => e.output.is_none() && stdout_is_color_terminal(),
+            };
+            antoan_report::render_terminal(report, lang, color)
+        }
+    };
+    match e.output {
+        Some(path) => write_atomic(path, &text)?,
+        None => print_stdout(&text)?,
+    }
+    if antoan_report::severity_at_or_above(&report.findings, e.fail_on) {
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
 }

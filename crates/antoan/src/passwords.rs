@@ -264,7 +264,7 @@ pub fn run(args: PasswordsArgs, lang: Lang) -> Result<ExitCode, UserError> {
             name: "antoan".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        generated_at: rfc3339(now),
+        generated_at: antoan_audit::rfc3339(now),
         host,
         inventory: Inventory::default(),
         findings,
@@ -274,35 +274,13 @@ pub fn run(args: PasswordsArgs, lang: Lang) -> Result<ExitCode, UserError> {
         knowledge: Vec::new(),
     };
 
-    let text = match args.format {
-        Format::Json => antoan_report::render_json(&report),
-        Format::Html => antoan_report::render_html(&report, lang),
-        Format::Terminal => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => args.output.is_none() && output::stdout_is_color_terminal(),
-            };
-            antoan_report::render_terminal(&report, lang, color)
-        }
-    };
-    match &args.output {
-        Some(path) => output::write_atomic(path, &text)?,
-        None => output::print_stdout(&text)?,
-    }
-    if antoan_report::severity_at_or_above(&report.findings, args.fail_on) {
-        Ok(ExitCode::from(1))
-    } else {
-        Ok(ExitCode::SUCCESS)
-    }
+    output::emit(
+        &report,
+        lang,
+        output::Emit { format: args.format, color: args.color, output: args.output.as_deref(), fail_on: args.fail_on },
+    )
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    let t = t.replace_nanosecond(0).unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
-}
 
 /// `antoan audit --passwords`: the same audit on the audited system's local
 /// accounts, through antoan-audit, with the same progress bar.

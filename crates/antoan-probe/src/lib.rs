@@ -52,6 +52,8 @@ pub struct ScanConfig {
     pub identify_per_host: usize,
     /// Identification probes in flight overall.
     pub identify_global: usize,
+    /// Identify the services on open ports (false: open ports only, named by port number).
+    pub identify_services: bool,
 }
 
 impl Default for ScanConfig {
@@ -62,6 +64,7 @@ impl Default for ScanConfig {
             identify: IdentifyOptions::default(),
             identify_per_host: 8,
             identify_global: 64,
+            identify_services: true,
         }
     }
 }
@@ -99,7 +102,12 @@ pub async fn scan(
         .map(|h| (*h, Arc::new(Semaphore::new(cfg.identify_per_host.max(1)))))
         .collect();
     let mut set = JoinSet::new();
-    for (ip, ports) in &outcome.open {
+    let to_identify = if cfg.identify_services {
+        outcome.open.clone()
+    } else {
+        Default::default()
+    };
+    for (ip, ports) in &to_identify {
         for &port in ports {
             let (gate, fp, global, host) = (
                 gate.clone(),

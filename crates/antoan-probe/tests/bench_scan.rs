@@ -311,3 +311,26 @@ fn report_validates_against_the_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn ports_only_skips_identification() {
+    let bench = Bench::start();
+    let cfg = ScanConfig {
+        ports: vec![bench.ssh.port(), bench.tarpit_silent.port()],
+        identify_services: false,
+        ..Default::default()
+    };
+    let t0 = Instant::now();
+    let r = run(&bench, &["127.0.0.6", "127.0.0.8"], cfg, Cancel::default());
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "no identification, no banner waits"
+    );
+    let s = by_addr(&r);
+    assert_eq!(s.len(), 2);
+    assert_eq!(
+        s[&bench.ssh].name, "unknown",
+        "ephemeral port, not identified"
+    );
+    assert!(s[&bench.ssh].banner.is_none());
+}

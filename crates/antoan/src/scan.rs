@@ -74,6 +74,10 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Chỉ dò cổng mở, không nhận diện dịch vụ / only find open ports, do not identify services.
+    #[arg(long)]
+    pub ports_only: bool,
+
     /// Không hiện thanh tiến độ / no progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -132,6 +136,7 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
     cfg.identify.connect_timeout = Duration::from_millis(args.timeout);
     cfg.sweep.per_host = args.max_per_host;
     cfg.sweep.global = args.max_parallel;
+    cfg.identify_services = !args.ports_only;
 
     let mut specs = args.targets.clone();
     if let Some(p) = &args.targets_file {

@@ -207,25 +207,9 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
     }
 
     let report = antoan_probe::build_report(&result, &description, now);
-    let text = match args.format {
-        Format::Json => antoan_report::render_json(&report),
-        Format::Html => antoan_report::render_html(&report, lang),
-        Format::Terminal => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => args.output.is_none() && output::stdout_is_color_terminal(),
-            };
-            antoan_report::render_terminal(&report, lang, color)
-        }
-    };
-    match &args.output {
-        Some(path) => output::write_atomic(path, &text)?,
-        None => output::print_stdout(&text)?,
-    }
-    if antoan_report::severity_at_or_above(&report.findings, args.fail_on) {
-        Ok(ExitCode::from(1))
-    } else {
-        Ok(ExitCode::SUCCESS)
-    }
+    output::emit(
+        &report,
+        lang,
+        output::Emit { format: args.format, color: args.color, output: args.output.as_deref(), fail_on: args.fail_on },
+    )
 }

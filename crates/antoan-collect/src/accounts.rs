@@ -104,25 +104,34 @@ fn opt_num(s: &str) -> Option<i64> {
     }
 }
 
+/// The records of a colon-separated account file (passwd, shadow, group)
+/// with their 1-based line numbers. Blank lines, comments and NIS `+`/`-`
+/// entries are skipped; a line holding control characters is an error.
+fn colon_records(text: &str) -> impl Iterator<Item = (usize, Result<Vec<&str>, &'static str>)> {
+    text.split('\n').enumerate().filter_map(|(i, line)| {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() || line.starts_with('#') || line.starts_with('+') || line.starts_with('-') {
+            return None;
+        }
+        if line_has_control(line) {
+            return Some((i + 1, Err("binary data")));
+        }
+        Some((i + 1, Ok(line.split(':').collect())))
+    })
+}
+
 /// Parses /etc/passwd. NIS `+`/`-` lines and comments are ignored; malformed
 /// or binary lines are skipped and listed.
 pub fn parse_passwd(text: &str) -> Parsed<PasswdEntry> {
     let mut out = Parsed::default();
-    for (i, line) in text.split('\n').enumerate() {
-        let n = i + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty()
-            || line.starts_with('#')
-            || line.starts_with('+')
-            || line.starts_with('-')
-        {
-            continue;
-        }
-        if line_has_control(line) {
-            out.bad_lines.push((n, "binary data".into()));
-            continue;
-        }
-        let f: Vec<&str> = line.split(':').collect();
+    for (n, fields) in colon_records(text) {
+        let f = match fields {
+            Ok(f) => f,
+            Err(why) => {
+                out.bad_lines.push((n, why.into()));
+                continue;
+            }
+        };
         if f.len() != 7 {
             out.bad_lines
                 .push((n, format!("{} fields instead of 7", f.len())));
@@ -157,21 +166,14 @@ pub fn parse_passwd(text: &str) -> Parsed<PasswdEntry> {
 /// Parses /etc/shadow.
 pub fn parse_shadow(text: &str) -> Parsed<ShadowEntry> {
     let mut out = Parsed::default();
-    for (i, line) in text.split('\n').enumerate() {
-        let n = i + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty()
-            || line.starts_with('#')
-            || line.starts_with('+')
-            || line.starts_with('-')
-        {
-            continue;
-        }
-        if line_has_control(line) {
-            out.bad_lines.push((n, "binary data".into()));
-            continue;
-        }
-        let f: Vec<&str> = line.split(':').collect();
+    for (n, fields) in colon_records(text) {
+        let f = match fields {
+            Ok(f) => f,
+            Err(why) => {
+                out.bad_lines.push((n, why.into()));
+                continue;
+            }
+        };
         if f.len() < 2 || f[0].is_empty() {
             out.bad_lines.push((n, "not a shadow entry".into()));
             continue;
@@ -196,21 +198,14 @@ pub fn parse_shadow(text: &str) -> Parsed<ShadowEntry> {
 /// Parses /etc/group.
 pub fn parse_group(text: &str) -> Parsed<Group> {
     let mut out = Parsed::default();
-    for (i, line) in text.split('\n').enumerate() {
-        let n = i + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty()
-            || line.starts_with('#')
-            || line.starts_with('+')
-            || line.starts_with('-')
-        {
-            continue;
-        }
-        if line_has_control(line) {
-            out.bad_lines.push((n, "binary data".into()));
-            continue;
-        }
-        let f: Vec<&str> = line.split(':').collect();
+    for (n, fields) in colon_records(text) {
+        let f = match fields {
+            Ok(f) => f,
+            Err(why) => {
+                out.bad_lines.push((n, why.into()));
+                continue;
+            }
+        };
         if f.len() != 4 || f[0].is_empty() {
             out.bad_lines
                 .push((n, format!("{} fields instead of 4", f.len())));

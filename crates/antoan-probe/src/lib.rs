@@ -13,10 +13,12 @@
 //! Default and weak credential testing is not part of this crate yet.
 
 pub mod banner;
+pub mod credentials;
 pub mod findings;
 pub mod fingerprint;
 pub mod gate;
 pub mod identify;
+pub mod pacing;
 pub mod ports;
 pub mod service;
 pub mod sweep;

@@ -13,6 +13,7 @@
 //! Default and weak credential testing is not part of this crate yet.
 
 pub mod banner;
+pub mod credcheck;
 pub mod credentials;
 pub mod findings;
 pub mod fingerprint;
@@ -23,6 +24,8 @@ pub mod ports;
 pub mod service;
 pub mod sweep;
 pub mod targets;
+#[cfg(feature = "testbench")]
+pub mod authbench;
 #[cfg(feature = "testbench")]
 pub mod testbench;
 

@@ -1,0 +1,154 @@
+//! Default-credential checks against the loopback login servers
+//! (feature `testbench`). Only 127.0.0.0/8 is contacted, through the gate.
+
+use std::time::Duration;
+
+use antoan_probe::authbench::{AuthKind, AuthServer};
+use antoan_probe::credcheck::{self, CredCheckOptions, CredOutcome};
+use antoan_probe::credentials::{CredService, CredentialList};
+use antoan_probe::pacing::{Pacer, PacingPolicy};
+use antoan_probe::targets::{build, TargetRequest};
+use antoan_probe::{scan, Cancel, Fingerprints, Gate, ScanConfig};
+
+fn no_dns(_: &str) -> Result<Vec<std::net::IpAddr>, String> {
+    Err("no dns in tests".into())
+}
+
+/// Scans `servers` (identification included), then checks credentials.
+fn run(servers: &[&AuthServer], list: &CredentialList, pacer: &Pacer) -> CredOutcome {
+    let mut specs: Vec<String> = servers.iter().map(|s| s.addr.ip().to_string()).collect();
+    specs.sort();
+    specs.dedup();
+    let targets = build(
+        &TargetRequest {
+            specs,
+            ..Default::default()
+        },
+        &no_dns,
+    )
+    .unwrap();
+    let mut ports: Vec<u16> = servers.iter().map(|s| s.addr.port()).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    let cfg = ScanConfig {
+        ports,
+        ..Default::default()
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let result = scan(&targets, &cfg, &Fingerprints::embedded(), &Cancel::default(), None).await;
+        // Keep only the services of the servers under test (same IP may host others).
+        let services: Vec<_> = result
+            .services
+            .into_iter()
+            .filter(|s| servers.iter().any(|x| x.addr.ip() == s.ip && x.addr.port() == s.port))
+            .collect();
+        let gate = Gate::new(&targets);
+        credcheck::check(&gate, &services, list, "test-list", pacer, &CredCheckOptions::default()).await
+    })
+}
+
+fn list(entries: &[(&str, &str, &str)]) -> CredentialList {
+    let mut t = String::new();
+    for (service, user, pass) in entries {
+        t.push_str(&format!(
+            "[[credential]]\nvendor = \"Test vendor\"\nservice = \"{service}\"\nusername = \"{user}\"\npassword = \"{pass}\"\nsource = \"test fixture\"\n"
+        ));
+    }
+    CredentialList::parse(&t, "test.toml").unwrap()
+}
+
+#[test]
+fn embedded_defaults_are_found_on_basic_digest_and_ftp() {
+    let basic = AuthServer::start("127.0.0.2", 0, AuthKind::Basic, &[("admin", "12345")]);
+    let digest = AuthServer::start("127.0.0.3", 0, AuthKind::Digest, &[("admin", "admin")]);
+    let ftp = AuthServer::start("127.0.0.4", 0, AuthKind::Ftp, &[("admin", "admin")]);
+    let strong = AuthServer::start("127.0.0.3", 0, AuthKind::Basic, &[("admin", "x9!Strong-Pass")]);
+    let pacer = Pacer::new(PacingPolicy {
+        max_rate: Some(200.0),
+        ..Default::default()
+    });
+    let out = run(&[&basic, &digest, &ftp, &strong], &CredentialList::embedded(), &pacer);
+    let hits: Vec<(u16, CredService, String)> = out
+        .found
+        .iter()
+        .map(|w| (w.port, w.service, w.username.clone()))
+        .collect();
+    assert!(hits.contains(&(basic.addr.port(), CredService::HttpBasic, "admin".into())), "{out:?}");
+    assert!(hits.contains(&(digest.addr.port(), CredService::HttpDigest, "admin".into())), "{out:?}");
+    assert!(hits.contains(&(ftp.addr.port(), CredService::Ftp, "admin".into())), "{out:?}");
+    assert!(!out.found.iter().any(|w| w.port == strong.addr.port()), "{out:?}");
+    assert!(strong.total_attempts() > 0, "the strong server was not tried");
+    for s in [&basic, &digest, &ftp, &strong] {
+        assert!(s.max_attempts_per_account() <= 3);
+    }
+
+    let findings = credcheck::findings(&out);
+    assert_eq!(findings.len(), 3);
+    let json = serde_json::to_string(&findings).unwrap();
+    for f in &findings {
+        assert_eq!(f.kind.as_str(), "weak-credential");
+        assert_eq!(f.controls, vec!["T3.1".to_string()]);
+        assert!(f.subject.contains(':') && f.subject.contains('/'), "{}", f.subject);
+        assert!(f.evidence[0].observed.starts_with("factory default for "), "{:?}", f.evidence);
+    }
+    assert!(!json.contains("12345"), "a password leaked into findings: {json}");
+}
+
+#[test]
+fn paced_mode_never_exceeds_the_per_account_limit_and_never_locks() {
+    // Locks an account on the 4th failure in a row.
+    let lockout = AuthServer::start(
+        "127.0.0.5",
+        0,
+        AuthKind::Lockout { lock_after: 3 },
+        &[("admin", "Unguessable-Lock-7731")],
+    );
+    let wrong: Vec<(&str, &str, &str)> = [
+        "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8",
+    ]
+    .iter()
+    .flat_map(|p| [("http-basic", "admin", *p), ("http-basic", "root", *p)])
+    .collect();
+    let l = list(&wrong);
+    let pacer = Pacer::new(PacingPolicy {
+        max_rate: Some(100.0),
+        ..Default::default()
+    });
+    let out = run(&[&lockout], &l, &pacer);
+    // A second pass in the same window gets no new attempts.
+    let again = run(&[&lockout], &l, &pacer);
+    assert!(out.found.is_empty() && again.found.is_empty());
+    let c = lockout.counters.lock().unwrap();
+    assert_eq!(c.attempts.get("admin"), Some(&3), "{:?}", c.attempts);
+    assert_eq!(c.attempts.get("root"), Some(&3), "{:?}", c.attempts);
+    assert!(c.locked.is_empty(), "the lockout server locked {:?}", c.locked);
+    assert!(out.skipped_budget >= 10 && again.attempts == 0, "{out:?} {again:?}");
+}
+
+#[test]
+fn the_lockout_server_really_locks_and_the_check_stops_on_423() {
+    // With a looser budget the server does lock: the test above can fail.
+    let lockout = AuthServer::start(
+        "127.0.0.5",
+        0,
+        AuthKind::Lockout { lock_after: 3 },
+        &[("admin", "Unguessable-Lock-7731")],
+    );
+    let wrong: Vec<(&str, &str, &str)> = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"]
+        .iter()
+        .map(|p| ("http-basic", "admin", *p))
+        .chain([("http-basic", "root", "p1")])
+        .collect();
+    let pacer = Pacer::new(PacingPolicy {
+        per_account: 100,
+        max_rate: None,
+        window: Duration::from_secs(60),
+        ..Default::default()
+    });
+    let out = run(&[&lockout], &list(&wrong), &pacer);
+    assert_eq!(lockout.locked(), 1);
+    // The 423 stopped the service: 4 attempts on admin, none after.
+    assert_eq!(lockout.total_attempts(), 4, "{out:?}");
+    assert_eq!(out.stopped.len(), 1);
+}

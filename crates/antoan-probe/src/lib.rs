@@ -10,7 +10,9 @@
 //! 4. [`findings`] turns services into exposure findings (pure), and
 //!    [`build_report`] puts them in the common report model.
 //!
-//! Default and weak credential testing is not part of this crate yet.
+//! 5. With `--check-credentials` only: [`credcheck`] tries the sourced
+//!    factory defaults of [`credentials`] on HTTP Basic/Digest and FTP logins,
+//!    every attempt allowed by the lockout-safe [`pacing::Pacer`].
 
 pub mod banner;
 pub mod credcheck;
@@ -84,6 +86,8 @@ pub struct ScanResult {
     /// Connections the gate refused because the address was not named (should stay 0).
     pub unnamed_refused: u64,
     pub elapsed: Duration,
+    /// The default-credential pass, when it was asked for.
+    pub credentials: Option<credcheck::CredOutcome>,
 }
 
 /// Sweeps the ports of every target, then identifies each open port.
@@ -168,7 +172,24 @@ pub async fn scan(
         sweep: outcome,
         unnamed_refused: gate.refused_unnamed(),
         elapsed: start.elapsed(),
+        credentials: None,
     }
+}
+
+/// Tries the credentials of `list` on the scanned services (through a gate
+/// made from the same targets) and records the outcome in `result`.
+pub async fn check_credentials(
+    targets: &TargetSet,
+    result: &mut ScanResult,
+    list: &credentials::CredentialList,
+    list_name: &str,
+    pacer: &pacing::Pacer,
+    opts: &credcheck::CredCheckOptions,
+) {
+    let gate = Gate::new(targets);
+    let outcome = credcheck::check(&gate, &result.services, list, list_name, pacer, opts).await;
+    result.unnamed_refused += gate.refused_unnamed();
+    result.credentials = Some(outcome);
 }
 
 fn rfc3339(t: time::OffsetDateTime) -> String {
@@ -181,7 +202,27 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
 /// The scan as a report in the common model. `description` names what was
 /// scanned (shown as the host); `now` decides certificate expiry.
 pub fn build_report(result: &ScanResult, description: &str, now: time::OffsetDateTime) -> Report {
-    let (findings, checks) = findings::evaluate(&result.services, now.unix_timestamp());
+    let (mut findings, mut checks) = findings::evaluate(&result.services, now.unix_timestamp());
+    if let Some(c) = &result.credentials {
+        let weak = credcheck::findings(c);
+        checks.push(antoan_model::CheckResult {
+            check: "net.default-credential".into(),
+            outcome: if weak.is_empty() {
+                antoan_model::CheckOutcome::Pass
+            } else {
+                antoan_model::CheckOutcome::Fail
+            },
+            severity: antoan_model::Severity::Critical,
+            category: "network".into(),
+        });
+        findings.extend(weak);
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.check.cmp(&b.check))
+                .then_with(|| a.subject.cmp(&b.subject))
+        });
+    }
     let summary = antoan_report::summarize(&checks, &findings);
     let score = antoan_report::score(&checks, &findings);
     let listening = result

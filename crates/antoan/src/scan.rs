@@ -81,6 +81,22 @@ pub struct ScanArgs {
     /// Không hiện thanh tiến độ / no progress bar.
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Thử mật khẩu mặc định của nhà sản xuất (HTTP Basic/Digest, FTP), có giới hạn chống khóa tài khoản / try factory-default credentials (HTTP Basic/Digest, FTP), lockout-safe.
+    #[arg(long)]
+    pub check_credentials: bool,
+
+    /// Thêm danh sách thông tin đăng nhập (TOML, như data/credentials.toml) / an extra credential list (TOML, same format as data/credentials.toml).
+    #[arg(long, value_name = "FILE", requires = "check_credentials")]
+    pub credentials: Option<PathBuf>,
+
+    /// Số lần thử đăng nhập tối đa mỗi giây (0 = không giới hạn) / most login attempts per second overall (0 = unpaced).
+    #[arg(long, value_name = "N", default_value_t = 10.0)]
+    pub max_rate: f64,
+
+    /// Số lần thử tối đa cho mỗi tài khoản trong 15 phút / most attempts per account (host, service, username) per 15 minutes.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_attempts_per_account: u32,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -179,7 +195,48 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
         }) as antoan_probe::Progress
     });
     let fp = Fingerprints::embedded();
-    let result = rt.block_on(async {
+    let creds = if args.check_credentials {
+        let mut list = antoan_probe::credentials::CredentialList::embedded();
+        let mut name = "antoan defaults".to_string();
+        if let Some(p) = &args.credentials {
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                UserError::new(
+                    format!("không đọc được {}: {e}", p.display()),
+                    format!("cannot read {}: {e}", p.display()),
+                )
+            })?;
+            let extra = antoan_probe::credentials::CredentialList::parse(
+                &text,
+                &p.display().to_string(),
+            )
+            .map_err(|e| {
+                UserError::new(
+                    format!("danh sách thông tin đăng nhập không hợp lệ: {e}"),
+                    format!("invalid credential list: {e}"),
+                )
+            })?;
+            // The user's own list is tried first (the per-account budget is small).
+            let mut entries = extra.entries;
+            entries.append(&mut list.entries);
+            list.entries = entries;
+            name = format!("antoan defaults + {}", p.display());
+        }
+        if !args.max_rate.is_finite() || args.max_rate < 0.0 {
+            return Err(UserError::new(
+                "--max-rate phải là số không âm",
+                "--max-rate must be a number of 0 or more",
+            ));
+        }
+        let policy = antoan_probe::pacing::PacingPolicy {
+            per_account: args.max_attempts_per_account,
+            max_rate: (args.max_rate > 0.0).then_some(args.max_rate),
+            ..Default::default()
+        };
+        Some((list, name, antoan_probe::pacing::Pacer::new(policy)))
+    } else {
+        None
+    };
+    let mut result = rt.block_on(async {
         let c = cancel.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -188,6 +245,20 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
         });
         antoan_probe::scan(&set, &cfg, &fp, &cancel, progress).await
     });
+    if let (Some((list, name, pacer)), false) = (&creds, result.cancelled) {
+        let opts = antoan_probe::credcheck::CredCheckOptions {
+            timeout: Duration::from_millis(args.timeout.max(1500)),
+            ..Default::default()
+        };
+        rt.block_on(antoan_probe::check_credentials(
+            &set,
+            &mut result,
+            list,
+            name,
+            pacer,
+            &opts,
+        ));
+    }
     rt.shutdown_background();
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -256,3 +256,92 @@ fn host_name_is_resolved_once_and_shown() {
         .iter()
         .any(|(_, s, _)| s.starts_with(&format!("127.0.0.1:{port}/"))));
 }
+
+#[test]
+fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
+    use antoan_probe::authbench::{AuthKind, AuthServer};
+    const PLANTED_BASIC: &str = "Planted-Rec0rder-4417";
+    const PLANTED_DIGEST: &str = "Planted-Digest-5521";
+    let basic = AuthServer::start("127.0.0.2", 0, AuthKind::Basic, &[("admin", PLANTED_BASIC)]);
+    let digest = AuthServer::start("127.0.0.3", 0, AuthKind::Digest, &[("admin", PLANTED_DIGEST)]);
+    let factory = AuthServer::start("127.0.0.4", 0, AuthKind::Basic, &[("admin", "12345")]);
+    let lockout = AuthServer::start(
+        "127.0.0.5",
+        0,
+        AuthKind::Lockout { lock_after: 3 },
+        &[("admin", "Unguessable-Lock-9902")],
+    );
+    let dir = std::env::temp_dir().join(format!("antoan-creds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("site.toml");
+    let entry = |svc: &str, pass: &str| {
+        format!("[[credential]]\nvendor = \"Site installer\"\nservice = \"{svc}\"\nusername = \"admin\"\npassword = \"{pass}\"\nsource = \"installer handover sheet\"\n")
+    };
+    std::fs::write(
+        &list,
+        entry("http-basic", PLANTED_BASIC) + &entry("http-digest", PLANTED_DIGEST),
+    )
+    .unwrap();
+    let servers = [&basic, &digest, &factory, &lockout];
+    let ports = servers
+        .iter()
+        .map(|s| s.addr.port().to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let list_arg = list.to_str().unwrap();
+    let common = [
+        "scan", "127.0.0.2-5", "--ports", &ports, "--check-credentials", "--credentials", list_arg,
+        "--max-rate", "50", "--no-progress", "--fail-on", "critical",
+    ];
+    let mut args: Vec<&str> = common.to_vec();
+    args.extend(["--format", "json"]);
+    let out = antoan(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    let weak: Vec<(String, String, Value)> = findings(&v)
+        .into_iter()
+        .filter(|(_, _, f)| f["kind"] == "weak-credential")
+        .collect();
+    let subjects: Vec<&str> = weak.iter().map(|(_, s, _)| s.as_str()).collect();
+    for (s, svc) in [(&basic, "http-basic"), (&digest, "http-digest"), (&factory, "http-basic")] {
+        let want = format!("{}/{svc}", s.addr);
+        assert!(subjects.contains(&want.as_str()), "{want} not in {subjects:?}");
+    }
+    assert_eq!(weak.len(), 3, "{subjects:?}");
+    for (_, _, f) in &weak {
+        assert_eq!(f["controls"], serde_json::json!(["T3.1"]));
+        let ev = f["evidence"][0]["observed"].as_str().unwrap();
+        assert!(ev.starts_with("factory default for "), "{ev}");
+        assert!(!f["title"]["vi"].as_str().unwrap().is_empty());
+    }
+    {
+        let c = lockout.counters.lock().unwrap();
+        assert!(c.locked.is_empty(), "the lockout server locked {:?}", c.locked);
+        assert_eq!(c.attempts.get("admin"), Some(&3), "{:?}", c.attempts);
+    }
+    let mut outputs = vec![out];
+    // Terminal and HTML (the lockout server is left out: its window is per process).
+    for format in ["terminal", "html"] {
+        let ports = [&basic, &digest, &factory]
+            .iter()
+            .map(|s| s.addr.port().to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let out = antoan(&[
+            "scan", "127.0.0.2-4", "--ports", &ports, "--check-credentials", "--credentials",
+            list_arg, "--max-rate", "50", "--no-progress", "--format", format, "--color", "never",
+        ]);
+        assert!(out.status.code() == Some(1), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        outputs.push(out);
+    }
+    for out in &outputs {
+        for text in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(text);
+            for p in [PLANTED_BASIC, PLANTED_DIGEST] {
+                assert!(!text.contains(p), "the password {p} appears in the output");
+            }
+        }
+    }
+    assert!(String::from_utf8_lossy(&outputs[1].stdout).contains("admin"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -18,6 +18,8 @@ pub enum AuthKind {
     Basic,
     Digest,
     Ftp,
+    /// A DVR-like Telnet login prompt (options negotiated first).
+    Telnet,
     /// HTTP Basic that locks an account after `lock_after` failures in a row.
     Lockout { lock_after: u32 },
 }
@@ -77,6 +79,7 @@ impl AuthServer {
                 tokio::spawn(async move {
                     let _ = match kind {
                         AuthKind::Ftp => serve_ftp(stream, &c, &accounts).await,
+                        AuthKind::Telnet => serve_telnet(stream, &c, &accounts).await,
                         _ => serve_http(stream, kind, &c, &accounts).await,
                     };
                 });
@@ -289,4 +292,52 @@ async fn serve_ftp(
         };
         stream.write_all(reply.as_bytes()).await.ok()?;
     }
+}
+
+async fn telnet_line(stream: &mut TcpStream) -> Option<String> {
+    let mut line = Vec::new();
+    let mut b = [0u8; 1];
+    loop {
+        let n = stream.read(&mut b).await.ok()?;
+        if n == 0 || line.len() > 1024 {
+            return None;
+        }
+        match b[0] {
+            b'\n' => break,
+            b'\r' | 0 => {}
+            c => line.push(c),
+        }
+    }
+    Some(String::from_utf8_lossy(&line).into_owned())
+}
+
+async fn serve_telnet(
+    mut stream: TcpStream,
+    c: &Mutex<Counters>,
+    accounts: &[(String, String)],
+) -> Option<()> {
+    // WILL ECHO, WILL SUPPRESS-GO-AHEAD, then the prompt.
+    stream.write_all(&[255, 251, 1, 255, 251, 3]).await.ok()?;
+    stream.write_all(b"\r\nDVR login: ").await.ok()?;
+    for _ in 0..3 {
+        let mut user = telnet_line(&mut stream).await?;
+        // Drop the client's option refusals (IAC sequences) if any.
+        user.retain(|ch| !ch.is_control() && ch != '\u{FFFD}');
+        stream.write_all(b"Password: ").await.ok()?;
+        let pass = telnet_line(&mut stream).await?;
+        let ok = accounts.iter().any(|(au, ap)| *au == user && *ap == pass);
+        {
+            let mut c = c.lock().unwrap_or_else(|p| p.into_inner());
+            *c.attempts.entry(user.clone()).or_default() += 1;
+            if ok {
+                c.successes += 1;
+            }
+        }
+        if ok {
+            stream.write_all(b"\r\nBusyBox v1.20.2 built-in shell (ash)\r\n# ").await.ok()?;
+            return Some(());
+        }
+        stream.write_all(b"\r\nLogin incorrect\r\nDVR login: ").await.ok()?;
+    }
+    Some(())
 }

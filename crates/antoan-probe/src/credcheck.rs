@@ -1,5 +1,5 @@
 //! Default-credential checks (`antoan scan --check-credentials`): HTTP Basic
-//! and Digest (RFC 7616, MD5), FTP USER/PASS. Every attempt asks the
+//! and Digest (RFC 7616, MD5), FTP USER/PASS, Telnet login prompts. Every attempt asks the
 //! [`Pacer`] first and every connection goes through the [`Gate`].
 //! Findings name the vendor and source of the default, never the password.
 
@@ -373,12 +373,78 @@ async fn ftp_login(
     Some(LoginResult { success: code == 230, status: Some(code), text })
 }
 
+
+// ---------- Telnet ----------
+
+/// Reads until the printable text (IAC stripped, options refused) ends with
+/// one of `prompts` (lower case), or until the deadline; returns the text.
+async fn telnet_until(
+    stream: &mut TcpStream,
+    prompts: &[&str],
+    opts: &CredCheckOptions,
+    deadline: Instant,
+) -> (bool, String) {
+    let mut raw = Vec::new();
+    loop {
+        let before = raw.len();
+        if !read_some(stream, &mut raw, opts.max_response, deadline).await {
+            let text = String::from_utf8_lossy(&crate::banner::strip_iac(&raw)).into_owned();
+            return (false, text);
+        }
+        let refusals = crate::banner::telnet_refusals(&raw[before..]);
+        if !refusals.is_empty() {
+            let _ = stream.write_all(&refusals).await;
+        }
+        let text = String::from_utf8_lossy(&crate::banner::strip_iac(&raw)).into_owned();
+        let tail = text.trim_end().to_lowercase();
+        if prompts.iter().any(|p| tail.ends_with(p)) {
+            return (true, text);
+        }
+    }
+}
+
+async fn telnet_login(
+    gate: &Gate,
+    addr: SocketAddr,
+    user: &str,
+    pass: &str,
+    opts: &CredCheckOptions,
+) -> Option<LoginResult> {
+    let mut stream = gate.connect(addr, opts.timeout).await.ok()?;
+    let deadline = Instant::now() + opts.timeout;
+    let (ok, _) = telnet_until(&mut stream, &["login:", "username:", "user:"], opts, deadline).await;
+    if !ok {
+        return None;
+    }
+    stream.write_all(format!("{user}\r\n").as_bytes()).await.ok()?;
+    let (ok, text) = telnet_until(&mut stream, &["password:"], opts, deadline).await;
+    if !ok {
+        return Some(LoginResult { success: false, status: None, text });
+    }
+    stream.write_all(format!("{pass}\r\n").as_bytes()).await.ok()?;
+    let (ok, text) = telnet_until(
+        &mut stream,
+        &["#", "$", ">", "login:", "username:", "password:"],
+        opts,
+        deadline,
+    )
+    .await;
+    let tail = text.trim_end().to_lowercase();
+    let refused = ["incorrect", "failed", "invalid", "denied", "login:", "username:", "password:"]
+        .iter()
+        .any(|w| tail.rsplit('\n').next().unwrap_or("").contains(w) || tail.contains("incorrect"));
+    let success = ok && !refused;
+    let _ = stream.write_all(b"exit\r\n").await;
+    Some(LoginResult { success, status: None, text })
+}
+
 // ---------- the pass over services ----------
 
 /// Which credential protocol a service speaks, and where.
 enum Target {
     Http(String, HttpAuth),
     Ftp,
+    Telnet,
 }
 
 /// Tries the credentials of `list` (named `list_name` in findings) on
@@ -410,6 +476,8 @@ pub async fn check(
             }
         } else if s.name == "ftp" {
             Target::Ftp
+        } else if s.name == "telnet" {
+            Target::Telnet
         } else {
             continue;
         };
@@ -417,6 +485,7 @@ pub async fn check(
             Target::Http(_, HttpAuth::Basic) => CredService::HttpBasic,
             Target::Http(_, HttpAuth::Digest { .. }) => CredService::HttpDigest,
             Target::Ftp => CredService::Ftp,
+            Target::Telnet => CredService::Telnet,
         };
         let creds = list.for_service(service);
         let mut found_users: Vec<String> = Vec::new();
@@ -452,6 +521,9 @@ pub async fn check(
                     })
                 }
                 Target::Ftp => ftp_login(gate, addr, &c.username, &c.password, opts).await,
+                Target::Telnet => {
+                    telnet_login(gate, addr, &c.username, &c.password, opts).await
+                }
             };
             let Some(result) = result else { continue };
             let obs = Observation {

@@ -11,7 +11,7 @@
 //!    [`build_report`] puts them in the common report model.
 //!
 //! 5. With `--check-credentials` only: [`credcheck`] tries the sourced
-//!    factory defaults of [`credentials`] on HTTP Basic/Digest and FTP logins,
+//!    factory defaults of [`credentials`] on HTTP Basic/Digest, FTP and Telnet logins,
 //!    every attempt allowed by the lockout-safe [`pacing::Pacer`].
 
 pub mod banner;

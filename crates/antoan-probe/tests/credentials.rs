@@ -59,16 +59,17 @@ fn list(entries: &[(&str, &str, &str)]) -> CredentialList {
 }
 
 #[test]
-fn embedded_defaults_are_found_on_basic_digest_and_ftp() {
+fn embedded_defaults_are_found_on_basic_digest_ftp_and_telnet() {
     let basic = AuthServer::start("127.0.0.2", 0, AuthKind::Basic, &[("admin", "12345")]);
     let digest = AuthServer::start("127.0.0.3", 0, AuthKind::Digest, &[("admin", "admin")]);
     let ftp = AuthServer::start("127.0.0.4", 0, AuthKind::Ftp, &[("admin", "admin")]);
     let strong = AuthServer::start("127.0.0.3", 0, AuthKind::Basic, &[("admin", "x9!Strong-Pass")]);
+    let telnet = AuthServer::start("127.0.0.4", 0, AuthKind::Telnet, &[("root", "vizxv")]);
     let pacer = Pacer::new(PacingPolicy {
         max_rate: Some(200.0),
         ..Default::default()
     });
-    let out = run(&[&basic, &digest, &ftp, &strong], &CredentialList::embedded(), &pacer);
+    let out = run(&[&basic, &digest, &ftp, &strong, &telnet], &CredentialList::embedded(), &pacer);
     let hits: Vec<(u16, CredService, String)> = out
         .found
         .iter()
@@ -77,14 +78,15 @@ fn embedded_defaults_are_found_on_basic_digest_and_ftp() {
     assert!(hits.contains(&(basic.addr.port(), CredService::HttpBasic, "admin".into())), "{out:?}");
     assert!(hits.contains(&(digest.addr.port(), CredService::HttpDigest, "admin".into())), "{out:?}");
     assert!(hits.contains(&(ftp.addr.port(), CredService::Ftp, "admin".into())), "{out:?}");
+    assert!(hits.contains(&(telnet.addr.port(), CredService::Telnet, "root".into())), "{out:?}");
     assert!(!out.found.iter().any(|w| w.port == strong.addr.port()), "{out:?}");
     assert!(strong.total_attempts() > 0, "the strong server was not tried");
-    for s in [&basic, &digest, &ftp, &strong] {
+    for s in [&basic, &digest, &ftp, &strong, &telnet] {
         assert!(s.max_attempts_per_account() <= 3);
     }
 
     let findings = credcheck::findings(&out);
-    assert_eq!(findings.len(), 3);
+    assert_eq!(findings.len(), 4);
     let json = serde_json::to_string(&findings).unwrap();
     for f in &findings {
         assert_eq!(f.kind.as_str(), "weak-credential");
@@ -92,7 +94,7 @@ fn embedded_defaults_are_found_on_basic_digest_and_ftp() {
         assert!(f.subject.contains(':') && f.subject.contains('/'), "{}", f.subject);
         assert!(f.evidence[0].observed.starts_with("factory default for "), "{:?}", f.evidence);
     }
-    assert!(!json.contains("12345"), "a password leaked into findings: {json}");
+    assert!(!json.contains("12345") && !json.contains("vizxv"), "a password leaked into findings: {json}");
 }
 
 #[test]

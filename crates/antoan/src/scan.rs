@@ -82,7 +82,7 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_progress: bool,
 
-    /// Thử mật khẩu mặc định của nhà sản xuất (HTTP Basic/Digest, FTP), có giới hạn chống khóa tài khoản / try factory-default credentials (HTTP Basic/Digest, FTP), lockout-safe.
+    /// Thử mật khẩu mặc định của nhà sản xuất (HTTP Basic/Digest, FTP, Telnet), có giới hạn chống khóa tài khoản / try factory-default credentials (HTTP Basic/Digest, FTP, Telnet), lockout-safe.
     #[arg(long)]
     pub check_credentials: bool,
 

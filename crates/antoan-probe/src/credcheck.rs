@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use crate::credentials::{CredService, CredentialList};
+use crate::credentials::{CredService, Credential, CredentialList};
 use crate::gate::Gate;
 use crate::pacing::{AccountKey, Denied, Observation, Pacer};
 use crate::service::Service;
@@ -22,6 +22,9 @@ pub struct CredCheckOptions {
     pub timeout: Duration,
     /// Most bytes read from one response.
     pub max_response: usize,
+    /// Attempts in flight on one service (1..=16). Keep 1 when pacing: a
+    /// lockout signal then stops the very next attempt.
+    pub parallel_per_service: usize,
 }
 
 impl Default for CredCheckOptions {
@@ -29,6 +32,7 @@ impl Default for CredCheckOptions {
         CredCheckOptions {
             timeout: Duration::from_secs(3),
             max_response: 16 * 1024,
+            parallel_per_service: 1,
         }
     }
 }
@@ -315,8 +319,8 @@ async fn ftp_reply(
             }
             consumed += line.len();
             let l = line.trim_end();
-            if code.is_none() && l.len() >= 3 {
-                code = Some(&l[..3]);
+            if code.is_none() {
+                code = l.get(..3);
             }
             if let Some(c) = code {
                 if l.len() >= 4 && l.starts_with(c) && l.as_bytes()[3] == b' ' || l.len() == 3 {
@@ -447,6 +451,98 @@ enum Target {
     Telnet,
 }
 
+struct Shared<'a> {
+    queue: std::sync::Mutex<std::collections::VecDeque<&'a Credential>>,
+    found_users: std::sync::Mutex<Vec<String>>,
+    outcome: std::sync::Mutex<CredOutcome>,
+    nc: std::sync::atomic::AtomicU32,
+}
+
+fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Takes credentials off the service's queue and tries them; worker `i`
+/// of `parallel` (workers past `parallel` return at once).
+#[allow(clippy::too_many_arguments)]
+async fn worker(
+    i: usize,
+    parallel: usize,
+    gate: &Gate,
+    s: &Service,
+    addr: SocketAddr,
+    service: CredService,
+    target: &Target,
+    list_name: &str,
+    pacer: &Pacer,
+    opts: &CredCheckOptions,
+    shared: &Shared<'_>,
+) {
+    if i >= parallel {
+        return;
+    }
+    loop {
+        let Some(c) = locked(&shared.queue).pop_front() else { return };
+        if locked(&shared.found_users).contains(&c.username) {
+            continue;
+        }
+        let key = AccountKey {
+            host: s.ip,
+            port: s.port,
+            service,
+            username: c.username.clone(),
+        };
+        match pacer.acquire(&key).await {
+            Ok(()) => {}
+            Err(Denied::AccountBudget) => {
+                locked(&shared.outcome).skipped_budget += 1;
+                continue;
+            }
+            Err(Denied::Stopped(_)) => return,
+        }
+        locked(&shared.outcome).attempts += 1;
+        let started = Instant::now();
+        let result = match target {
+            Target::Http(path, auth) => {
+                let nc = shared.nc.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                let a = authorization(auth, path, &c.username, &c.password, nc);
+                http_get(gate, addr, path, Some(&a), opts).await.map(|r| LoginResult {
+                    success: r.status.is_some_and(|c| (200..400).contains(&c)),
+                    status: r.status,
+                    text: r.text,
+                })
+            }
+            Target::Ftp => ftp_login(gate, addr, &c.username, &c.password, opts).await,
+            Target::Telnet => telnet_login(gate, addr, &c.username, &c.password, opts).await,
+        };
+        let Some(result) = result else { continue };
+        let obs = Observation {
+            status: if matches!(target, Target::Http(..)) { result.status } else { None },
+            text: &result.text,
+            elapsed: started.elapsed(),
+        };
+        if !result.success && pacer.observe(&key, &obs).is_some() {
+            return;
+        }
+        if result.success {
+            let mut users = locked(&shared.found_users);
+            if users.contains(&c.username) {
+                continue;
+            }
+            users.push(c.username.clone());
+            locked(&shared.outcome).found.push(WeakCredential {
+                ip: s.ip,
+                port: s.port,
+                service,
+                username: c.username.clone(),
+                vendor: c.vendor.clone(),
+                source: c.source.clone(),
+                list: list_name.to_string(),
+            });
+        }
+    }
+}
+
 /// Tries the credentials of `list` (named `list_name` in findings) on
 /// every plain-HTTP service asking for Basic/Digest auth and every FTP
 /// service, under the pacer's limits. Services are checked one after the
@@ -487,66 +583,25 @@ pub async fn check(
             Target::Ftp => CredService::Ftp,
             Target::Telnet => CredService::Telnet,
         };
-        let creds = list.for_service(service);
-        let mut found_users: Vec<String> = Vec::new();
-        let mut nc = 0u32;
-        for c in creds {
-            if found_users.contains(&c.username) {
-                continue;
-            }
-            let key = AccountKey {
-                host: s.ip,
-                port: s.port,
-                service,
-                username: c.username.clone(),
-            };
-            match pacer.acquire(&key).await {
-                Ok(()) => {}
-                Err(Denied::AccountBudget) => {
-                    outcome.skipped_budget += 1;
-                    continue;
-                }
-                Err(Denied::Stopped(_)) => break,
-            }
-            outcome.attempts += 1;
-            let started = Instant::now();
-            let result = match &target {
-                Target::Http(path, auth) => {
-                    nc += 1;
-                    let a = authorization(auth, path, &c.username, &c.password, nc);
-                    http_get(gate, addr, path, Some(&a), opts).await.map(|r| LoginResult {
-                        success: r.status.is_some_and(|c| (200..400).contains(&c)),
-                        status: r.status,
-                        text: r.text,
-                    })
-                }
-                Target::Ftp => ftp_login(gate, addr, &c.username, &c.password, opts).await,
-                Target::Telnet => {
-                    telnet_login(gate, addr, &c.username, &c.password, opts).await
-                }
-            };
-            let Some(result) = result else { continue };
-            let obs = Observation {
-                status: if matches!(target, Target::Http(..)) { result.status } else { None },
-                text: &result.text,
-                elapsed: started.elapsed(),
-            };
-            if !result.success && pacer.observe(&key, &obs).is_some() {
-                break;
-            }
-            if result.success {
-                found_users.push(c.username.clone());
-                outcome.found.push(WeakCredential {
-                    ip: s.ip,
-                    port: s.port,
-                    service,
-                    username: c.username.clone(),
-                    vendor: c.vendor.clone(),
-                    source: c.source.clone(),
-                    list: list_name.to_string(),
-                });
-            }
-        }
+        let queue = std::sync::Mutex::new(
+            list.for_service(service)
+                .into_iter()
+                .collect::<std::collections::VecDeque<&Credential>>(),
+        );
+        let shared = Shared {
+            queue,
+            found_users: std::sync::Mutex::new(Vec::new()),
+            outcome: std::sync::Mutex::new(CredOutcome::default()),
+            nc: std::sync::atomic::AtomicU32::new(0),
+        };
+        let w = |i: usize| {
+            worker(i, opts.parallel_per_service.max(1), gate, s, addr, service, &target, list_name, pacer, opts, &shared)
+        };
+        tokio::join!(w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8), w(9), w(10), w(11), w(12), w(13), w(14), w(15));
+        let o = shared.outcome.into_inner().unwrap_or_else(|p| p.into_inner());
+        outcome.attempts += o.attempts;
+        outcome.skipped_budget += o.skipped_budget;
+        outcome.found.extend(o.found);
         if pacer.stopped(s.ip, s.port, service).is_some() {
             outcome.stopped.push((s.ip, s.port, service));
         }

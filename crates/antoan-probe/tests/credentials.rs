@@ -154,3 +154,45 @@ fn the_lockout_server_really_locks_and_the_check_stops_on_423() {
     assert_eq!(lockout.total_attempts(), 4, "{out:?}");
     assert_eq!(out.stopped.len(), 1);
 }
+
+#[test]
+fn unpaced_parallel_mode_tries_every_entry_once_and_finds_the_last() {
+    let basic = AuthServer::start("127.0.0.6", 0, AuthKind::Basic, &[("admin", "Last-One-3390")]);
+    let mut entries: Vec<(String, String, String)> = (0..300)
+        .map(|i| ("http-basic".into(), "admin".into(), format!("wrong-{i}")))
+        .collect();
+    entries.push(("http-basic".into(), "admin".into(), "Last-One-3390".into()));
+    let refs: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    let pacer = Pacer::new(PacingPolicy {
+        per_account: 1_000_000,
+        max_rate: None,
+        ..Default::default()
+    });
+    let targets = build(
+        &TargetRequest {
+            specs: vec!["127.0.0.6".into()],
+            ..Default::default()
+        },
+        &no_dns,
+    )
+    .unwrap();
+    let cfg = ScanConfig {
+        ports: vec![basic.addr.port()],
+        ..Default::default()
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let out = rt.block_on(async {
+        let r = scan(&targets, &cfg, &Fingerprints::embedded(), &Cancel::default(), None).await;
+        let opts = CredCheckOptions {
+            parallel_per_service: 16,
+            ..Default::default()
+        };
+        credcheck::check(&Gate::new(&targets), &r.services, &list(&refs), "l", &pacer, &opts).await
+    });
+    assert_eq!(out.found.len(), 1, "{out:?}");
+    assert_eq!(basic.total_attempts(), 301);
+    assert_eq!(out.attempts, 301);
+}

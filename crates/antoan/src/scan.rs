@@ -248,6 +248,8 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
     if let (Some((list, name, pacer)), false) = (&creds, result.cancelled) {
         let opts = antoan_probe::credcheck::CredCheckOptions {
             timeout: Duration::from_millis(args.timeout.max(1500)),
+            // Unpaced (--max-rate 0) runs attempts in parallel; paced stays serial.
+            parallel_per_service: if args.max_rate > 0.0 { 1 } else { 16 },
             ..Default::default()
         };
         rt.block_on(antoan_probe::check_credentials(

@@ -251,9 +251,29 @@ pub fn build_report(result: &ScanResult, description: &str, now: time::OffsetDat
             reason: String::new(),
         }
     };
+    let mut collection = vec![note];
+    if let Some(c) = &result.credentials {
+        let mut reason = format!(
+            "{} login attempts; {} skipped by the per-account limit",
+            c.attempts, c.skipped_budget
+        );
+        if !c.stopped.is_empty() {
+            let list: Vec<String> = c
+                .stopped
+                .iter()
+                .map(|(ip, port, svc)| format!("{}/{}", std::net::SocketAddr::new(*ip, *port), svc.as_str()))
+                .collect();
+            reason.push_str(&format!("; stopped on a lockout signal: {}", list.join(", ")));
+        }
+        collection.push(CollectorNote {
+            collector: "credential-check".into(),
+            status: CollectorStatus::Ok,
+            reason,
+        });
+    }
     let inventory = Inventory {
         listening: Some(listening),
-        collection: vec![note],
+        collection,
         ..Default::default()
     };
     Report {

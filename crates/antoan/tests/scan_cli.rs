@@ -308,6 +308,12 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
         assert!(subjects.contains(&want.as_str()), "{want} not in {subjects:?}");
     }
     assert_eq!(weak.len(), 3, "{subjects:?}");
+    let notes = v["inventory"]["collection"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["collector"] == "credential-check"
+            && n["reason"].as_str().unwrap().contains("login attempts")),
+        "{notes:?}"
+    );
     for (_, _, f) in &weak {
         assert_eq!(f["controls"], serde_json::json!(["T3.1"]));
         let ev = f["evidence"][0]["observed"].as_str().unwrap();

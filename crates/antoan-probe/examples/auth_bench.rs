@@ -9,7 +9,9 @@ use std::io::{BufRead, Write};
 use antoan_probe::authbench::{AuthKind, AuthServer};
 
 fn main() {
-    let pass = std::env::args().nth(1).unwrap_or_else(|| "bench-secret".into());
+    let pass = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "bench-secret".into());
     let s = AuthServer::start("127.0.0.2", 0, AuthKind::Basic, &[("admin", pass.as_str())]);
     println!("basic {}", s.addr);
     println!("ready");

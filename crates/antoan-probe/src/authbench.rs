@@ -21,7 +21,9 @@ pub enum AuthKind {
     /// A DVR-like Telnet login prompt (options negotiated first).
     Telnet,
     /// HTTP Basic that locks an account after `lock_after` failures in a row.
-    Lockout { lock_after: u32 },
+    Lockout {
+        lock_after: u32,
+    },
 }
 
 #[derive(Default)]
@@ -74,7 +76,9 @@ impl AuthServer {
         let c = counters.clone();
         rt.spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 let (c, accounts) = (c.clone(), accounts.clone());
                 tokio::spawn(async move {
                     let _ = match kind {
@@ -103,7 +107,11 @@ impl AuthServer {
     }
 
     pub fn locked(&self) -> usize {
-        self.counters.lock().unwrap_or_else(|p| p.into_inner()).locked.len()
+        self.counters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .locked
+            .len()
     }
 }
 
@@ -234,9 +242,13 @@ async fn serve_http(
         "HTTP/1.1 423 Locked\r\nContent-Length: 23\r\nConnection: close\r\n\r\nAccount locked (khóa)\r\n".to_string()
     } else if verdict == Some(true) {
         let body = "<html><title>NVR</title>ok</html>";
-        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
     } else {
-        let body = "<html><head><title>Login</title></head><body>Network Video Recorder</body></html>";
+        let body =
+            "<html><head><title>Login</title></head><body>Network Video Recorder</body></html>";
         format!(
             "HTTP/1.1 401 Unauthorized\r\nServer: DNVRS-Webs\r\nWWW-Authenticate: {challenge}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
@@ -251,7 +263,10 @@ async fn serve_ftp(
     c: &Mutex<Counters>,
     accounts: &[(String, String)],
 ) -> Option<()> {
-    stream.write_all(b"220 NAS FTP server ready\r\n").await.ok()?;
+    stream
+        .write_all(b"220 NAS FTP server ready\r\n")
+        .await
+        .ok()?;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 512];
     let mut user = None::<String>;
@@ -334,10 +349,16 @@ async fn serve_telnet(
             }
         }
         if ok {
-            stream.write_all(b"\r\nBusyBox v1.20.2 built-in shell (ash)\r\n# ").await.ok()?;
+            stream
+                .write_all(b"\r\nBusyBox v1.20.2 built-in shell (ash)\r\n# ")
+                .await
+                .ok()?;
             return Some(());
         }
-        stream.write_all(b"\r\nLogin incorrect\r\nDVR login: ").await.ok()?;
+        stream
+            .write_all(b"\r\nLogin incorrect\r\nDVR login: ")
+            .await
+            .ok()?;
     }
     Some(())
 }

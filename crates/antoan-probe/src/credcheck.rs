@@ -105,7 +105,12 @@ pub(crate) fn md5_hex(s: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn read_some(stream: &mut TcpStream, buf: &mut Vec<u8>, max: usize, deadline: Instant) -> bool {
+async fn read_some(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    max: usize,
+    deadline: Instant,
+) -> bool {
     let mut chunk = [0u8; 4096];
     if buf.len() >= max {
         return false;
@@ -162,7 +167,9 @@ pub(crate) fn auth_params(s: &str) -> BTreeMap<String, String> {
 pub fn parse_challenge(head: &str) -> Option<HttpAuth> {
     let mut basic = false;
     for line in head.lines() {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         if !name.trim().eq_ignore_ascii_case("www-authenticate") {
             continue;
         }
@@ -355,28 +362,41 @@ async fn ftp_login(
     let mut buf = Vec::new();
     let (code, banner) = ftp_reply(&mut stream, &mut buf, opts, deadline).await?;
     if code != 220 {
-        return Some(LoginResult { success: false, status: Some(code), text: banner });
+        return Some(LoginResult {
+            success: false,
+            status: Some(code),
+            text: banner,
+        });
     }
-    tokio::time::timeout_at(deadline, stream.write_all(format!("USER {user}\r\n").as_bytes()))
-        .await
-        .ok()?
-        .ok()?;
+    tokio::time::timeout_at(
+        deadline,
+        stream.write_all(format!("USER {user}\r\n").as_bytes()),
+    )
+    .await
+    .ok()?
+    .ok()?;
     let (code, text) = ftp_reply(&mut stream, &mut buf, opts, deadline).await?;
     let (code, text) = match code {
         230 => (230, text),
         331 | 332 => {
-            tokio::time::timeout_at(deadline, stream.write_all(format!("PASS {pass}\r\n").as_bytes()))
-                .await
-                .ok()?
-                .ok()?;
+            tokio::time::timeout_at(
+                deadline,
+                stream.write_all(format!("PASS {pass}\r\n").as_bytes()),
+            )
+            .await
+            .ok()?
+            .ok()?;
             ftp_reply(&mut stream, &mut buf, opts, deadline).await?
         }
         c => (c, text),
     };
     let _ = stream.write_all(b"QUIT\r\n").await;
-    Some(LoginResult { success: code == 230, status: Some(code), text })
+    Some(LoginResult {
+        success: code == 230,
+        status: Some(code),
+        text,
+    })
 }
-
 
 // ---------- Telnet ----------
 
@@ -416,16 +436,32 @@ async fn telnet_login(
 ) -> Option<LoginResult> {
     let mut stream = gate.connect(addr, opts.timeout).await.ok()?;
     let deadline = Instant::now() + opts.timeout;
-    let (ok, _) = telnet_until(&mut stream, &["login:", "username:", "user:"], opts, deadline).await;
+    let (ok, _) = telnet_until(
+        &mut stream,
+        &["login:", "username:", "user:"],
+        opts,
+        deadline,
+    )
+    .await;
     if !ok {
         return None;
     }
-    stream.write_all(format!("{user}\r\n").as_bytes()).await.ok()?;
+    stream
+        .write_all(format!("{user}\r\n").as_bytes())
+        .await
+        .ok()?;
     let (ok, text) = telnet_until(&mut stream, &["password:"], opts, deadline).await;
     if !ok {
-        return Some(LoginResult { success: false, status: None, text });
+        return Some(LoginResult {
+            success: false,
+            status: None,
+            text,
+        });
     }
-    stream.write_all(format!("{pass}\r\n").as_bytes()).await.ok()?;
+    stream
+        .write_all(format!("{pass}\r\n").as_bytes())
+        .await
+        .ok()?;
     let (ok, text) = telnet_until(
         &mut stream,
         &["#", "$", ">", "login:", "username:", "password:"],
@@ -434,12 +470,24 @@ async fn telnet_login(
     )
     .await;
     let tail = text.trim_end().to_lowercase();
-    let refused = ["incorrect", "failed", "invalid", "denied", "login:", "username:", "password:"]
-        .iter()
-        .any(|w| tail.rsplit('\n').next().unwrap_or("").contains(w) || tail.contains("incorrect"));
+    let refused = [
+        "incorrect",
+        "failed",
+        "invalid",
+        "denied",
+        "login:",
+        "username:",
+        "password:",
+    ]
+    .iter()
+    .any(|w| tail.rsplit('\n').next().unwrap_or("").contains(w) || tail.contains("incorrect"));
     let success = ok && !refused;
     let _ = stream.write_all(b"exit\r\n").await;
-    Some(LoginResult { success, status: None, text })
+    Some(LoginResult {
+        success,
+        status: None,
+        text,
+    })
 }
 
 // ---------- the pass over services ----------
@@ -482,7 +530,9 @@ async fn worker(
         return;
     }
     loop {
-        let Some(c) = locked(&shared.queue).pop_front() else { return };
+        let Some(c) = locked(&shared.queue).pop_front() else {
+            return;
+        };
         if locked(&shared.found_users).contains(&c.username) {
             continue;
         }
@@ -506,18 +556,24 @@ async fn worker(
             Target::Http(path, auth) => {
                 let nc = shared.nc.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 let a = authorization(auth, path, &c.username, &c.password, nc);
-                http_get(gate, addr, path, Some(&a), opts).await.map(|r| LoginResult {
-                    success: r.status.is_some_and(|c| (200..400).contains(&c)),
-                    status: r.status,
-                    text: r.text,
-                })
+                http_get(gate, addr, path, Some(&a), opts)
+                    .await
+                    .map(|r| LoginResult {
+                        success: r.status.is_some_and(|c| (200..400).contains(&c)),
+                        status: r.status,
+                        text: r.text,
+                    })
             }
             Target::Ftp => ftp_login(gate, addr, &c.username, &c.password, opts).await,
             Target::Telnet => telnet_login(gate, addr, &c.username, &c.password, opts).await,
         };
         let Some(result) = result else { continue };
         let obs = Observation {
-            status: if matches!(target, Target::Http(..)) { result.status } else { None },
+            status: if matches!(target, Target::Http(..)) {
+                result.status
+            } else {
+                None
+            },
             text: &result.text,
             elapsed: started.elapsed(),
         };
@@ -595,10 +651,42 @@ pub async fn check(
             nc: std::sync::atomic::AtomicU32::new(0),
         };
         let w = |i: usize| {
-            worker(i, opts.parallel_per_service.max(1), gate, s, addr, service, &target, list_name, pacer, opts, &shared)
+            worker(
+                i,
+                opts.parallel_per_service.max(1),
+                gate,
+                s,
+                addr,
+                service,
+                &target,
+                list_name,
+                pacer,
+                opts,
+                &shared,
+            )
         };
-        tokio::join!(w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8), w(9), w(10), w(11), w(12), w(13), w(14), w(15));
-        let o = shared.outcome.into_inner().unwrap_or_else(|p| p.into_inner());
+        tokio::join!(
+            w(0),
+            w(1),
+            w(2),
+            w(3),
+            w(4),
+            w(5),
+            w(6),
+            w(7),
+            w(8),
+            w(9),
+            w(10),
+            w(11),
+            w(12),
+            w(13),
+            w(14),
+            w(15)
+        );
+        let o = shared
+            .outcome
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
         outcome.attempts += o.attempts;
         outcome.skipped_budget += o.skipped_budget;
         outcome.found.extend(o.found);
@@ -606,7 +694,9 @@ pub async fn check(
             outcome.stopped.push((s.ip, s.port, service));
         }
     }
-    outcome.found.sort_by(|a, b| (a.ip, a.port, &a.username).cmp(&(b.ip, b.port, &b.username)));
+    outcome
+        .found
+        .sort_by(|a, b| (a.ip, a.port, &a.username).cmp(&(b.ip, b.port, &b.username)));
     outcome
 }
 
@@ -721,8 +811,16 @@ mod tests {
             parse_challenge("WWW-Authenticate: Basic realm=\"DS\""),
             Some(HttpAuth::Basic)
         );
-        assert_eq!(parse_challenge("WWW-Authenticate: Digest algorithm=SHA-256, nonce=\"x\""), None);
-        for g in ["WWW-Authenticate: Digest nonce=\"", "WWW-Authenticate:", "\u{0}=,=\"", "a=b"] {
+        assert_eq!(
+            parse_challenge("WWW-Authenticate: Digest algorithm=SHA-256, nonce=\"x\""),
+            None
+        );
+        for g in [
+            "WWW-Authenticate: Digest nonce=\"",
+            "WWW-Authenticate:",
+            "\u{0}=,=\"",
+            "a=b",
+        ] {
             let _ = parse_challenge(g);
             let _ = auth_params(g);
         }

@@ -111,7 +111,9 @@ impl CredentialList {
                 return Err(bad("vendor is empty".into()));
             }
             if c.source.trim().is_empty() {
-                return Err(bad("source is empty: every default must name where it is documented".into()));
+                return Err(bad(
+                    "source is empty: every default must name where it is documented".into(),
+                ));
             }
             if !c.password.is_empty()
                 && (c.source.contains(&c.password) || c.vendor.contains(&c.password))

@@ -14,6 +14,8 @@
 //!    factory defaults of [`credentials`] on HTTP Basic/Digest, FTP and Telnet logins,
 //!    every attempt allowed by the lockout-safe [`pacing::Pacer`].
 
+#[cfg(feature = "testbench")]
+pub mod authbench;
 pub mod banner;
 pub mod credcheck;
 pub mod credentials;
@@ -26,8 +28,6 @@ pub mod ports;
 pub mod service;
 pub mod sweep;
 pub mod targets;
-#[cfg(feature = "testbench")]
-pub mod authbench;
 #[cfg(feature = "testbench")]
 pub mod testbench;
 
@@ -261,9 +261,14 @@ pub fn build_report(result: &ScanResult, description: &str, now: time::OffsetDat
             let list: Vec<String> = c
                 .stopped
                 .iter()
-                .map(|(ip, port, svc)| format!("{}/{}", std::net::SocketAddr::new(*ip, *port), svc.as_str()))
+                .map(|(ip, port, svc)| {
+                    format!("{}/{}", std::net::SocketAddr::new(*ip, *port), svc.as_str())
+                })
                 .collect();
-            reason.push_str(&format!("; stopped on a lockout signal: {}", list.join(", ")));
+            reason.push_str(&format!(
+                "; stopped on a lockout signal: {}",
+                list.join(", ")
+            ));
         }
         collection.push(CollectorNote {
             collector: "credential-check".into(),

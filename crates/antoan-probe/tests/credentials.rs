@@ -36,15 +36,34 @@ fn run(servers: &[&AuthServer], list: &CredentialList, pacer: &Pacer) -> CredOut
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let result = scan(&targets, &cfg, &Fingerprints::embedded(), &Cancel::default(), None).await;
+        let result = scan(
+            &targets,
+            &cfg,
+            &Fingerprints::embedded(),
+            &Cancel::default(),
+            None,
+        )
+        .await;
         // Keep only the services of the servers under test (same IP may host others).
         let services: Vec<_> = result
             .services
             .into_iter()
-            .filter(|s| servers.iter().any(|x| x.addr.ip() == s.ip && x.addr.port() == s.port))
+            .filter(|s| {
+                servers
+                    .iter()
+                    .any(|x| x.addr.ip() == s.ip && x.addr.port() == s.port)
+            })
             .collect();
         let gate = Gate::new(&targets);
-        credcheck::check(&gate, &services, list, "test-list", pacer, &CredCheckOptions::default()).await
+        credcheck::check(
+            &gate,
+            &services,
+            list,
+            "test-list",
+            pacer,
+            &CredCheckOptions::default(),
+        )
+        .await
     })
 }
 
@@ -63,24 +82,51 @@ fn embedded_defaults_are_found_on_basic_digest_ftp_and_telnet() {
     let basic = AuthServer::start("127.0.0.2", 0, AuthKind::Basic, &[("admin", "12345")]);
     let digest = AuthServer::start("127.0.0.3", 0, AuthKind::Digest, &[("admin", "admin")]);
     let ftp = AuthServer::start("127.0.0.4", 0, AuthKind::Ftp, &[("admin", "admin")]);
-    let strong = AuthServer::start("127.0.0.3", 0, AuthKind::Basic, &[("admin", "x9!Strong-Pass")]);
+    let strong = AuthServer::start(
+        "127.0.0.3",
+        0,
+        AuthKind::Basic,
+        &[("admin", "x9!Strong-Pass")],
+    );
     let telnet = AuthServer::start("127.0.0.4", 0, AuthKind::Telnet, &[("root", "vizxv")]);
     let pacer = Pacer::new(PacingPolicy {
         max_rate: Some(200.0),
         ..Default::default()
     });
-    let out = run(&[&basic, &digest, &ftp, &strong, &telnet], &CredentialList::embedded(), &pacer);
+    let out = run(
+        &[&basic, &digest, &ftp, &strong, &telnet],
+        &CredentialList::embedded(),
+        &pacer,
+    );
     let hits: Vec<(u16, CredService, String)> = out
         .found
         .iter()
         .map(|w| (w.port, w.service, w.username.clone()))
         .collect();
-    assert!(hits.contains(&(basic.addr.port(), CredService::HttpBasic, "admin".into())), "{out:?}");
-    assert!(hits.contains(&(digest.addr.port(), CredService::HttpDigest, "admin".into())), "{out:?}");
-    assert!(hits.contains(&(ftp.addr.port(), CredService::Ftp, "admin".into())), "{out:?}");
-    assert!(hits.contains(&(telnet.addr.port(), CredService::Telnet, "root".into())), "{out:?}");
-    assert!(!out.found.iter().any(|w| w.port == strong.addr.port()), "{out:?}");
-    assert!(strong.total_attempts() > 0, "the strong server was not tried");
+    assert!(
+        hits.contains(&(basic.addr.port(), CredService::HttpBasic, "admin".into())),
+        "{out:?}"
+    );
+    assert!(
+        hits.contains(&(digest.addr.port(), CredService::HttpDigest, "admin".into())),
+        "{out:?}"
+    );
+    assert!(
+        hits.contains(&(ftp.addr.port(), CredService::Ftp, "admin".into())),
+        "{out:?}"
+    );
+    assert!(
+        hits.contains(&(telnet.addr.port(), CredService::Telnet, "root".into())),
+        "{out:?}"
+    );
+    assert!(
+        !out.found.iter().any(|w| w.port == strong.addr.port()),
+        "{out:?}"
+    );
+    assert!(
+        strong.total_attempts() > 0,
+        "the strong server was not tried"
+    );
     for s in [&basic, &digest, &ftp, &strong, &telnet] {
         assert!(s.max_attempts_per_account() <= 3);
     }
@@ -91,10 +137,21 @@ fn embedded_defaults_are_found_on_basic_digest_ftp_and_telnet() {
     for f in &findings {
         assert_eq!(f.kind.as_str(), "weak-credential");
         assert_eq!(f.controls, vec!["T3.1".to_string()]);
-        assert!(f.subject.contains(':') && f.subject.contains('/'), "{}", f.subject);
-        assert!(f.evidence[0].observed.starts_with("factory default for "), "{:?}", f.evidence);
+        assert!(
+            f.subject.contains(':') && f.subject.contains('/'),
+            "{}",
+            f.subject
+        );
+        assert!(
+            f.evidence[0].observed.starts_with("factory default for "),
+            "{:?}",
+            f.evidence
+        );
     }
-    assert!(!json.contains("12345") && !json.contains("vizxv"), "a password leaked into findings: {json}");
+    assert!(
+        !json.contains("12345") && !json.contains("vizxv"),
+        "a password leaked into findings: {json}"
+    );
 }
 
 #[test]
@@ -106,12 +163,10 @@ fn paced_mode_never_exceeds_the_per_account_limit_and_never_locks() {
         AuthKind::Lockout { lock_after: 3 },
         &[("admin", "Unguessable-Lock-7731")],
     );
-    let wrong: Vec<(&str, &str, &str)> = [
-        "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8",
-    ]
-    .iter()
-    .flat_map(|p| [("http-basic", "admin", *p), ("http-basic", "root", *p)])
-    .collect();
+    let wrong: Vec<(&str, &str, &str)> = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"]
+        .iter()
+        .flat_map(|p| [("http-basic", "admin", *p), ("http-basic", "root", *p)])
+        .collect();
     let l = list(&wrong);
     let pacer = Pacer::new(PacingPolicy {
         max_rate: Some(100.0),
@@ -124,8 +179,15 @@ fn paced_mode_never_exceeds_the_per_account_limit_and_never_locks() {
     let c = lockout.counters.lock().unwrap();
     assert_eq!(c.attempts.get("admin"), Some(&3), "{:?}", c.attempts);
     assert_eq!(c.attempts.get("root"), Some(&3), "{:?}", c.attempts);
-    assert!(c.locked.is_empty(), "the lockout server locked {:?}", c.locked);
-    assert!(out.skipped_budget >= 10 && again.attempts == 0, "{out:?} {again:?}");
+    assert!(
+        c.locked.is_empty(),
+        "the lockout server locked {:?}",
+        c.locked
+    );
+    assert!(
+        out.skipped_budget >= 10 && again.attempts == 0,
+        "{out:?} {again:?}"
+    );
 }
 
 #[test]
@@ -157,7 +219,12 @@ fn the_lockout_server_really_locks_and_the_check_stops_on_423() {
 
 #[test]
 fn unpaced_parallel_mode_tries_every_entry_once_and_finds_the_last() {
-    let basic = AuthServer::start("127.0.0.6", 0, AuthKind::Basic, &[("admin", "Last-One-3390")]);
+    let basic = AuthServer::start(
+        "127.0.0.6",
+        0,
+        AuthKind::Basic,
+        &[("admin", "Last-One-3390")],
+    );
     let mut entries: Vec<(String, String, String)> = (0..300)
         .map(|i| ("http-basic".into(), "admin".into(), format!("wrong-{i}")))
         .collect();
@@ -185,12 +252,27 @@ fn unpaced_parallel_mode_tries_every_entry_once_and_finds_the_last() {
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     let out = rt.block_on(async {
-        let r = scan(&targets, &cfg, &Fingerprints::embedded(), &Cancel::default(), None).await;
+        let r = scan(
+            &targets,
+            &cfg,
+            &Fingerprints::embedded(),
+            &Cancel::default(),
+            None,
+        )
+        .await;
         let opts = CredCheckOptions {
             parallel_per_service: 16,
             ..Default::default()
         };
-        credcheck::check(&Gate::new(&targets), &r.services, &list(&refs), "l", &pacer, &opts).await
+        credcheck::check(
+            &Gate::new(&targets),
+            &r.services,
+            &list(&refs),
+            "l",
+            &pacer,
+            &opts,
+        )
+        .await
     });
     assert_eq!(out.found.len(), 1, "{out:?}");
     assert_eq!(basic.total_attempts(), 301);

@@ -13,7 +13,9 @@ ntargets=${2:-1000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release -q -p antoan-passwords --example passwords_bench -p antoan
+# Two builds: --example restricts the targets of every package named with it.
+cargo build --release -q -p antoan --bin antoan
+cargo build --release -q -p antoan-passwords --example passwords_bench
 bin=target/release/examples/passwords_bench
 cli=target/release/antoan
 

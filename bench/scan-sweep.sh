@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 command -v nmap >/dev/null || { echo "nmap is not installed (apt-get install -y nmap)" >&2; exit 2; }
-cargo build --release -q -p antoan -p antoan-probe --example loopback_bench
+# Two builds: --example restricts the targets of every package named with it.
+cargo build --release -q -p antoan --bin antoan
+cargo build --release -q -p antoan-probe --example loopback_bench
 work=$(mktemp -d)
 # Copies: the target dir is shared, another build may replace the binaries meanwhile.
 cp target/release/antoan target/release/examples/loopback_bench "$work/"

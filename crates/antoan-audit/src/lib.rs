@@ -4,7 +4,6 @@
 //! This crate only wires the others; it holds no check, collector or
 //! rendering logic of its own.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use antoan_check::Policy;
@@ -265,11 +264,6 @@ pub fn parse_now(s: &str) -> Result<OffsetDateTime, AuditError> {
         format!("ngày giờ '{s}' không hợp lệ (dùng YYYY-MM-DD hoặc RFC 3339)"),
         format!("invalid date '{s}' (use YYYY-MM-DD or RFC 3339)"),
     ))
-}
-
-/// Ids of all controls in the catalog (for validating user policies).
-pub fn control_ids(kb: &Knowledge) -> BTreeSet<String> {
-    kb.controls.ids()
 }
 
 #[cfg(test)]

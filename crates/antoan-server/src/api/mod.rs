@@ -1,0 +1,70 @@
+//! The REST API under `/api/v1`. Every handler checks the caller's role and
+//! scope: objects outside a unit admin's subtree are answered 404 (never 403,
+//! so their existence is not revealed); viewers may only read.
+
+pub mod admin;
+pub mod findings;
+pub mod hosts;
+pub mod session;
+
+use antoan_store::Actor;
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+use crate::{AppState, CurrentUser};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(crate::openapi::serve))
+        .route("/api/v1/session", post(session::create).get(session::current).delete(session::destroy))
+        .route("/api/v1/session/password", post(session::password))
+        .route("/api/v1/overview", get(hosts::overview))
+        .route("/api/v1/units", get(admin::units).post(admin::create_unit))
+        .route("/api/v1/units.csv", get(admin::units))
+        .route("/api/v1/units/{id}", get(admin::unit).patch(admin::rename_unit))
+        .route("/api/v1/hosts", get(hosts::list))
+        .route("/api/v1/hosts.csv", get(hosts::list))
+        .route("/api/v1/hosts/{id}", get(hosts::one))
+        .route("/api/v1/hosts/{id}/findings", get(hosts::findings))
+        .route("/api/v1/hosts/{id}/findings.csv", get(hosts::findings))
+        .route("/api/v1/hosts/{id}/reports", get(hosts::reports))
+        .route("/api/v1/hosts/{id}/reports.csv", get(hosts::reports))
+        .route("/api/v1/reports/{id}", get(hosts::report))
+        .route("/api/v1/findings", get(findings::list))
+        .route("/api/v1/findings.csv", get(findings::list))
+        .route("/api/v1/findings/assign", post(findings::assign))
+        .route("/api/v1/findings/{id}", get(findings::one))
+        .route("/api/v1/waivers", get(findings::waivers).post(findings::create_waiver))
+        .route("/api/v1/waivers.csv", get(findings::waivers))
+        .route("/api/v1/waivers/{id}/revoke", post(findings::revoke_waiver))
+        .route("/api/v1/agents/enroll", post(admin::enroll))
+        .route("/api/v1/agents", get(admin::agents))
+        .route("/api/v1/agents.csv", get(admin::agents))
+        .route("/api/v1/agents/{id}", delete(admin::revoke_agent))
+        .route("/api/v1/agents/{id}/revoke", post(admin::revoke_agent))
+        .route("/api/v1/tokens", get(admin::tokens).post(admin::create_token))
+        .route("/api/v1/tokens.csv", get(admin::tokens))
+        .route("/api/v1/tokens/{id}", delete(admin::revoke_token))
+        .route("/api/v1/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/api/v1/users", get(admin::users).post(admin::create_user))
+        .route("/api/v1/users.csv", get(admin::users))
+        .route("/api/v1/audit", get(admin::audit))
+        .route("/api/v1/audit.csv", get(admin::audit))
+}
+
+/// The store's actor for changes made by this user.
+pub fn actor(u: &CurrentUser) -> Actor {
+    Actor::user(u.user.id, u.user.username.clone())
+}
+
+/// Default and largest page size of JSON lists (CSV exports are unlimited by default).
+pub const DEFAULT_LIMIT: u32 = 1000;
+pub const MAX_LIMIT: u32 = 100_000;
+
+pub fn page_limit(limit: Option<u32>, format: crate::csvout::ListFormat) -> u32 {
+    match (limit, format) {
+        (Some(l), _) => l.clamp(1, MAX_LIMIT),
+        (None, crate::csvout::ListFormat::Csv) => 0,
+        (None, crate::csvout::ListFormat::Json) => DEFAULT_LIMIT,
+    }
+}

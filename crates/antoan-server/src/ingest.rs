@@ -1,0 +1,120 @@
+//! `POST /api/v1/reports`: signed report submissions from agents.
+//!
+//! Order of checks: size (413) → JSON shape, base64, time (400) → agent known
+//! (401) and not revoked (403) → signature (401) → report decodes (400) →
+//! one store transaction (replay / non-increasing seq → 409). 202 is answered
+//! only after the transaction committed; an identical resend answers 200 with
+//! the same report id.
+
+use std::time::Instant;
+
+use antoan_store::{IngestOutcome, IngestReport, StoreError};
+use antoan_wire::{SubmissionAccepted, WireError};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::{ApiError, AppState};
+
+fn wire_error(e: &WireError) -> ApiError {
+    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+    ApiError { status, code: e.reason(), message: e.text() }
+}
+
+fn reject(state: &AppState, e: ApiError) -> Response {
+    state.metrics.report(e.code);
+    e.into_response()
+}
+
+/// Submission endpoint (no session: the agent's signature authenticates it).
+#[utoipa::path(
+    post, path = "/api/v1/reports", tag = "agents",
+    request_body(content = String, description = "antoan_wire::Submission JSON", content_type = "application/json"),
+    responses(
+        (status = 202, description = "stored (durably committed)"),
+        (status = 200, description = "identical resend of an accepted (agent, seq)"),
+        (status = 400, description = "malformed submission or report"),
+        (status = 401, description = "unknown agent or bad signature"),
+        (status = 403, description = "agent revoked"),
+        (status = 409, description = "replayed or non-increasing sequence number"),
+        (status = 413, description = "body larger than 32 MiB"),
+    )
+)]
+pub async fn submit(State(state): State<AppState>, body: Bytes) -> Response {
+    let start = Instant::now();
+    let received_at = time::OffsetDateTime::now_utc();
+    if body.len() > state.config.submission_limit {
+        return reject(&state, wire_error(&WireError::TooLarge));
+    }
+    let raw = match tokio::task::spawn_blocking(move || antoan_wire::decode(&body)).await {
+        Ok(Ok(raw)) => raw,
+        Ok(Err(e)) => return reject(&state, wire_error(&e)),
+        Err(_) => return reject(&state, ApiError::internal()),
+    };
+    let agent = match state.store.agent(raw.agent_id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            return reject(
+                &state,
+                ApiError::new(StatusCode::UNAUTHORIZED, "unknown-agent", "tác tử chưa đăng ký", "unknown agent"),
+            )
+        }
+        Err(e) => return reject(&state, e.into()),
+    };
+    if agent.revoked {
+        return reject(
+            &state,
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "agent-revoked",
+                "tác tử đã bị thu hồi; hãy đăng ký lại bằng mã mới",
+                "the agent was revoked; enroll again with a new token",
+            ),
+        );
+    }
+    let key = agent.public_key.clone();
+    let verified = match tokio::task::spawn_blocking(move || raw.verify(&key)).await {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return reject(&state, wire_error(&e)),
+        Err(_) => return reject(&state, ApiError::internal()),
+    };
+    let ingest = IngestReport {
+        agent_id: verified.agent_id,
+        seq: verified.seq,
+        sent_at: verified.sent_at,
+        received_at,
+        report_json: &verified.report_json,
+        report: &verified.report,
+    };
+    match state.store.ingest_report(&ingest).await {
+        Ok(IngestOutcome::Accepted { report_id, .. }) => {
+            state.metrics.report("accepted");
+            state.metrics.ingest_latency(start.elapsed());
+            (StatusCode::ACCEPTED, Json(SubmissionAccepted { report_id, seq: verified.seq })).into_response()
+        }
+        Ok(IngestOutcome::Duplicate { report_id }) => {
+            state.metrics.report("duplicate");
+            (StatusCode::OK, Json(SubmissionAccepted { report_id, seq: verified.seq })).into_response()
+        }
+        Err(StoreError::Conflict(msg)) => reject(
+            &state,
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "replay",
+                format!("số thứ tự đã dùng hoặc không tăng (phát lại?): {msg}"),
+                format!("sequence number already used or not increasing (replay?): {msg}"),
+            ),
+        ),
+        Err(StoreError::Revoked) => reject(
+            &state,
+            ApiError::new(StatusCode::FORBIDDEN, "agent-revoked", "tác tử đã bị thu hồi", "the agent was revoked"),
+        ),
+        Err(StoreError::NotFound(_)) => reject(
+            &state,
+            ApiError::new(StatusCode::UNAUTHORIZED, "unknown-agent", "tác tử chưa đăng ký", "unknown agent"),
+        ),
+        Err(e) => reject(&state, e.into()),
+    }
+}

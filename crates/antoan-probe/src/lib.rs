@@ -23,6 +23,7 @@ pub mod findings;
 pub mod fingerprint;
 pub mod gate;
 pub mod identify;
+pub mod ledger;
 pub mod pacing;
 pub mod ports;
 pub mod service;

@@ -18,6 +18,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::credentials::CredService;
+use crate::ledger::Ledger;
 
 #[derive(Debug, Clone)]
 pub struct PacingPolicy {
@@ -30,6 +31,9 @@ pub struct PacingPolicy {
     /// same service (and at least `slow_floor` slower) is a lockout signal.
     pub slow_factor: u32,
     pub slow_floor: Duration,
+    /// How long a service that gave a lockout signal is left alone in
+    /// later runs (through the ledger).
+    pub stop_memory: Duration,
 }
 
 impl Default for PacingPolicy {
@@ -40,6 +44,7 @@ impl Default for PacingPolicy {
             max_rate: Some(10.0),
             slow_factor: 5,
             slow_floor: Duration::from_millis(500),
+            stop_memory: Duration::from_secs(60 * 60),
         }
     }
 }
@@ -93,7 +98,7 @@ pub struct Observation<'a> {
 #[derive(Default)]
 struct State {
     attempts: HashMap<AccountKey, VecDeque<Instant>>,
-    stopped: HashMap<ServiceKey, LockSignal>,
+    stopped: HashMap<ServiceKey, (LockSignal, Instant)>,
     fastest: HashMap<ServiceKey, Duration>,
     next_slot: Option<Instant>,
     total: u64,
@@ -148,7 +153,7 @@ impl Pacer {
 
     /// The lockout signal that stopped this service, if any.
     pub fn stopped(&self, host: IpAddr, port: u16, service: CredService) -> Option<LockSignal> {
-        self.lock().stopped.get(&(host, port, service)).copied()
+        self.lock().stopped.get(&(host, port, service)).map(|s| s.0)
     }
 
     /// Waits for the attempt's turn under `max_rate`, or says why the
@@ -157,7 +162,7 @@ impl Pacer {
     pub async fn acquire(&self, key: &AccountKey) -> Result<(), Denied> {
         let slot = {
             let mut st = self.lock();
-            if let Some(sig) = st.stopped.get(&key.service_key()) {
+            if let Some((sig, _)) = st.stopped.get(&key.service_key()) {
                 return Err(Denied::Stopped(*sig));
             }
             let now = Instant::now();
@@ -183,7 +188,7 @@ impl Pacer {
             slot
         };
         tokio::time::sleep_until(slot).await;
-        if let Some(sig) = self.lock().stopped.get(&key.service_key()) {
+        if let Some((sig, _)) = self.lock().stopped.get(&key.service_key()) {
             return Err(Denied::Stopped(*sig));
         }
         Ok(())
@@ -205,7 +210,7 @@ impl Pacer {
             signal = Some(LockSignal::SlowResponses);
         }
         if let Some(sig) = signal {
-            st.stopped.entry(sk).or_insert(sig);
+            st.stopped.entry(sk).or_insert((sig, Instant::now()));
         }
         signal
     }
@@ -215,7 +220,103 @@ impl Pacer {
         self.lock()
             .stopped
             .entry((host, port, service))
-            .or_insert(signal);
+            .or_insert((signal, Instant::now()));
+    }
+
+    /// A pacer that remembers the attempts and lockout signals of `ledger`
+    /// (from earlier runs): attempts within the window count against the
+    /// accounts' budgets, and services that signalled a lockout within
+    /// `policy.stop_memory` get no attempt. `now_ms` is the wall clock
+    /// (Unix milliseconds) that matches tokio's `Instant::now()`.
+    pub fn with_ledger(policy: PacingPolicy, ledger: &Ledger, now_ms: i64) -> Pacer {
+        let now = Instant::now();
+        // Wall-clock time → tokio instant; times in the future (clock
+        // changes) count as now, which keeps them in the window longest.
+        let instant = |t: i64| -> Instant {
+            let age = now_ms.saturating_sub(t).max(0) as u64;
+            now.checked_sub(Duration::from_millis(age)).unwrap_or(now)
+        };
+        let window_ms = policy.window.as_millis().min(i64::MAX as u128) as i64;
+        let stop_ms = policy.stop_memory.as_millis().min(i64::MAX as u128) as i64;
+        let mut st = State::default();
+        for a in &ledger.accounts {
+            let key = AccountKey {
+                host: a.host,
+                port: a.port,
+                service: a.service,
+                username: a.username.clone(),
+            };
+            let q: VecDeque<Instant> = a
+                .attempts
+                .iter()
+                .filter(|t| now_ms.saturating_sub(**t) < window_ms)
+                .map(|t| instant(*t))
+                .collect();
+            if !q.is_empty() {
+                let mut v: Vec<Instant> = q.into_iter().collect();
+                v.sort();
+                st.attempts.insert(key, v.into_iter().collect());
+            }
+        }
+        for s in &ledger.stopped {
+            if now_ms.saturating_sub(s.at) >= stop_ms {
+                continue;
+            }
+            if let Some(sig) = crate::ledger::signal_from_name(&s.signal) {
+                st.stopped
+                    .entry((s.host, s.port, s.service))
+                    .or_insert((sig, instant(s.at)));
+            }
+        }
+        Pacer {
+            policy,
+            state: Mutex::new(st),
+        }
+    }
+
+    /// The attempts still inside the window and the lockout signals still
+    /// remembered, as a ledger for the next run. `now_ms` as in
+    /// [`Pacer::with_ledger`].
+    pub fn ledger(&self, now_ms: i64) -> Ledger {
+        let now = Instant::now();
+        let wall = |i: Instant| -> i64 {
+            if i >= now {
+                now_ms
+                    .saturating_add(i.duration_since(now).as_millis().min(i64::MAX as u128) as i64)
+            } else {
+                now_ms
+                    .saturating_sub(now.duration_since(i).as_millis().min(i64::MAX as u128) as i64)
+            }
+        };
+        let st = self.lock();
+        let mut out = Ledger::new();
+        for (k, q) in &st.attempts {
+            let attempts: Vec<i64> = q
+                .iter()
+                .filter(|i| now.saturating_duration_since(**i) < self.policy.window)
+                .map(|i| wall(*i))
+                .collect();
+            if attempts.is_empty() {
+                continue;
+            }
+            out.accounts.push(crate::ledger::AccountEntry {
+                host: k.host,
+                port: k.port,
+                service: k.service,
+                username: k.username.clone(),
+                attempts,
+            });
+        }
+        for ((host, port, service), (sig, at)) in &st.stopped {
+            out.stopped.push(crate::ledger::StoppedEntry {
+                host: *host,
+                port: *port,
+                service: *service,
+                signal: crate::ledger::signal_name(*sig),
+                at: wall(*at),
+            });
+        }
+        out.merged(Ledger::new())
     }
 }
 
@@ -311,5 +412,67 @@ mod tests {
         assert_eq!(p.observe(&k, &at(60)), None);
         assert_eq!(p.observe(&k, &at(900)), Some(LockSignal::SlowResponses));
         assert!(p.stopped(k.host, k.port, k.service).is_some());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_ledger_carries_budgets_and_stops_to_the_next_run() {
+        let policy = PacingPolicy {
+            max_rate: None,
+            ..Default::default()
+        };
+        let t0: i64 = 1_800_000_000_000;
+        let run1 = Pacer::new(policy.clone());
+        run1.acquire(&key("admin")).await.unwrap();
+        run1.acquire(&key("admin")).await.unwrap();
+        let ftp = AccountKey {
+            service: CredService::Ftp,
+            ..key("root")
+        };
+        run1.acquire(&ftp).await.unwrap();
+        run1.stop(ftp.host, ftp.port, ftp.service, LockSignal::Status(423));
+        let l = run1.ledger(t0);
+        assert_eq!(l.accounts.len(), 2);
+        assert_eq!(l.stopped.len(), 1);
+        let text = l.to_json();
+        assert!(text.contains("\"admin\""), "{text}");
+
+        // Run 2, one minute later: one attempt left for admin, FTP still stopped.
+        let l = crate::ledger::Ledger::parse(&text, "l.json").unwrap();
+        let run2 = Pacer::with_ledger(policy.clone(), &l, t0 + 60_000);
+        run2.acquire(&key("admin")).await.unwrap();
+        assert_eq!(
+            run2.acquire(&key("admin")).await,
+            Err(Denied::AccountBudget)
+        );
+        assert!(matches!(
+            run2.acquire(&ftp).await,
+            Err(Denied::Stopped(LockSignal::Status(423)))
+        ));
+        let l2 = run2.ledger(t0 + 60_000);
+        let admin = l2.accounts.iter().find(|a| a.username == "admin").unwrap();
+        assert_eq!(admin.attempts.len(), 3);
+
+        // 14 minutes after the first attempts: still full; after 15, two free again.
+        let run3 = Pacer::with_ledger(policy.clone(), &l2, t0 + 14 * 60_000);
+        assert_eq!(
+            run3.acquire(&key("admin")).await,
+            Err(Denied::AccountBudget)
+        );
+        let run4 = Pacer::with_ledger(policy.clone(), &l2, t0 + 15 * 60_000 + 1);
+        run4.acquire(&key("admin")).await.unwrap();
+        run4.acquire(&key("admin")).await.unwrap();
+        assert_eq!(
+            run4.acquire(&key("admin")).await,
+            Err(Denied::AccountBudget)
+        );
+        // The lockout is remembered for an hour, then forgotten.
+        let run5 = Pacer::with_ledger(policy, &l2, t0 + 61 * 60_000);
+        run5.acquire(&ftp).await.unwrap();
+        // Old entries are dropped from the next ledger.
+        assert!(run5
+            .ledger(t0 + 61 * 60_000)
+            .accounts
+            .iter()
+            .all(|a| a.username != "admin"));
     }
 }

@@ -97,6 +97,69 @@ pub struct ScanArgs {
     /// Số lần thử tối đa cho mỗi tài khoản trong 15 phút / most attempts per account (host, service, username) per 15 minutes.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub max_attempts_per_account: u32,
+
+    /// Tệp ghi nhớ các lần thử đăng nhập giữa các lần chạy (mặc định $XDG_STATE_HOME/antoan/credential-ledger.json) / the file that remembers login attempts between runs (default $XDG_STATE_HOME/antoan/credential-ledger.json, else ~/.local/state/antoan/).
+    #[arg(long, value_name = "FILE")]
+    pub state_file: Option<PathBuf>,
+
+    /// Nếu tệp trạng thái bị hỏng: giữ lại bản hỏng (.corrupt) và bắt đầu sổ mới / when the state file is corrupt, keep it as FILE.corrupt and start a fresh ledger.
+    #[arg(long)]
+    pub replace_corrupt_state: bool,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis().min(i64::MAX as u128) as i64)
+        .unwrap_or(0)
+}
+
+/// The credential ledger of earlier runs (empty when there is none yet).
+fn load_ledger(
+    path: &std::path::Path,
+    replace_corrupt: bool,
+    lang: Lang,
+) -> Result<antoan_probe::ledger::Ledger, UserError> {
+    use antoan_probe::ledger::Ledger;
+    match Ledger::load(path) {
+        Ok(Some(l)) => Ok(l),
+        Ok(None) => Ok(Ledger::new()),
+        Err(e) if e.corrupt && replace_corrupt => {
+            let mut kept = path.as_os_str().to_owned();
+            kept.push(".corrupt");
+            let kept = PathBuf::from(kept);
+            std::fs::rename(path, &kept).map_err(|err| {
+                UserError::new(
+                    format!("không đổi tên được tệp trạng thái hỏng {}: {err}", path.display()),
+                    format!("cannot rename the corrupt state file {}: {err}", path.display()),
+                )
+            })?;
+            output::print_warning(
+                &format!(
+                    "tệp trạng thái hỏng ({e}); đã giữ lại ở {} và bắt đầu sổ mới",
+                    kept.display()
+                ),
+                &format!(
+                    "corrupt state file ({e}); kept as {} and starting a fresh ledger",
+                    kept.display()
+                ),
+                lang,
+            );
+            Ok(Ledger::new())
+        }
+        Err(e) if e.corrupt => Err(UserError::new(
+            format!(
+                "tệp trạng thái hỏng: {e}. Sửa hoặc xóa tệp, hoặc chạy lại với --replace-corrupt-state (các lần thử trước đó sẽ bị quên)"
+            ),
+            format!(
+                "corrupt state file: {e}. Fix or delete it, or run again with --replace-corrupt-state (earlier attempts are then forgotten)"
+            ),
+        )),
+        Err(e) => Err(UserError::new(
+            format!("không đọc được tệp trạng thái: {e}"),
+            format!("cannot read the state file: {e}"),
+        )),
+    }
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -232,7 +295,18 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
             max_rate: (args.max_rate > 0.0).then_some(args.max_rate),
             ..Default::default()
         };
-        Some((list, name, antoan_probe::pacing::Pacer::new(policy)))
+        let state_path = match args.state_file.clone().or_else(antoan_probe::ledger::default_path) {
+            Some(p) => p,
+            None => {
+                return Err(UserError::new(
+                    "không xác định được nơi lưu sổ các lần thử đăng nhập (không có HOME hay XDG_STATE_HOME); dùng --state-file",
+                    "cannot tell where to keep the login-attempt ledger (neither HOME nor XDG_STATE_HOME is set); use --state-file",
+                ))
+            }
+        };
+        let ledger = load_ledger(&state_path, args.replace_corrupt_state, lang)?;
+        let pacer = antoan_probe::pacing::Pacer::with_ledger(policy, &ledger, now_ms());
+        Some((list, name, pacer, state_path))
     } else {
         None
     };
@@ -245,7 +319,7 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
         });
         antoan_probe::scan(&set, &cfg, &fp, &cancel, progress).await
     });
-    if let (Some((list, name, pacer)), false) = (&creds, result.cancelled) {
+    if let (Some((list, name, pacer, _)), false) = (&creds, result.cancelled) {
         let opts = antoan_probe::credcheck::CredCheckOptions {
             timeout: Duration::from_millis(args.timeout.max(1500)),
             // Unpaced (--max-rate 0) runs attempts in parallel; paced stays serial.
@@ -260,6 +334,22 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
             pacer,
             &opts,
         ));
+    }
+    if let Some((_, _, pacer, path)) = &creds {
+        let p = pacer.policy();
+        let now = now_ms();
+        let ledger = pacer.ledger(now).pruned(
+            now,
+            p.window.as_millis().min(i64::MAX as u128) as i64,
+            p.stop_memory.as_millis().min(i64::MAX as u128) as i64,
+        );
+        if let Err(e) = ledger.save_merged(path) {
+            output::print_warning(
+                &format!("không lưu được sổ các lần thử đăng nhập: {e}; lần chạy sau có thể thử lại quá giới hạn"),
+                &format!("cannot save the login-attempt ledger: {e}; the next run may exceed the per-account limit"),
+                lang,
+            );
+        }
     }
     rt.shutdown_background();
     if let Some(b) = bar {

@@ -8,7 +8,10 @@ use serde_json::Value;
 
 fn antoan(args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_antoan"));
+    // Credential checks keep a ledger under XDG_STATE_HOME: never the user's own.
+    let state = std::env::temp_dir().join(format!("antoan-scan-state-{}", std::process::id()));
     c.args(args)
+        .env("XDG_STATE_HOME", state)
         .env("ANTOAN_LANG", "en")
         .env_remove("LC_ALL")
         .env_remove("LANG");
@@ -289,9 +292,11 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
         .collect::<Vec<_>>()
         .join(",");
     let list_arg = list.to_str().unwrap();
+    let state = dir.join("ledger.json");
+    let state_arg = state.to_str().unwrap();
     let common = [
         "scan", "127.0.0.2-5", "--ports", &ports, "--check-credentials", "--credentials", list_arg,
-        "--max-rate", "50", "--no-progress", "--fail-on", "critical",
+        "--max-rate", "50", "--no-progress", "--fail-on", "critical", "--state-file", state_arg,
     ];
     let mut args: Vec<&str> = common.to_vec();
     args.extend(["--format", "json"]);
@@ -326,8 +331,15 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
         assert_eq!(c.attempts.get("admin"), Some(&3), "{:?}", c.attempts);
     }
     let mut outputs = vec![out];
-    // Terminal and HTML (the lockout server is left out: its window is per process).
+    // The ledger holds usernames and times, never a password.
+    let ledger = std::fs::read_to_string(&state).unwrap();
+    assert!(ledger.contains("\"admin\""), "{ledger}");
+    for p in [PLANTED_BASIC, PLANTED_DIGEST, "12345"] {
+        assert!(!ledger.contains(p), "the password {p} appears in the ledger");
+    }
+    // Terminal and HTML, each with a fresh ledger (the lockout server is left out).
     for format in ["terminal", "html"] {
+        let state = dir.join(format!("ledger-{format}.json"));
         let ports = [&basic, &digest, &factory]
             .iter()
             .map(|s| s.addr.port().to_string())
@@ -336,6 +348,7 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
         let out = antoan(&[
             "scan", "127.0.0.2-4", "--ports", &ports, "--check-credentials", "--credentials",
             list_arg, "--max-rate", "50", "--no-progress", "--format", format, "--color", "never",
+            "--state-file", state.to_str().unwrap(),
         ]);
         assert!(out.status.code() == Some(1), "{format}: {}", String::from_utf8_lossy(&out.stderr));
         outputs.push(out);
@@ -349,5 +362,84 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
         }
     }
     assert!(String::from_utf8_lossy(&outputs[1].stdout).contains("admin"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn two_runs_share_the_per_account_limit_through_the_state_file() {
+    use antoan_probe::authbench::{AuthKind, AuthServer};
+    let lockout = AuthServer::start(
+        "127.0.0.6",
+        0,
+        AuthKind::Lockout { lock_after: 3 },
+        &[("admin", "Unguessable-Lock-7731")],
+    );
+    let dir = std::env::temp_dir().join(format!("antoan-ledger-runs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state").join("ledger.json");
+    let port = lockout.addr.port().to_string();
+    let run = || {
+        antoan(&[
+            "scan", "127.0.0.6", "--ports", &port, "--check-credentials", "--max-rate", "0",
+            "--no-progress", "--format", "json", "--state-file", state.to_str().unwrap(),
+            "--fail-on", "critical",
+        ])
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let attempts_after_first = lockout.total_attempts();
+    assert!(attempts_after_first >= 1, "the first run tried nothing");
+    let second = run();
+    assert_eq!(second.status.code(), Some(0), "{}", String::from_utf8_lossy(&second.stderr));
+    let third = run();
+    assert_eq!(third.status.code(), Some(0));
+    {
+        let c = lockout.counters.lock().unwrap();
+        assert!(c.locked.is_empty(), "the lockout server locked {:?}", c.locked);
+        for (user, n) in &c.attempts {
+            assert!(*n <= 3, "{n} attempts on {user} across three runs (limit 3 per 15 min)");
+        }
+        assert_eq!(c.attempts.get("admin"), Some(&3), "{:?}", c.attempts);
+    }
+    // The later runs say they skipped attempts because of the limit.
+    let v = json_of(&third);
+    let note = v["inventory"]["collection"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["collector"] == "credential-check")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(note.starts_with("0 login attempts"), "{note}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&state).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "ledger mode {mode:o}");
+    }
+
+    // A corrupt ledger stops the run with a message naming the file ...
+    std::fs::write(&state, b"{\"format\": \"antoan-credential-ledger/1\", \"accounts\": [").unwrap();
+    let out = run();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(state.to_str().unwrap()) && err.contains("corrupt"), "{err}");
+    assert!(err.contains("--replace-corrupt-state"), "{err}");
+    assert_eq!(lockout.total_attempts(), 3, "a run with a corrupt ledger must not try logins");
+    // ... and starts fresh only when asked (the old file is kept).
+    let out = antoan(&[
+        "scan", "127.0.0.6", "--ports", &port, "--no-progress", "--format", "json",
+        "--check-credentials", "--state-file", state.to_str().unwrap(), "--replace-corrupt-state",
+        "--max-attempts-per-account", "0", "--fail-on", "critical",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut kept = state.as_os_str().to_owned();
+    kept.push(".corrupt");
+    assert!(std::path::Path::new(&kept).exists());
+    assert!(antoan_probe::ledger::Ledger::load(&state).unwrap().is_some());
+    assert_eq!(lockout.locked(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }

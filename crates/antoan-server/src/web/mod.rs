@@ -1,6 +1,22 @@
-//! The web dashboard. This directory is owned by the WEB engineer; SERVER only
-//! merges `router()` into the app (see `crate::app`).
+//! The web dashboard: server-rendered pages (maud, escaped by construction),
+//! Vietnamese by default with English via `?lang=en` or the language cookie,
+//! one small inline style sheet, no script, charts as inline SVG.
+//!
+//! The page functions (`overview`, `hosts`, `findings`, `admin`) are pure:
+//! store types in, markup out; `routes` reads the store within the user's
+//! scope and answers. SERVER merges [`router`] into the app.
 
-pub fn router() -> axum::Router<crate::AppState> {
-    axum::Router::new()
-}
+mod admin;
+mod chart;
+mod csv_export;
+mod findings;
+mod hosts;
+mod i18n;
+mod layout;
+mod overview;
+mod pdf;
+#[cfg(test)]
+mod render_tests;
+mod routes;
+
+pub use routes::router;

@@ -398,11 +398,18 @@ fn spool_report(
 }
 
 enum Outcome {
-    Delivered { report_id: i64, duplicate: bool },
+    Delivered {
+        report_id: i64,
+        duplicate: bool,
+    },
     /// Keep it and try later.
     Later(String),
     /// Never acceptable: move to rejected/.
-    Refused { status: u16, reason: String, server_last_seq: Option<u64> },
+    Refused {
+        status: u16,
+        reason: String,
+        server_last_seq: Option<u64>,
+    },
 }
 
 async fn send_one(client: &reqwest::Client, url: &str, body: Vec<u8>) -> Outcome {
@@ -421,9 +428,8 @@ async fn send_one(client: &reqwest::Client, url: &str, body: Vec<u8>) -> Outcome
     };
     match status {
         200..=299 => {
-            let report_id = serde_json::from_slice::<antoan_wire::SubmissionAccepted>(&bytes)
-                .map(|a| a.report_id)
-                .unwrap_or(0);
+            let report_id =
+                serde_json::from_slice::<antoan_wire::SubmissionAccepted>(&bytes).map(|a| a.report_id).unwrap_or(0);
             Outcome::Delivered { report_id, duplicate: status == 200 }
         }
         408 | 425 | 429 | 500..=599 => Outcome::Later(format!("HTTP {status}: {}", body_excerpt(&bytes))),
@@ -457,10 +463,9 @@ async fn flush(opts: &RunOptions, st: &AgentState, spool: &Spool, summary: &mut 
         let body = spool.read(entry.seq)?;
         // Check what we are about to send: a damaged file is set aside, not retried forever.
         let local = match antoan_wire::decode(&body) {
-            Ok(raw) if raw.agent_id != st.agent_id => Some(format!(
-                "spooled for agent {} but this state directory is agent {}",
-                raw.agent_id, st.agent_id
-            )),
+            Ok(raw) if raw.agent_id != st.agent_id => {
+                Some(format!("spooled for agent {} but this state directory is agent {}", raw.agent_id, st.agent_id))
+            }
             Ok(raw) if raw.seq != entry.seq => {
                 Some(format!("file name says seq {} but the content says {}", entry.seq, raw.seq))
             }
@@ -563,11 +568,17 @@ pub struct Schedule {
     /// A random delay in `[0, jitter)` added to each wait, so that many agents do not all
     /// report at the same minute.
     pub jitter: Duration,
+    /// First retry delay for undelivered reports; doubles up to one hour.
+    pub retry_initial: Duration,
 }
 
 impl Default for Schedule {
     fn default() -> Self {
-        Schedule { interval: Duration::from_secs(6 * 3600), jitter: Duration::from_secs(30 * 60) }
+        Schedule {
+            interval: Duration::from_secs(6 * 3600),
+            jitter: Duration::from_secs(30 * 60),
+            retry_initial: Duration::from_secs(60),
+        }
     }
 }
 
@@ -595,10 +606,7 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
             _ => return Err(format!("{t:?}: unknown unit {c:?} (use s, m, h, d)")),
         };
         let n: u64 = num.parse().map_err(|_| format!("{t:?}: a number must come before {c:?}"))?;
-        total = n
-            .checked_mul(unit)
-            .and_then(|v| total.checked_add(v))
-            .ok_or_else(|| format!("{t:?}: too long"))?;
+        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(|| format!("{t:?}: too long"))?;
         num.clear();
     }
     if !num.is_empty() {
@@ -640,7 +648,8 @@ fn log_summary(lang: Lang, s: &RunSummary) {
 }
 
 /// Runs until `shutdown` completes: audits every `interval + random(jitter)`, and while reports are
-/// pending retries with exponential backoff (1 min doubling up to 1 h, never past the next audit).
+/// pending retries with exponential backoff (`retry_initial`, doubling up to 1 h, never past the next
+/// audit).
 /// Spooled files are written atomically, so stopping at any point loses nothing already spooled.
 pub async fn run_service(opts: RunOptions, schedule: Schedule, shutdown: impl Future<Output = ()>) -> Result<()> {
     tokio::pin!(shutdown);
@@ -672,9 +681,10 @@ pub async fn run_service(opts: RunOptions, schedule: Schedule, shutdown: impl Fu
                 false
             }
         };
-        let wait = if is_audit { schedule.interval + random_below(schedule.jitter) } else { random_below(schedule.jitter) };
+        let wait =
+            if is_audit { schedule.interval + random_below(schedule.jitter) } else { random_below(schedule.jitter) };
         let next_audit = tokio::time::Instant::now() + wait;
-        let mut backoff = Duration::from_secs(60);
+        let mut backoff = schedule.retry_initial.max(Duration::from_millis(10));
         while pending {
             let now = tokio::time::Instant::now();
             if now >= next_audit {

@@ -118,7 +118,9 @@ impl Spool {
         let mut total: u64 = entries.iter().map(|e| e.bytes).sum();
         let mut dropped = Vec::new();
         let mut i = 0;
-        while i < entries.len() && (entries.len() - i + 1 > self.limits.max_reports || total + len > self.limits.max_bytes) {
+        while i < entries.len()
+            && (entries.len() - i + 1 > self.limits.max_reports || total + len > self.limits.max_bytes)
+        {
             let e = &entries[i];
             fs::remove_file(&e.path).map_err(|err| AgentError::io(&e.path, err))?;
             total -= e.bytes;

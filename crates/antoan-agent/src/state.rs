@@ -144,10 +144,8 @@ pub(crate) fn save_state(dir: &Path, st: &AgentState) -> Result<()> {
 
 pub(crate) fn generate_key() -> Result<SigningKey> {
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| AgentError::Io {
-        path: PathBuf::from("<os random source>"),
-        reason: e.to_string(),
-    })?;
+    getrandom::fill(&mut seed)
+        .map_err(|e| AgentError::Io { path: PathBuf::from("<os random source>"), reason: e.to_string() })?;
     Ok(SigningKey::from_bytes(&seed))
 }
 

@@ -126,10 +126,7 @@ impl WireError {
         match self {
             WireError::TooLarge => 413,
             WireError::BadSignature | WireError::BadKey => 401,
-            WireError::Malformed(_)
-            | WireError::BadBase64(_)
-            | WireError::BadReport(_)
-            | WireError::BadTime(_) => 400,
+            WireError::Malformed(_) | WireError::BadBase64(_) | WireError::BadReport(_) | WireError::BadTime(_) => 400,
         }
     }
 
@@ -153,9 +150,7 @@ impl WireError {
                 format!("bản gửi lớn hơn giới hạn {MAX_SUBMISSION_BYTES} byte"),
                 format!("submission larger than the {MAX_SUBMISSION_BYTES}-byte limit"),
             ),
-            WireError::Malformed(m) => {
-                (format!("bản gửi sai định dạng: {m}"), format!("malformed submission: {m}"))
-            }
+            WireError::Malformed(m) => (format!("bản gửi sai định dạng: {m}"), format!("malformed submission: {m}")),
             WireError::BadBase64(f) => (
                 format!("trường `{f}` không phải base64 hợp lệ hoặc sai độ dài"),
                 format!("field `{f}` is not valid base64 of the expected length"),

@@ -53,7 +53,7 @@ pub fn looks_like_kev(bytes: &[u8]) -> bool {
             && head.windows(16).any(|w| w == b"\"catalogVersion\"")
 }
 
-fn valid_cve(s: &str) -> bool {
+pub(crate) fn valid_cve(s: &str) -> bool {
     let Some(rest) = s.strip_prefix("CVE-") else {
         return false;
     };

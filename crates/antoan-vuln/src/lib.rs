@@ -10,9 +10,14 @@
 //! [`audit`] (open the store, look up the host's source packages, evaluate).
 
 pub mod bundle;
+pub mod cpe;
+pub mod documents;
 pub mod error;
 pub mod kev;
 pub mod matching;
+pub mod nvd;
+pub mod nvd_match;
+pub mod program_cpe;
 pub mod osv;
 pub mod store;
 
@@ -48,4 +53,42 @@ pub fn audit(
     let pkgs = source_packages(inv, manager);
     let lookup = store.lookup(&eco, pkgs.iter().map(|p| p.name.as_str()))?;
     Ok(Some(evaluate(host, inv, &lookup)))
+}
+
+/// Opens the store and matches a Windows host (its release and installed
+/// programs) against the NVD records in it. `patch` is where the installed
+/// cumulative update stands (from the Windows patch data). The program map
+/// is the embedded one, overridden by a map imported into the store.
+/// `Ok(None)` when there is no store, no Windows inventory, or no NVD data.
+pub fn audit_windows(
+    store_path: &Path,
+    host: &HostInfo,
+    inv: &Inventory,
+    patch: nvd::PatchLevel,
+) -> Result<Option<(Vec<Finding>, CheckResult)>, VulnError> {
+    let Some(win) = &inv.windows else {
+        return Ok(None);
+    };
+    let Some(store) = Store::open(store_path)? else {
+        return Ok(None);
+    };
+    if store.status()?.nvd == 0 {
+        return Ok(None);
+    }
+    let map = program_map(&store)?;
+    let mut platforms = nvd_match::windows_platforms(win, patch);
+    platforms.extend(map.platforms(&win.programs));
+    let keys = nvd_match::lookup_keys(&platforms);
+    let lookup = store.nvd_lookup(keys.iter().map(String::as_str))?;
+    Ok(Some(nvd_match::evaluate(host, &platforms, &lookup)))
+}
+
+/// The program → CPE map in force: the embedded default, overridden by the
+/// map imported into `store` when there is one.
+pub fn program_map(store: &Store) -> Result<program_cpe::ProgramMap, VulnError> {
+    let base = program_cpe::ProgramMap::embedded()?;
+    match store.document(store::DOC_PROGRAM_CPE)? {
+        Some(d) => Ok(base.with_overrides(program_cpe::ProgramMap::parse(&d.content, &d.name)?)),
+        None => Ok(base),
+    }
 }

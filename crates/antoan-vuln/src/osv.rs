@@ -380,7 +380,7 @@ fn too_deep(bytes: &[u8]) -> Option<usize> {
 }
 
 /// serde_json's message without its " at line L column C" tail.
-fn json_message(e: &serde_json::Error) -> String {
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
     let s = e.to_string();
     let s = match s.rfind(" at line ") {
         Some(i) => s[..i].to_string(),

@@ -45,6 +45,57 @@ CREATE TABLE packages(ecosystem TEXT NOT NULL, package TEXT NOT NULL, entries TE
                       PRIMARY KEY(ecosystem, package)) WITHOUT ROWID;
 ";
 
+/// NVD tables, added to schema-1 stores by the first import that needs them
+/// (a store without them simply has no NVD data):
+/// * `nvd_cves(id, modified, published, record, source)`: `record` is the
+///   CVE as [`crate::nvd::NvdCve`] JSON (configurations included).
+/// * `nvd_index(key, cve)`: `vendor:product` of every `vulnerable: true`
+///   criteria → CVE, what matching looks up per installed program.
+const NVD_DDL: &str = "
+CREATE TABLE IF NOT EXISTS nvd_cves(id TEXT PRIMARY KEY, modified TEXT NOT NULL, published TEXT NOT NULL,
+                                    record TEXT NOT NULL, source TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS nvd_index(key TEXT NOT NULL, cve TEXT NOT NULL, PRIMARY KEY(key, cve)) WITHOUT ROWID;
+";
+
+/// Other imported knowledge, one current document per kind, validated at
+/// import: `documents(kind, name, content, sha256, imported, items, newest)`.
+/// Added to schema-1 stores by the first import that needs it.
+const DOC_DDL: &str = "
+CREATE TABLE IF NOT EXISTS documents(kind TEXT NOT NULL, name TEXT NOT NULL, content TEXT NOT NULL,
+                                     sha256 TEXT NOT NULL, imported TEXT NOT NULL, items INTEGER NOT NULL,
+                                     newest TEXT NOT NULL, PRIMARY KEY(kind, name)) WITHOUT ROWID;
+";
+
+/// Kind of the user's program → CPE map.
+pub const DOC_PROGRAM_CPE: &str = "program-cpe";
+
+/// A validated document to store (see [`Document`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocument {
+    pub kind: String,
+    /// File name it came from.
+    pub name: String,
+    pub content: String,
+    /// What it holds (rules, products, passwords …).
+    pub items: u64,
+    /// Its own date (newest entry), when it has one.
+    pub newest: String,
+    /// Replace every document of this kind (true) or only the one of the same name.
+    pub replace_kind: bool,
+}
+
+/// A stored document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub kind: String,
+    pub name: String,
+    pub content: String,
+    pub sha256: String,
+    pub imported: String,
+    pub items: u64,
+    pub newest: String,
+}
+
 /// One entry of `packages.entries` (short keys: this is most of the store).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct PackedEntry {
@@ -150,7 +201,14 @@ pub fn import_with_progress(
     let mut parsed = Vec::new();
     let mut report_files = Vec::new();
     let mut kev: Option<(String, Vec<crate::kev::KevEntry>)> = None;
+    let mut nvd: Vec<ParsedNvd> = Vec::new();
+    let mut docs: Vec<NewDocument> = Vec::new();
     for f in files {
+        if let Some(d) = crate::documents::classify(f)? {
+            report_files.push((f.origin.clone(), d.items as usize));
+            docs.push(d);
+            continue;
+        }
         if crate::kev::looks_like_kev(&f.bytes) {
             let k = crate::kev::parse(&f.bytes, &f.origin)?;
             report_files.push((f.origin.clone(), k.len()));
@@ -161,6 +219,13 @@ pub fn import_with_progress(
                 .unwrap_or(&f.origin)
                 .to_string();
             kev = Some((source, k));
+            continue;
+        }
+        if crate::nvd::looks_like_nvd(&f.bytes) {
+            let cves = crate::nvd::parse(&f.bytes, &f.origin)?;
+            report_files.push((f.origin.clone(), cves.len()));
+            let newest = cves.iter().map(|c| c.modified.clone()).max().unwrap_or_default();
+            nvd.push((f.origin.clone(), sha256_hex(&f.bytes), newest, cves));
             continue;
         }
         let adv = osv::parse_file(&f.bytes, &f.origin)?;
@@ -181,6 +246,8 @@ pub fn import_with_progress(
         &tmp,
         &shown,
         &parsed,
+        &nvd,
+        &docs,
         kev.as_ref(),
         imported_at,
         progress,
@@ -227,12 +294,17 @@ pub fn import_with_progress(
 }
 
 type Parsed = (String, String, String, Vec<Advisory>);
+/// (file, sha256, newest lastModified, CVEs).
+type ParsedNvd = (String, String, String, Vec<crate::nvd::NvdCve>);
 
+#[allow(clippy::too_many_arguments)]
 fn build(
     store: &Path,
     tmp: &Path,
     shown: &str,
     parsed: &[Parsed],
+    nvd: &[ParsedNvd],
+    docs: &[NewDocument],
     kev: Option<&(String, Vec<crate::kev::KevEntry>)>,
     imported_at: &str,
     progress: &mut dyn FnMut(usize) -> bool,
@@ -379,6 +451,35 @@ fn build(
                 ])
                 .map_err(e)?;
         }
+        if !nvd.is_empty() {
+            let (w, u, d) = write_nvd(&tx, &tmp_shown, shown, nvd, imported_at, written, progress)?;
+            written += w;
+            unchanged += u;
+            withdrawn += d;
+        }
+        if !docs.is_empty() {
+            tx.execute_batch(DOC_DDL).map_err(e)?;
+            let mut ins = tx
+                .prepare("INSERT OR REPLACE INTO documents VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .map_err(e)?;
+            for d in docs {
+                if d.replace_kind {
+                    tx.execute("DELETE FROM documents WHERE kind=?1", params![d.kind])
+                        .map_err(e)?;
+                }
+                ins.execute(params![
+                    d.kind,
+                    d.name,
+                    d.content,
+                    sha256_hex(d.content.as_bytes()),
+                    imported_at,
+                    d.items as i64,
+                    d.newest
+                ])
+                .map_err(e)?;
+                written += 1;
+            }
+        }
         if let Some((source, entries)) = kev {
             tx.execute("DELETE FROM kev", []).map_err(e)?;
             let mut ins = tx
@@ -454,6 +555,103 @@ fn build(
     })
 }
 
+/// Writes NVD CVEs (newer copies replace older ones; rejected ones are
+/// removed). Returns (written, unchanged, withdrawn).
+fn write_nvd(
+    tx: &rusqlite::Transaction<'_>,
+    tmp_shown: &str,
+    shown: &str,
+    nvd: &[ParsedNvd],
+    imported_at: &str,
+    written_before: usize,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<(usize, usize, usize), VulnError> {
+    let e = |x| db_err(tmp_shown, x);
+    tx.execute_batch(NVD_DDL).map_err(e)?;
+    let mut get_mod = tx
+        .prepare("SELECT modified FROM nvd_cves WHERE id=?1")
+        .map_err(e)?;
+    let mut del_cve = tx.prepare("DELETE FROM nvd_cves WHERE id=?1").map_err(e)?;
+    let mut del_idx = tx.prepare("DELETE FROM nvd_index WHERE cve=?1").map_err(e)?;
+    let mut ins_cve = tx
+        .prepare("INSERT INTO nvd_cves VALUES(?1, ?2, ?3, ?4, ?5)")
+        .map_err(e)?;
+    let mut ins_idx = tx
+        .prepare("INSERT OR IGNORE INTO nvd_index VALUES(?1, ?2)")
+        .map_err(e)?;
+    let mut ins_src = tx
+        .prepare("INSERT OR REPLACE INTO sources VALUES(?1, ?2, ?3, ?4, ?5)")
+        .map_err(e)?;
+    let (mut written, mut unchanged, mut withdrawn) = (0usize, 0usize, 0usize);
+    for (origin, sha, newest, cves) in nvd {
+        let source = origin
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(origin)
+            .to_string();
+        // The last copy of a CVE in the import wins among equal dates.
+        let mut latest: BTreeMap<&str, &crate::nvd::NvdCve> = BTreeMap::new();
+        for c in cves {
+            match latest.get(c.id.as_str()) {
+                Some(o) if o.modified > c.modified => {}
+                _ => {
+                    latest.insert(&c.id, c);
+                }
+            }
+        }
+        for c in latest.values() {
+            let old: Option<String> = get_mod
+                .query_row(params![c.id], |r| r.get(0))
+                .optional()
+                .map_err(e)?;
+            if let Some(old) = &old {
+                if *old > c.modified || (*old == c.modified && !c.rejected) {
+                    unchanged += 1;
+                    continue;
+                }
+                del_cve.execute(params![c.id]).map_err(e)?;
+                del_idx.execute(params![c.id]).map_err(e)?;
+            }
+            if c.rejected {
+                withdrawn += 1;
+                continue;
+            }
+            let record = serde_json::to_string(c).map_err(|x| {
+                VulnError::store(shown, format!("cannot encode {}: {x}", c.id))
+            })?;
+            ins_cve
+                .execute(params![c.id, c.modified, c.published, record, source])
+                .map_err(e)?;
+            let mut keys = BTreeSet::new();
+            for cfg in &c.configurations {
+                for n in &cfg.nodes {
+                    for m in n.matches.iter().filter(|m| m.vulnerable) {
+                        if let Some(k) = m.criteria.key() {
+                            keys.insert(k);
+                        }
+                    }
+                }
+            }
+            for k in keys {
+                ins_idx.execute(params![k, c.id]).map_err(e)?;
+            }
+            written += 1;
+            if (written_before + written).is_multiple_of(1000) && !progress(written_before + written) {
+                return Err(VulnError::new(
+                    VulnErrorKind::Io,
+                    shown,
+                    None,
+                    "import cancelled; the store is unchanged",
+                ));
+            }
+        }
+        ins_src
+            .execute(params![origin, sha, imported_at, cves.len() as i64, newest])
+            .map_err(e)?;
+    }
+    Ok((written, unchanged, withdrawn))
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(bytes)
@@ -506,6 +704,18 @@ pub struct Lookup {
     pub store_generation: u64,
 }
 
+/// The NVD candidates for a set of `vendor:product` keys, as read from the
+/// store: everything NVD matching needs, so matching does no IO.
+#[derive(Debug, Clone, Default)]
+pub struct NvdLookup {
+    /// CVE id → (record, file it was imported from).
+    pub cves: BTreeMap<String, (Arc<crate::nvd::NvdCve>, String)>,
+    /// The KEV catalogue, by CVE id.
+    pub kev: BTreeMap<String, crate::kev::KevEntry>,
+    pub store_updated: String,
+    pub store_generation: u64,
+}
+
 /// What `kb status` shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreStatus {
@@ -515,6 +725,8 @@ pub struct StoreStatus {
     pub affected: u64,
     /// Entries of the KEV catalogue.
     pub kev: u64,
+    /// NVD CVE records.
+    pub nvd: u64,
     /// (ecosystem, affected entries).
     pub ecosystems: Vec<(String, u64)>,
     /// (file, sha256, imported, records, newest modified).
@@ -684,6 +896,133 @@ impl Store {
         Ok(())
     }
 
+    /// The stored documents of `kind`, by name.
+    pub fn documents(&self, kind: &str) -> Result<Vec<Document>, VulnError> {
+        let e = |x| db_err(&self.shown, x);
+        if !self.has_table("documents")? {
+            return Ok(Vec::new());
+        }
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT kind, name, content, sha256, imported, items, newest FROM documents WHERE kind=?1 ORDER BY name",
+            )
+            .map_err(e)?;
+        let mut rows = st.query(params![kind]).map_err(e)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(e)? {
+            out.push(Document {
+                kind: r.get(0).map_err(e)?,
+                name: r.get(1).map_err(e)?,
+                content: r.get(2).map_err(e)?,
+                sha256: r.get(3).map_err(e)?,
+                imported: r.get(4).map_err(e)?,
+                items: r.get::<_, i64>(5).map_err(e)? as u64,
+                newest: r.get(6).map_err(e)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The one document of `kind` (the first by name), when there is one.
+    pub fn document(&self, kind: &str) -> Result<Option<Document>, VulnError> {
+        Ok(self.documents(kind)?.into_iter().next())
+    }
+
+    /// Every stored document without its content: (kind, name, sha256, imported, items, newest).
+    pub fn document_list(&self) -> Result<Vec<Document>, VulnError> {
+        let e = |x| db_err(&self.shown, x);
+        if !self.has_table("documents")? {
+            return Ok(Vec::new());
+        }
+        let mut st = self
+            .conn
+            .prepare("SELECT kind, name, sha256, imported, items, newest FROM documents ORDER BY kind, name")
+            .map_err(e)?;
+        let mut rows = st.query([]).map_err(e)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(e)? {
+            out.push(Document {
+                kind: r.get(0).map_err(e)?,
+                name: r.get(1).map_err(e)?,
+                content: String::new(),
+                sha256: r.get(2).map_err(e)?,
+                imported: r.get(3).map_err(e)?,
+                items: r.get::<_, i64>(4).map_err(e)? as u64,
+                newest: r.get(5).map_err(e)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn has_table(&self, name: &str) -> Result<bool, VulnError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?1",
+                params![name],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(|e| db_err(&self.shown, e))
+    }
+
+    /// Reads every NVD CVE indexed under one of `keys` (`vendor:product`,
+    /// lower case), with the KEV catalogue.
+    pub fn nvd_lookup<'a>(
+        &self,
+        keys: impl IntoIterator<Item = &'a str>,
+    ) -> Result<NvdLookup, VulnError> {
+        let e = |x| db_err(&self.shown, x);
+        let mut out = NvdLookup {
+            store_updated: self.meta("updated")?,
+            store_generation: self.meta("generation")?.parse().unwrap_or(0),
+            ..NvdLookup::default()
+        };
+        let wanted: BTreeSet<&str> = keys.into_iter().collect();
+        self.conn.execute_batch("BEGIN").map_err(e)?;
+        let result = (|| -> Result<(), VulnError> {
+            let mut kev = Lookup::default();
+            self.read_kev(&mut kev)?;
+            out.kev = kev.kev;
+            if !self.has_table("nvd_cves")? {
+                return Ok(());
+            }
+            let mut ids = self
+                .conn
+                .prepare_cached("SELECT cve FROM nvd_index WHERE key=?1")
+                .map_err(e)?;
+            let mut rec = self
+                .conn
+                .prepare_cached("SELECT record, source FROM nvd_cves WHERE id=?1")
+                .map_err(e)?;
+            let mut cves = BTreeSet::new();
+            for k in wanted {
+                let mut rows = ids.query(params![k]).map_err(e)?;
+                while let Some(r) = rows.next().map_err(e)? {
+                    cves.insert(r.get::<_, String>(0).map_err(e)?);
+                }
+            }
+            for id in cves {
+                let row: Option<(String, String)> = rec
+                    .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+                    .map_err(e)?;
+                let Some((json, source)) = row else { continue };
+                let c: crate::nvd::NvdCve = serde_json::from_str(&json).map_err(|x| {
+                    VulnError::store(
+                        &self.shown,
+                        format!("NVD record {} is corrupt: {}", clean(&id, 40), clean(&x.to_string(), 200)),
+                    )
+                })?;
+                out.cves.insert(id, (Arc::new(c), source));
+            }
+            Ok(())
+        })();
+        let _ = self.conn.execute_batch("COMMIT");
+        result?;
+        Ok(out)
+    }
+
     pub fn status(&self) -> Result<StoreStatus, VulnError> {
         let e = |x| db_err(&self.shown, x);
         let count = |sql: &str| -> Result<u64, VulnError> {
@@ -724,6 +1063,11 @@ impl Store {
             advisories: count("SELECT count(*) FROM advisories")?,
             affected: count("SELECT count(*) FROM affected")?,
             kev: count("SELECT count(*) FROM kev")?,
+            nvd: if self.has_table("nvd_cves")? {
+                count("SELECT count(*) FROM nvd_cves")?
+            } else {
+                0
+            },
             ecosystems,
             sources,
         })

@@ -18,5 +18,3 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Db(String),
 }
-
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;

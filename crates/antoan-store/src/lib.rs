@@ -5,175 +5,509 @@
 //! deadpool pool). Versioned migrations per backend are embedded and run by
 //! [`Store::open`].
 
+mod db;
 mod error;
-mod types;
+mod migrate;
+mod ops;
+mod pg;
+mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod types;
 
 pub use error::StoreError;
 pub use types::*;
 
+use std::io::{Read, Write};
+use std::sync::Arc;
+
 use time::OffsetDateTime;
 
-/// The store: cheap to clone (shared pool inside).
+pub use migrate::LATEST as SCHEMA_VERSION;
+
+enum Backend {
+    Sqlite(sqlite::SqliteDb),
+    Postgres(pg::PgDb),
+}
+
+/// The store: cheap to clone (one shared pool / writer inside).
 #[derive(Clone)]
 pub struct Store {
-    _private: (),
+    inner: Arc<Backend>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend_name()).finish()
+        f.debug_struct("Store")
+            .field("backend", &self.backend_name())
+            .finish()
     }
+}
+
+impl Scope {
+    /// True when a unit with this path is inside the scope.
+    pub fn contains(&self, unit_path: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Subtree { path, .. } => {
+                unit_path == path
+                    || (unit_path.len() > path.len()
+                        && unit_path.starts_with(path.as_str())
+                        && unit_path.as_bytes()[path.len()] == b'/')
+            }
+        }
+    }
+}
+
+/// Runs an operation of `ops` on the backend. `write` operations run in one
+/// transaction (SQLite: on the writer thread; PostgreSQL: retried up to 3
+/// times on serialization failure or deadlock); `read` ones in a read
+/// transaction. The body is an expression using `$tx: &mut impl Tx` that
+/// evaluates to a future; every variable it uses must be owned ('static).
+macro_rules! run {
+    ($self:ident, $mode:ident, |$tx:ident| $body:expr) => {{
+        match &*$self.inner {
+            Backend::Sqlite(b) => {
+                b.$mode(move |$tx: &mut db::SqliteTx<'_>| db::now_or_never($body))
+                    .await
+            }
+            Backend::Postgres(b) => {
+                let mut attempt = 0u32;
+                loop {
+                    attempt += 1;
+                    let mut client = b.pool.get().await.map_err(pg::pool_err)?;
+                    let t = client.transaction().await.map_err(db::pg_err)?;
+                    let mut ptx = db::PgTx {
+                        t: &t,
+                        retry: false,
+                    };
+                    let r = {
+                        let $tx = &mut ptx;
+                        $body.await
+                    };
+                    let retry = ptx.retry;
+                    match r {
+                        Ok(v) => match t.commit().await {
+                            Ok(()) => break Ok(v),
+                            Err(e) if db::pg_retryable(&e) && attempt < 3 => continue,
+                            Err(e) => break Err(db::pg_err(e)),
+                        },
+                        Err(e) => {
+                            drop(t);
+                            if retry && attempt < 3 {
+                                continue;
+                            }
+                            break Err(e);
+                        }
+                    }
+                }
+            }
+        }
+    }};
+}
+
+const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+fn compress(json: &[u8]) -> Result<Vec<u8>, StoreError> {
+    let mut e = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(json.len() / 6 + 64),
+        flate2::Compression::fast(),
+    );
+    e.write_all(json)
+        .map_err(|e| StoreError::Db(format!("compressing the report: {e}")))?;
+    e.finish()
+        .map_err(|e| StoreError::Db(format!("compressing the report: {e}")))
+}
+
+fn decompress(encoding: &str, body: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+    match encoding {
+        "identity" => Ok(body),
+        "deflate" => {
+            let mut out = Vec::with_capacity(body.len() * 6);
+            flate2::read::DeflateDecoder::new(body.as_slice())
+                .take(MAX_REPORT_BYTES)
+                .read_to_end(&mut out)
+                .map_err(|e| StoreError::Db(format!("stored report is corrupt: {e}")))?;
+            Ok(out)
+        }
+        other => Err(StoreError::Db(format!(
+            "stored report has an unknown encoding '{other}'"
+        ))),
+    }
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(b);
+    let mut s = String::with_capacity(64);
+    for x in d {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
 }
 
 impl Store {
     /// "sqlite:PATH" (file created if missing) or "postgres://…"/"postgresql://…". Runs migrations.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let _ = url;
-        todo!()
+        Store::open_at(url, None).await
     }
+
+    /// Opens and migrates only up to `version` (for migration tests). Not for production use.
+    #[doc(hidden)]
+    pub async fn open_at(url: &str, version: Option<i64>) -> Result<Store, StoreError> {
+        let backend = if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            if path.is_empty() || path == ":memory:" {
+                return Err(StoreError::Invalid(
+                    "sqlite: needs a file path (sqlite:PATH); in-memory databases are not supported".into(),
+                ));
+            }
+            let path = std::path::PathBuf::from(path);
+            let db = tokio::task::spawn_blocking(move || sqlite::SqliteDb::open(&path, version))
+                .await
+                .map_err(|e| {
+                    StoreError::Db(format!("internal: opening the database failed: {e}"))
+                })??;
+            Backend::Sqlite(db)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres(pg::PgDb::open(url, version).await?)
+        } else {
+            return Err(StoreError::Invalid(
+                "database URL must start with sqlite: or postgres:// (e.g. sqlite:antoan.db)"
+                    .into(),
+            ));
+        };
+        Ok(Store {
+            inner: Arc::new(backend),
+        })
+    }
+
     pub fn backend_name(&self) -> &'static str {
-        todo!()
+        match &*self.inner {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
     }
+
+    /// The schema version recorded in the database.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        run!(self, read, |tx| async move {
+            use db::Tx;
+            tx.query_one(
+                "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_version",
+                &[],
+            )
+            .await?
+            .i64(0)
+        })
+    }
+
+    // ---- units
+
+    /// Creates the unit and any missing ancestors (named after their slugs); returns the last one.
     pub async fn ensure_unit_path(&self, path: &str) -> Result<Unit, StoreError> {
-        let _ = path;
-        todo!()
+        let path = path.to_owned();
+        run!(self, write, |tx| ops::ensure_unit_path(tx, &path))
     }
     pub async fn unit(&self, id: i64) -> Result<Option<Unit>, StoreError> {
-        let _ = id;
-        todo!()
+        run!(self, read, |tx| ops::unit(tx, id))
     }
+    /// Units in scope, sorted by path.
     pub async fn units(&self, scope: &Scope) -> Result<Vec<Unit>, StoreError> {
-        let _ = scope;
-        todo!()
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::units(tx, &scope))
     }
     pub async fn rename_unit(&self, id: i64, name: &str, actor: &Actor) -> Result<(), StoreError> {
-        let _ = (id, name, actor);
-        todo!()
+        let (name, actor) = (name.to_owned(), actor.clone());
+        run!(self, write, |tx| ops::rename_unit(tx, id, &name, &actor))
     }
+
+    // ---- users
+
     pub async fn create_user(&self, u: &NewUser, actor: &Actor) -> Result<User, StoreError> {
-        let _ = (u, actor);
-        todo!()
+        let (u, actor) = (u.clone(), actor.clone());
+        run!(self, write, |tx| ops::create_user(tx, &u, &actor))
     }
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserWithHash>, StoreError> {
-        let _ = username;
-        todo!()
+        let username = username.to_owned();
+        run!(self, read, |tx| ops::user_by_name(tx, &username))
     }
     pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let _ = id;
-        todo!()
+        run!(self, read, |tx| ops::user(tx, id))
     }
+    /// Users whose unit is in scope (Scope::All: every user), sorted by username.
     pub async fn users(&self, scope: &Scope) -> Result<Vec<User>, StoreError> {
-        let _ = scope;
-        todo!()
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::users(tx, &scope))
     }
-    pub async fn set_password(&self, user_id: i64, phc: &str, must_change: bool, actor: &Actor) -> Result<(), StoreError> {
-        let _ = (user_id, phc, must_change, actor);
-        todo!()
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        phc: &str,
+        must_change: bool,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let (phc, actor) = (phc.to_owned(), actor.clone());
+        run!(self, write, |tx| ops::set_password(
+            tx,
+            user_id,
+            &phc,
+            must_change,
+            &actor
+        ))
     }
-    pub async fn create_session(&self, user_id: i64, token_sha256: &str, csrf: &str, expires_at: OffsetDateTime) -> Result<(), StoreError> {
-        let _ = (user_id, token_sha256, csrf, expires_at);
-        todo!()
+
+    // ---- sessions
+
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        token_sha256: &str,
+        csrf: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (tok, csrf) = (token_sha256.to_owned(), csrf.to_owned());
+        run!(self, write, |tx| ops::create_session(
+            tx, user_id, &tok, &csrf, expires_at
+        ))
     }
-    pub async fn session(&self, token_sha256: &str, now: OffsetDateTime) -> Result<Option<Session>, StoreError> {
-        let _ = (token_sha256, now);
-        todo!()
+    /// The session with its user; None if unknown, expired, or the user is disabled.
+    pub async fn session(
+        &self,
+        token_sha256: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Session>, StoreError> {
+        let tok = token_sha256.to_owned();
+        run!(self, read, |tx| ops::session(tx, &tok, now))
     }
     pub async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
-        let _ = token_sha256;
-        todo!()
+        let tok = token_sha256.to_owned();
+        run!(self, write, |tx| ops::delete_session(tx, &tok))
     }
-    pub async fn record_login_attempt(&self, username: &str, client: &str, ok: bool, at: OffsetDateTime) -> Result<(), StoreError> {
-        let _ = (username, client, ok, at);
-        todo!()
+    pub async fn record_login_attempt(
+        &self,
+        username: &str,
+        client: &str,
+        ok: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (username, client) = (username.to_owned(), client.to_owned());
+        run!(self, write, |tx| ops::record_login_attempt(
+            tx, &username, &client, ok, at
+        ))
     }
-    pub async fn failed_logins_since(&self, username: &str, client: &str, since: OffsetDateTime) -> Result<u32, StoreError> {
-        let _ = (username, client, since);
-        todo!()
+    /// Failed attempts for this username+client at or after `since`, and after the last successful one.
+    pub async fn failed_logins_since(
+        &self,
+        username: &str,
+        client: &str,
+        since: OffsetDateTime,
+    ) -> Result<u32, StoreError> {
+        let (username, client) = (username.to_owned(), client.to_owned());
+        run!(self, read, |tx| ops::failed_logins_since(
+            tx, &username, &client, since
+        ))
     }
-    pub async fn create_enrollment_token(&self, unit_id: i64, token_sha256: &str, expires_at: OffsetDateTime, actor: &Actor) -> Result<EnrollmentToken, StoreError> {
-        let _ = (unit_id, token_sha256, expires_at, actor);
-        todo!()
+
+    // ---- enrollment tokens and agents
+
+    pub async fn create_enrollment_token(
+        &self,
+        unit_id: i64,
+        token_sha256: &str,
+        expires_at: OffsetDateTime,
+        actor: &Actor,
+    ) -> Result<EnrollmentToken, StoreError> {
+        let (tok, actor) = (token_sha256.to_owned(), actor.clone());
+        run!(self, write, |tx| ops::create_enrollment_token(
+            tx, unit_id, &tok, expires_at, &actor
+        ))
     }
-    pub async fn enrollment_tokens(&self, scope: &Scope) -> Result<Vec<EnrollmentToken>, StoreError> {
-        let _ = scope;
-        todo!()
+    pub async fn enrollment_tokens(
+        &self,
+        scope: &Scope,
+    ) -> Result<Vec<EnrollmentToken>, StoreError> {
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::enrollment_tokens(tx, &scope))
     }
     pub async fn revoke_enrollment_token(&self, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        let _ = (id, actor);
-        todo!()
+        let actor = actor.clone();
+        run!(self, write, |tx| ops::revoke_enrollment_token(
+            tx, id, &actor
+        ))
     }
-    pub async fn enroll_agent(&self, token_sha256: &str, public_key_b64: &str, hostname: &str, os: &str, now: OffsetDateTime) -> Result<Agent, StoreError> {
-        let _ = (token_sha256, public_key_b64, hostname, os, now);
-        todo!()
+    /// Validates the token (exists → else NotFound, not revoked → else Revoked, not expired → else
+    /// Expired) and creates the agent in the token's unit.
+    pub async fn enroll_agent(
+        &self,
+        token_sha256: &str,
+        public_key_b64: &str,
+        hostname: &str,
+        os: &str,
+        now: OffsetDateTime,
+    ) -> Result<Agent, StoreError> {
+        let (tok, key, hostname, os) = (
+            token_sha256.to_owned(),
+            public_key_b64.to_owned(),
+            hostname.to_owned(),
+            os.to_owned(),
+        );
+        run!(self, write, |tx| ops::enroll_agent(
+            tx, &tok, &key, &hostname, &os, now
+        ))
     }
     pub async fn agent(&self, id: i64) -> Result<Option<Agent>, StoreError> {
-        let _ = id;
-        todo!()
+        run!(self, read, |tx| ops::agent(tx, id))
     }
     pub async fn agents(&self, scope: &Scope) -> Result<Vec<Agent>, StoreError> {
-        let _ = scope;
-        todo!()
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::agents(tx, &scope))
     }
     pub async fn revoke_agent(&self, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        let _ = (id, actor);
-        todo!()
+        let actor = actor.clone();
+        run!(self, write, |tx| ops::revoke_agent(tx, id, &actor))
     }
+
+    /// One transaction: replay check (seq must be > the agent's last accepted seq; an equal or
+    /// lower seq whose stored payload has the same sha256 → `Duplicate`, else `Conflict`), host
+    /// upsert (one host per agent), report stored (deflate-compressed), findings lifecycle,
+    /// agent last_seq/last_seen. Unknown agent → NotFound("agent"); revoked → Revoked.
     pub async fn ingest_report(&self, s: &IngestReport<'_>) -> Result<IngestOutcome, StoreError> {
-        let _ = s;
-        todo!()
+        let mut d = ops::IngestData::from_report(s)?;
+        let json = s.report_json.to_vec();
+        let (sha, body) =
+            tokio::task::spawn_blocking(move || -> Result<(String, Vec<u8>), StoreError> {
+                Ok((sha256_hex(&json), compress(&json)?))
+            })
+            .await
+            .map_err(|e| StoreError::Db(format!("internal: compression task failed: {e}")))??;
+        d.payload_sha256 = sha;
+        d.body = body;
+        d.encoding = "deflate";
+        run!(self, write, |tx| ops::ingest_report(tx, &d))
     }
+
+    // ---- hosts, reports, findings
+
     pub async fn hosts(&self, scope: &Scope, f: &HostFilter) -> Result<Vec<HostRow>, StoreError> {
-        let _ = (scope, f);
-        todo!()
+        let (scope, f) = (scope.clone(), f.clone());
+        run!(self, read, |tx| ops::hosts(tx, &scope, &f))
     }
     pub async fn host(&self, id: i64) -> Result<Option<HostRow>, StoreError> {
-        let _ = id;
-        todo!()
+        run!(self, read, |tx| ops::host(tx, id))
     }
-    pub async fn host_reports(&self, host_id: i64, limit: u32) -> Result<Vec<ReportMeta>, StoreError> {
-        let _ = (host_id, limit);
-        todo!()
+    /// Newest first; limit 0 = all.
+    pub async fn host_reports(
+        &self,
+        host_id: i64,
+        limit: u32,
+    ) -> Result<Vec<ReportMeta>, StoreError> {
+        run!(self, read, |tx| ops::host_reports(tx, host_id, limit))
     }
+    /// The report JSON exactly as received.
     pub async fn report_json(&self, report_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
-        let _ = report_id;
-        todo!()
+        let r = run!(self, read, |tx| ops::report_body(tx, report_id))?;
+        match r {
+            None => Ok(None),
+            Some((enc, body)) => tokio::task::spawn_blocking(move || decompress(&enc, body))
+                .await
+                .map_err(|e| StoreError::Db(format!("internal: decompression task failed: {e}")))?
+                .map(Some),
+        }
     }
-    pub async fn findings(&self, scope: &Scope, f: &FindingFilter) -> Result<Vec<FindingRow>, StoreError> {
-        let _ = (scope, f);
-        todo!()
+    /// Sorted by severity (most severe first), then id. `unit_id` selects that unit's subtree.
+    pub async fn findings(
+        &self,
+        scope: &Scope,
+        f: &FindingFilter,
+    ) -> Result<Vec<FindingRow>, StoreError> {
+        let (scope, f) = (scope.clone(), f.clone());
+        run!(self, read, |tx| ops::findings(tx, &scope, &f))
     }
     pub async fn finding(&self, id: i64) -> Result<Option<FindingRow>, StoreError> {
-        let _ = id;
-        todo!()
+        run!(self, read, |tx| ops::finding(tx, id))
     }
+    /// Oldest first.
     pub async fn finding_history(&self, id: i64) -> Result<Vec<FindingEvent>, StoreError> {
-        let _ = id;
-        todo!()
+        run!(self, read, |tx| ops::finding_history(tx, id))
     }
-    pub async fn assign_findings(&self, ids: &[i64], assignee_user_id: Option<i64>, due: Option<time::Date>, actor: &Actor) -> Result<u32, StoreError> {
-        let _ = (ids, assignee_user_id, due, actor);
-        todo!()
+    /// Sets (or clears, with None) assignee and due date; unknown ids are skipped. Returns how
+    /// many findings changed. The caller checks the ids are in the user's scope.
+    pub async fn assign_findings(
+        &self,
+        ids: &[i64],
+        assignee_user_id: Option<i64>,
+        due: Option<time::Date>,
+        actor: &Actor,
+    ) -> Result<u32, StoreError> {
+        let (ids, actor) = (ids.to_vec(), actor.clone());
+        run!(self, write, |tx| ops::assign_findings(
+            tx,
+            &ids,
+            assignee_user_id,
+            due,
+            &actor
+        ))
     }
     pub async fn create_waiver(&self, w: &NewWaiver, actor: &Actor) -> Result<Waiver, StoreError> {
-        let _ = (w, actor);
-        todo!()
+        let (w, actor) = (w.clone(), actor.clone());
+        run!(self, write, |tx| ops::create_waiver(tx, &w, &actor))
     }
+    /// Every waiver in scope (active, expired and revoked), newest first.
     pub async fn waivers(&self, scope: &Scope) -> Result<Vec<Waiver>, StoreError> {
-        let _ = scope;
-        todo!()
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::waivers(tx, &scope))
     }
     pub async fn revoke_waiver(&self, id: i64, actor: &Actor) -> Result<(), StoreError> {
-        let _ = (id, actor);
-        todo!()
+        let actor = actor.clone();
+        run!(self, write, |tx| ops::revoke_waiver(tx, id, &actor))
     }
-    pub async fn overview(&self, scope: &Scope, now: OffsetDateTime, expected_interval: time::Duration) -> Result<Overview, StoreError> {
-        let _ = (scope, now, expected_interval);
-        todo!()
+
+    // ---- dashboard
+
+    pub async fn overview(
+        &self,
+        scope: &Scope,
+        now: OffsetDateTime,
+        expected_interval: time::Duration,
+    ) -> Result<Overview, StoreError> {
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::overview(
+            tx,
+            &scope,
+            now,
+            expected_interval
+        ))
     }
-    pub async fn audit_log(&self, scope: &Scope, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let _ = (scope, limit);
-        todo!()
+    /// Newest first; limit 0 = all. Entries without a unit (none today) are only in Scope::All.
+    pub async fn audit_log(
+        &self,
+        scope: &Scope,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::audit_log(tx, &scope, limit))
     }
+}
+
+/// Compile-time check: the futures the server awaits in axum handlers are Send.
+#[allow(dead_code)]
+fn _futures_are_send(
+    s: &Store,
+    r: &IngestReport<'_>,
+    f: &FindingFilter,
+    h: &HostFilter,
+    u: &NewUser,
+    a: &Actor,
+) {
+    fn send<T: Send>(_: T) {}
+    let now = OffsetDateTime::UNIX_EPOCH;
+    send(s.ingest_report(r));
+    send(s.findings(&Scope::All, f));
+    send(s.hosts(&Scope::All, h));
+    send(s.overview(&Scope::All, now, time::Duration::hours(1)));
+    send(s.create_user(u, a));
+    send(s.session("x", now));
+    send(s.enroll_agent("x", "k", "h", "o", now));
+    send(s.report_json(1));
 }

@@ -42,7 +42,9 @@ impl std::str::FromStr for Role {
             "inspector" => Ok(Role::ProvinceInspector),
             "unit-admin" => Ok(Role::UnitAdmin),
             "viewer" => Ok(Role::Viewer),
-            other => Err(format!("unknown role '{other}' (expected inspector, unit-admin or viewer)")),
+            other => Err(format!(
+                "unknown role '{other}' (expected inspector, unit-admin or viewer)"
+            )),
         }
     }
 }
@@ -56,10 +58,16 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Actor {
-        Actor { user_id: None, name: "system".into() }
+        Actor {
+            user_id: None,
+            name: "system".into(),
+        }
     }
     pub fn user(id: i64, name: impl Into<String>) -> Actor {
-        Actor { user_id: Some(id), name: name.into() }
+        Actor {
+            user_id: Some(id),
+            name: name.into(),
+        }
     }
 }
 
@@ -158,9 +166,14 @@ pub struct IngestReport<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum IngestOutcome {
-    Accepted { report_id: i64, host_id: i64 },
+    Accepted {
+        report_id: i64,
+        host_id: i64,
+    },
     /// The same (agent, seq) with the same payload was accepted before.
-    Duplicate { report_id: i64 },
+    Duplicate {
+        report_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -208,8 +221,12 @@ pub enum FindingState {
 }
 
 impl FindingState {
-    pub const ALL: [FindingState; 4] =
-        [FindingState::New, FindingState::Open, FindingState::Fixed, FindingState::Reopened];
+    pub const ALL: [FindingState; 4] = [
+        FindingState::New,
+        FindingState::Open,
+        FindingState::Fixed,
+        FindingState::Reopened,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -238,7 +255,9 @@ impl std::str::FromStr for FindingState {
             "open" => Ok(FindingState::Open),
             "fixed" => Ok(FindingState::Fixed),
             "reopened" => Ok(FindingState::Reopened),
-            other => Err(format!("unknown finding state '{other}' (expected new, open, fixed or reopened)")),
+            other => Err(format!(
+                "unknown finding state '{other}' (expected new, open, fixed or reopened)"
+            )),
         }
     }
 }

@@ -154,6 +154,22 @@ pub fn run(opts: &AuditOptions, kb: &Knowledge) -> Result<Report, AuditError> {
             let (findings, checks) = antoan_kb::windows_verdicts(&host, &inventory, &kb.lifecycle, &kb.patches, today);
             ev.findings.extend(findings);
             ev.checks.extend(checks);
+            if let Some(store) = &opts.vuln_store {
+                // NVD matching of the Windows release and installed programs.
+                let patch = windows::patch_level(&inventory, &kb.patches);
+                match antoan_vuln::audit_windows(store, &host, &inventory, patch) {
+                    Ok(Some((findings, check))) => {
+                        ev.findings.extend(findings);
+                        ev.checks.push(check);
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        let (f, c) = antoan_vuln::not_assessed(&host, e.text());
+                        ev.findings.push(f);
+                        ev.checks.push(c);
+                    }
+                }
+            }
             (host, inventory, ev)
         }
     };

@@ -35,3 +35,21 @@ pub(crate) fn collect(opts: &AuditOptions, request: &CollectRequest) -> Result<(
     };
     Ok(antoan_wincollect::collect(&src, request))
 }
+
+/// Where the installed cumulative update stands, for NVD records that name a
+/// Windows release without version bounds (see antoan_vuln::nvd::PatchLevel).
+pub(crate) fn patch_level(inv: &Inventory, patches: &antoan_kb::PatchData) -> antoan_vuln::nvd::PatchLevel {
+    use antoan_vuln::nvd::PatchLevel;
+    let Some(w) = &inv.windows else { return PatchLevel::Unknown };
+    let Some(ubr) = w.ubr else { return PatchLevel::Unknown };
+    match patches.standing(w.build, ubr) {
+        Some(s) => match s.installed {
+            Some(u) => PatchLevel::Month(u.month.clone()),
+            None => match patches.release(w.build).and_then(|r| r.updates.first()) {
+                Some(first) => PatchLevel::Before(first.month.clone()),
+                None => PatchLevel::Unknown,
+            },
+        },
+        None => PatchLevel::Unknown,
+    }
+}

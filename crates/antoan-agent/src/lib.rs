@@ -553,6 +553,7 @@ pub async fn run_once(opts: RunOptions) -> Result<RunSummary> {
     let _lock = state::lock(&opts.state_dir)?;
     let (st, key) = load_enrollment(&opts)?;
     let spool = Spool::open(&opts.state_dir, opts.spool)?;
+    spool.remove_temp_leftovers();
     let mut summary = RunSummary::default();
     if let Some(json) = produce_report(&opts).await? {
         spool_report(&opts, &st, &key, &spool, &json, &mut summary)?;

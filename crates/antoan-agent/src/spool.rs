@@ -4,7 +4,7 @@
 //! [`antoan_wire::Submission`] body exactly as it will be sent (so a resend after a lost response is
 //! byte-identical and the server answers it idempotently). Files are written to a temp file, fsynced,
 //! then renamed, so a crash or power loss leaves either no file or a complete one; temp leftovers are
-//! removed when the spool is opened (under the state-directory lock).
+//! removed by the next run (under the state-directory lock).
 //!
 //! Reports are sent in sequence order, oldest first; sending stops at the first one that cannot be
 //! delivered now (network error, 5xx, 408, 429), because the server only accepts increasing sequence
@@ -70,13 +70,19 @@ fn parse_name(name: &str) -> Option<u64> {
 }
 
 impl Spool {
-    /// Opens (creating if needed) `state_dir/spool`, removing temp files a crash left behind.
+    /// Opens (creating if needed) `state_dir/spool`.
     pub fn open(state_dir: &Path, limits: SpoolLimits) -> Result<Spool> {
         let dir = state_dir.join("spool");
         crate::state::ensure_dir(&dir)?;
         crate::state::ensure_dir(&dir.join("rejected"))?;
-        for d in [dir.clone(), dir.join("rejected")] {
-            let rd = fs::read_dir(&d).map_err(|e| AgentError::io(&d, e))?;
+        Ok(Spool { dir, limits: SpoolLimits { max_reports: limits.max_reports.max(1), ..limits } })
+    }
+
+    /// Removes temp files a crash left behind. Only call it while holding the state-directory lock
+    /// (another agent could be writing one).
+    pub fn remove_temp_leftovers(&self) {
+        for d in [self.dir.clone(), self.rejected_dir()] {
+            let Ok(rd) = fs::read_dir(&d) else { continue };
             for e in rd.flatten() {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
@@ -85,7 +91,6 @@ impl Spool {
                 }
             }
         }
-        Ok(Spool { dir, limits: SpoolLimits { max_reports: limits.max_reports.max(1), ..limits } })
     }
 
     pub fn dir(&self) -> &Path {
@@ -258,6 +263,7 @@ mod tests {
             fs::write(s.dir().join(".00000000000000000008.json.tmp-1-2"), b"half").expect("write");
         }
         let s = Spool::open(t.path(), SpoolLimits::default()).expect("reopen");
+        s.remove_temp_leftovers();
         let names: Vec<String> = fs::read_dir(s.dir())
             .expect("read_dir")
             .flatten()

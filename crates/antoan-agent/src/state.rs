@@ -124,6 +124,16 @@ pub(crate) fn lock(dir: &Path) -> Result<StateLock> {
     }
 }
 
+/// Reads `DIR/agent.toml` (for status displays).
+pub fn read_state(dir: &Path) -> Result<AgentState> {
+    load_state(dir)
+}
+
+/// The last sequence number used, from `DIR/seq` (0 when none yet).
+pub fn read_seq(dir: &Path) -> Result<u64> {
+    load_seq(dir)
+}
+
 pub(crate) fn load_state(dir: &Path) -> Result<AgentState> {
     let path = dir.join(STATE_FILE);
     let text = match fs::read(&path) {

@@ -30,6 +30,8 @@ pub enum Command {
     Passwords(crate::passwords::PasswordsArgs),
     /// Tri thức ngoại tuyến: nạp dữ liệu lỗ hổng, xem tình trạng / offline knowledge: import vulnerability data, show status.
     Kb(crate::kb::KbArgs),
+    /// Tác tử: đăng ký với máy chủ, kiểm tra theo lịch và gửi báo cáo đã ký / agent: enroll with a server, audit on a schedule, send signed reports.
+    Agent(crate::agent::AgentArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

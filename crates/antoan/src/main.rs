@@ -1,6 +1,7 @@
 //! The `antoan` binary: parses the command line and wires the crates together.
 //! No collection, evaluation or rendering logic lives here.
 
+mod agent;
 mod audit;
 mod cli;
 mod kb;
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
     let lang = cli.lang.unwrap_or_else(cli::lang_from_env);
     let result = match cli.command {
         cli::Command::Audit(args) => audit::run(args, lang),
+        cli::Command::Agent(args) => agent::run(args, lang),
         cli::Command::Scan(args) => scan::run(args, lang),
         cli::Command::Passwords(args) => passwords::run(args, lang),
         cli::Command::Kb(args) => kb::run(args, lang),

@@ -135,7 +135,7 @@ impl From<StoreError> for ApiError {
             StoreError::Expired => ApiError::new(StatusCode::UNAUTHORIZED, "expired", "đã hết hạn", "expired"),
             StoreError::Invalid(msg) => ApiError::bad_request(format!("dữ liệu không hợp lệ: {msg}"), format!("invalid input: {msg}")),
             other => {
-                tracing::error!("store error: {other}");
+                crate::log_error(&format!("store error: {other}"));
                 ApiError::internal()
             }
         }

@@ -75,6 +75,12 @@ impl ServeError {
     }
 }
 
+/// Writes a server-side error line to stderr (the service manager's journal).
+/// Never called with secrets: store errors carry no passwords or tokens.
+pub fn log_error(msg: &str) {
+    eprintln!("{} antoan-server error: {msg}", antoan_wire::format_time(time::OffsetDateTime::now_utc()));
+}
+
 /// Counts every request by method, matched route and status.
 async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();

@@ -32,6 +32,8 @@ pub enum Command {
     Kb(crate::kb::KbArgs),
     /// Tác tử: đăng ký với máy chủ, kiểm tra theo lịch và gửi báo cáo đã ký / agent: enroll with a server, audit on a schedule, send signed reports.
     Agent(crate::agent::AgentArgs),
+    /// Máy chủ nền tảng: nhận báo cáo từ tác tử, API, bảng điều khiển / the platform server: agent reports, API, dashboard.
+    Serve(crate::serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

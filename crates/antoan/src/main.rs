@@ -8,6 +8,7 @@ mod kb;
 mod output;
 mod passwords;
 mod scan;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args, lang),
         cli::Command::Passwords(args) => passwords::run(args, lang),
         cli::Command::Kb(args) => kb::run(args, lang),
+        cli::Command::Serve(args) => serve::run(args, lang),
     };
     match result {
         Ok(code) => code,

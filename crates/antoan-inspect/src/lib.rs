@@ -14,10 +14,14 @@ pub mod docx;
 pub mod error;
 pub mod evidence;
 pub mod findings;
+pub mod followup;
+pub mod handover;
 pub mod html;
 pub mod model;
 pub mod pdf;
 pub mod rules;
+pub mod secret;
+pub mod sign;
 
 pub use checklist::{fill_automatic, new_checklist};
 pub use error::InspectError;

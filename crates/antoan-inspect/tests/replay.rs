@@ -438,3 +438,39 @@ fn the_conclusion_prints_to_pdf_with_vietnamese_text() {
         .arg(out.join("page"))
         .status();
 }
+
+#[test]
+fn the_re_inspection_shows_what_was_fixed_what_remains_and_what_is_new() {
+    let s = scenario();
+    let findings = |c: &Checklist| {
+        antoan_inspect::findings::checklist_findings(&s.inspection, c, &s.kb.controls, &s.rules)
+    };
+    let before = findings(&s.checklist);
+    let mut again = s.checklist.clone();
+    again.answer(
+        "P.3",
+        Answer::Compliant,
+        "Đầu ghi đã đặt trong tủ thép có khóa",
+    );
+    again.answer(
+        "M3.1",
+        Answer::Compliant,
+        "Đã tập huấn ngày 15/01/2027, có danh sách tham dự",
+    );
+    again.answer(
+        "S.3",
+        Answer::NotCompliant,
+        "Máy soạn thảo mật không chặn USB",
+    );
+    let after = findings(&again);
+    let r = antoan_inspect::followup::compare(&before, &after);
+    let items = |v: &[antoan_model::Finding]| {
+        let mut x: Vec<String> = v.iter().map(|f| f.attributes["item"].clone()).collect();
+        x.sort();
+        x
+    };
+    assert_eq!(items(&r.fixed), ["M3.1", "P.3"]);
+    assert_eq!(items(&r.new), ["S.3"]);
+    assert_eq!(r.remaining.len(), before.len() - 2);
+    assert!(r.not_reassessed.is_empty());
+}

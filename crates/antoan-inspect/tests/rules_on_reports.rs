@@ -1,0 +1,209 @@
+//! The device-handover and state-secret rules on real reports: the
+//! Windows 7 fixture audited by the real pipeline, and variations of it.
+
+use std::path::Path;
+
+use antoan_inspect::handover::{evaluate_handover, Handover, HandoverException, HandoverStatus};
+use antoan_inspect::secret::{evaluate_state_secret, state_secret_findings, Outcome};
+use antoan_inspect::Rules;
+use antoan_model::{Antivirus, CheckOutcome, FindingStatus, Report, Severity};
+
+fn windows7_report() -> Report {
+    let export = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../antoan-wincollect/tests/fixtures/win7-office2010/hive");
+    let kb = antoan_kb::Knowledge::embedded().unwrap();
+    let opts = antoan_audit::AuditOptions {
+        source: antoan_audit::source_for(None),
+        windows_export: Some(export),
+        baseline: true,
+        policies: Vec::new(),
+        now: time::macros::datetime!(2026-11-19 09:00 UTC),
+        vuln_store: None,
+    };
+    antoan_audit::run(&opts, &kb).unwrap()
+}
+
+fn handover(date: &str) -> Handover {
+    Handover {
+        id: "BG-01".into(),
+        host: "ketoan-pc".into(),
+        date: date.into(),
+        reason: "Chuyển cho kế toán mới".into(),
+        exception: None,
+    }
+}
+
+#[test]
+fn handover_stays_open_until_reinstalled_with_current_antivirus() {
+    let rules = Rules::embedded();
+    let r = windows7_report();
+    assert_eq!(r.host.hostname, "KETOAN-PC");
+    let install = r
+        .inventory
+        .windows
+        .as_ref()
+        .unwrap()
+        .install_date
+        .clone()
+        .unwrap();
+    assert_eq!(install, "2014-03-05");
+
+    // Handed over in June 2026; the November report shows the 2014 install and no antivirus.
+    let h = handover("2026-06-01");
+    let HandoverStatus::Open { reasons } =
+        evaluate_handover(&h, std::slice::from_ref(&r), &rules.handover)
+    else {
+        panic!("must stay open")
+    };
+    let en: Vec<&str> = reasons.iter().map(|t| t.en.as_str()).collect();
+    assert!(
+        en.iter()
+            .any(|m| m.contains("installed on 2014-03-05, not after the handover")),
+        "{en:?}"
+    );
+    assert!(en.iter().any(|m| m.contains("No anti-malware")), "{en:?}");
+    assert!(reasons.iter().all(|t| !t.vi.is_empty()));
+
+    // No report after the handover at all.
+    let late = handover("2026-12-01");
+    let HandoverStatus::Open { reasons } =
+        evaluate_handover(&late, std::slice::from_ref(&r), &rules.handover)
+    else {
+        panic!()
+    };
+    assert!(reasons[0].en.contains("No report of host"), "{reasons:?}");
+
+    // The machine reinstalled after the handover, with current Defender signatures: closed.
+    let mut fresh = r.clone();
+    fresh.inventory.windows.as_mut().unwrap().install_date = Some("2026-06-03".into());
+    fresh.inventory.antivirus = vec![Antivirus {
+        name: "Microsoft Defender".into(),
+        source: "registry".into(),
+        realtime: Some(true),
+        signature_date: Some("2026-11-18".into()),
+    }];
+    match evaluate_handover(&h, &[r.clone(), fresh.clone()], &rules.handover) {
+        HandoverStatus::Closed {
+            install_date,
+            antivirus,
+            signature_date,
+            ..
+        } => {
+            assert_eq!(
+                (
+                    install_date.as_str(),
+                    antivirus.as_str(),
+                    signature_date.as_str()
+                ),
+                ("2026-06-03", "Microsoft Defender", "2026-11-18")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Stale signatures keep it open.
+    let mut stale = fresh.clone();
+    stale.inventory.antivirus[0].signature_date = Some("2026-10-01".into());
+    let HandoverStatus::Open { reasons } = evaluate_handover(&h, &[stale], &rules.handover) else {
+        panic!()
+    };
+    assert!(
+        reasons.iter().any(|t| t.en.contains("out of date")),
+        "{reasons:?}"
+    );
+
+    // A Linux host: the install date is not collected, so it cannot close (not assessed).
+    let mut linux = fresh.clone();
+    linux.host.os.family = antoan_model::OsFamily::Linux;
+    linux.inventory.windows = None;
+    let HandoverStatus::Open { reasons } = evaluate_handover(&h, &[linux], &rules.handover) else {
+        panic!()
+    };
+    assert!(
+        reasons.iter().any(|t| t.en.starts_with("Not assessed")),
+        "{reasons:?}"
+    );
+
+    // An inspector's exception closes it.
+    let mut ex = h.clone();
+    ex.exception = Some(HandoverException {
+        inspector: "Lê Minh Cường".into(),
+        date: "2026-11-20".into(),
+        reason: "Máy đã thanh lý".into(),
+    });
+    assert!(matches!(
+        evaluate_handover(&ex, &[r], &rules.handover),
+        HandoverStatus::ClosedByException { .. }
+    ));
+}
+
+#[test]
+fn a_state_secret_host_with_remote_tools_and_usb_is_critical() {
+    let rules = Rules::embedded();
+    let r = windows7_report();
+    let checks = evaluate_state_secret(&r, &rules.state_secret);
+    let by = |id: &str| checks.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(by("secret.remote-control").outcome, Outcome::Deviation);
+    assert!(
+        by("secret.remote-control").detail.en.contains("TeamViewer"),
+        "{:?}",
+        by("secret.remote-control")
+    );
+    assert_eq!(by("secret.usb").outcome, Outcome::Deviation);
+    assert_eq!(by("secret.network").outcome, Outcome::NotAssessed);
+    assert_eq!(by("secret.wireless").outcome, Outcome::NotAssessed);
+    let f = state_secret_findings(&r, &checks);
+    assert_eq!(f.len(), 4);
+    assert!(f.iter().all(|x| x.severity == Severity::Critical));
+    assert_eq!(
+        f.iter().filter(|x| x.status == FindingStatus::Open).count(),
+        2
+    );
+    assert!(f
+        .iter()
+        .filter(|x| x.status == FindingStatus::NotAssessed)
+        .all(|x| x
+            .reason
+            .as_ref()
+            .is_some_and(|t| t.en.contains("no collector"))));
+
+    // USB blocked and no remote tool: those two pass.
+    let mut clean = r.clone();
+    for c in clean.checks.iter_mut().filter(|c| c.check == "WIN-USB-001") {
+        c.outcome = CheckOutcome::Pass;
+    }
+    clean.findings.retain(|f| !f.check.starts_with("WIN-RMT-"));
+    clean.inventory.packages.retain(|p| {
+        let n = p.name.to_lowercase();
+        !(n.starts_with("teamviewer") || n.starts_with("ultraviewer"))
+    });
+    if let Some(w) = clean.inventory.windows.as_mut() {
+        w.programs.retain(|p| {
+            let n = p.name.to_lowercase();
+            !(n.starts_with("teamviewer") || n.starts_with("ultraviewer"))
+        });
+    }
+    let checks = evaluate_state_secret(&clean, &rules.state_secret);
+    assert_eq!(
+        checks
+            .iter()
+            .find(|c| c.id == "secret.usb")
+            .unwrap()
+            .outcome,
+        Outcome::Ok
+    );
+    assert_eq!(
+        checks
+            .iter()
+            .find(|c| c.id == "secret.remote-control")
+            .unwrap()
+            .outcome,
+        Outcome::Ok
+    );
+    assert_eq!(
+        state_secret_findings(&clean, &checks)
+            .iter()
+            .filter(|x| x.status == FindingStatus::Open)
+            .count(),
+        0
+    );
+}

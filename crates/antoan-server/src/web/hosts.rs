@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use antoan_model::{PackageManager, PasswordState, Report, ServiceState};
+use antoan_model::{PackageManager, PasswordState, Report, ServiceState, WindowsRole};
 use antoan_store::{FindingRow, HostRow, ReportMeta};
 use maud::{html, Markup};
 use time::OffsetDateTime;
@@ -84,7 +84,7 @@ pub fn inventory_summary(ctx: &Ctx, r: &Report) -> Markup {
             @if let Some(k) = &inv.kernel { @if !k.running.is_empty() { dt { (ctx.tr(t::KERNEL)) } dd { (k.running) } } }
             @if let Some(w) = win {
                 @if !w.domain.is_empty() { dt { (ctx.tr(t::DOMAIN)) } dd { (w.domain) } }
-                dt { (ctx.tr(t::ROLE_WINDOWS)) } dd { (w.role.as_str()) }
+                @if w.role != WindowsRole::Unknown { dt { (ctx.tr(t::ROLE_WINDOWS)) } dd { (w.role.as_str()) } }
             }
             dt { (ctx.tr(t::PACKAGES)) }
             dd {

@@ -109,8 +109,7 @@ fn tree_table(ctx: &Ctx, units: &[UnitStats]) -> Markup {
                     tr class=[(u.hosts == 0).then_some("zero")] {
                         td.wrap {
                             span.indent style={ "width:" (indent) "em" } {}
-                            a href={ "/units/" (u.unit.id) } { (unit_name(&u.unit)) }
-                            " " span.muted { "(" (u.unit.path) ")" }
+                            a href={ "/units/" (u.unit.id) } title=(u.unit.path) { (unit_name(&u.unit)) }
                         }
                         td.num { (u.hosts) }
                         td.num { (coverage_text(u)) }

@@ -30,6 +30,8 @@ pub enum Command {
     Passwords(crate::passwords::PasswordsArgs),
     /// Tri thức ngoại tuyến: nạp dữ liệu lỗ hổng, xem tình trạng / offline knowledge: import vulnerability data, show status.
     Kb(crate::kb::KbArgs),
+    /// Ký và kiểm tra chữ ký rời của kết luận, báo cáo (Ed25519, ngoại tuyến) / sign and verify conclusions and reports with detached Ed25519 signatures, offline.
+    Report(crate::report_sign::ReportArgs),
     /// Tác tử: đăng ký với máy chủ, kiểm tra theo lịch và gửi báo cáo đã ký / agent: enroll with a server, audit on a schedule, send signed reports.
     Agent(crate::agent::AgentArgs),
     /// Máy chủ nền tảng: nhận báo cáo từ tác tử, API, bảng điều khiển / the platform server: agent reports, API, dashboard.

@@ -7,6 +7,7 @@ mod cli;
 mod kb;
 mod output;
 mod passwords;
+mod report_sign;
 mod scan;
 mod serve;
 
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args, lang),
         cli::Command::Passwords(args) => passwords::run(args, lang),
         cli::Command::Kb(args) => kb::run(args, lang),
+        cli::Command::Report(args) => report_sign::run(args, lang),
         cli::Command::Serve(args) => serve::run(args, lang),
     };
     match result {

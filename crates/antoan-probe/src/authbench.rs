@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 
@@ -24,6 +24,19 @@ pub enum AuthKind {
     Lockout {
         lock_after: u32,
     },
+    /// HTTPS (self-signed, expired certificate) with Basic auth.
+    BasicTls,
+    /// HTTPS with Digest auth.
+    DigestTls,
+    /// An RTSP camera: DESCRIBE needs Digest (no qop, as cameras do).
+    Rtsp,
+    /// A Hikvision-like web server: a login page on `/`, Digest on
+    /// `/ISAPI/Security/userCheck` with `<retryLoginTime>` in failures.
+    Hikvision,
+    /// A Dahua-like web server: `/RPC2_Login` challenge, then the MD5 hash.
+    Dahua,
+    /// An SSH server (russh) with password authentication.
+    Ssh,
 }
 
 #[derive(Default)]
@@ -35,6 +48,8 @@ pub struct Counters {
     pub locked: BTreeSet<String>,
     pub successes: u32,
     nonces: BTreeSet<String>,
+    /// Dahua sessions: session id → the random value of its challenge.
+    dahua: BTreeMap<String, String>,
 }
 
 /// One running login server; it stops when dropped.
@@ -74,16 +89,32 @@ impl AuthServer {
                 .collect(),
         );
         let c = counters.clone();
+        let tls = match kind {
+            AuthKind::BasicTls | AuthKind::DigestTls => crate::testbench::tls_acceptor(),
+            _ => None,
+        };
+        let ssh = (kind == AuthKind::Ssh).then(ssh_config);
         rt.spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
-                let (c, accounts) = (c.clone(), accounts.clone());
+                let (c, accounts, tls, ssh) =
+                    (c.clone(), accounts.clone(), tls.clone(), ssh.clone());
                 tokio::spawn(async move {
                     let _ = match kind {
                         AuthKind::Ftp => serve_ftp(stream, &c, &accounts).await,
                         AuthKind::Telnet => serve_telnet(stream, &c, &accounts).await,
+                        AuthKind::Rtsp => serve_rtsp(stream, &c, &accounts).await,
+                        AuthKind::Dahua => serve_dahua(stream, &c, &accounts).await,
+                        AuthKind::Ssh => serve_ssh(stream, ssh, c.clone(), accounts.clone()).await,
+                        AuthKind::BasicTls | AuthKind::DigestTls => match tls {
+                            Some(acceptor) => match acceptor.accept(stream).await {
+                                Ok(t) => serve_http(t, kind, &c, &accounts).await,
+                                Err(_) => None,
+                            },
+                            None => None,
+                        },
                         _ => serve_http(stream, kind, &c, &accounts).await,
                     };
                 });
@@ -139,7 +170,7 @@ fn b64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-async fn read_head(stream: &mut TcpStream) -> Option<String> {
+async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Option<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 2048];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -159,8 +190,8 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
-async fn serve_http(
-    mut stream: TcpStream,
+async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
     kind: AuthKind,
     c: &Mutex<Counters>,
     accounts: &[(String, String)],
@@ -168,6 +199,15 @@ async fn serve_http(
     let head = read_head(&mut stream).await?;
     let mut parts = head.lines().next()?.split_whitespace();
     let (method, path) = (parts.next()?.to_string(), parts.next()?.to_string());
+    if kind == AuthKind::Hikvision && path != crate::credcheck::HIKVISION_USER_CHECK {
+        let body = "<html><head><title>Login</title></head><body><script src=\"/doc/script/login.js\"></script></body></html>";
+        let r = format!(
+            "HTTP/1.1 200 OK\r\nServer: webserver\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(r.as_bytes()).await.ok()?;
+        return Some(());
+    }
     if path == "/" {
         let r = "HTTP/1.1 302 Found\r\nLocation: /doc/page/login.asp\r\nServer: DNVRS-Webs\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         stream.write_all(r.as_bytes()).await.ok()?;
@@ -180,7 +220,7 @@ async fn serve_http(
         n
     };
     let challenge = match kind {
-        AuthKind::Digest => format!(
+        AuthKind::Digest | AuthKind::DigestTls | AuthKind::Hikvision => format!(
             "Digest realm=\"IP Camera\", qop=\"auth\", nonce=\"{nonce}\", opaque=\"0a1b2c\""
         ),
         _ => "Basic realm=\"DS-7608NI-K2\"".to_string(),
@@ -238,7 +278,33 @@ async fn serve_http(
             c.successes += 1;
         }
     }
-    let resp = if locked_now {
+    let failures = c
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .failures
+        .get(&user)
+        .copied()
+        .unwrap_or(0);
+    let resp = if kind == AuthKind::Hikvision {
+        if verdict == Some(true) {
+            let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<userCheck><statusValue>200</statusValue><statusString>OK</statusString></userCheck>";
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        } else {
+            if verdict.is_some() {
+                let mut c = c.lock().unwrap_or_else(|p| p.into_inner());
+                *c.failures.entry(user.clone()).or_default() += 1;
+            }
+            let left = 7u32.saturating_sub(failures + u32::from(verdict.is_some()));
+            let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<userCheck><statusValue>401</statusValue><statusString>Unauthorized</statusString><lockStatus>unlock</lockStatus><unlockTime>0</unlockTime><retryLoginTime>{left}</retryLoginTime></userCheck>");
+            format!(
+                "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: {challenge}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        }
+    } else if locked_now {
         "HTTP/1.1 423 Locked\r\nContent-Length: 23\r\nConnection: close\r\n\r\nAccount locked (khóa)\r\n".to_string()
     } else if verdict == Some(true) {
         let body = "<html><title>NVR</title>ok</html>";
@@ -255,6 +321,246 @@ async fn serve_http(
         )
     };
     stream.write_all(resp.as_bytes()).await.ok()?;
+    let _ = stream.shutdown().await;
+    Some(())
+}
+
+/// Checks a Digest `Authorization` value (with or without qop=auth) against
+/// the accounts; returns (username, verdict).
+fn digest_ok(
+    c: &Mutex<Counters>,
+    accounts: &[(String, String)],
+    realm: &str,
+    method: &str,
+    value: &str,
+) -> (String, bool) {
+    let p = auth_params(value);
+    let user = p.get("username").cloned().unwrap_or_default();
+    let ok = (|| {
+        let issued = c
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .nonces
+            .contains(p.get("nonce")?);
+        let pass = &accounts.iter().find(|(au, _)| *au == user)?.1;
+        let ha1 = md5_hex(&format!("{user}:{realm}:{pass}"));
+        let ha2 = md5_hex(&format!("{method}:{}", p.get("uri")?));
+        let expect = match p.get("qop") {
+            Some(q) if q == "auth" => md5_hex(&format!(
+                "{ha1}:{}:{}:{}:auth:{ha2}",
+                p.get("nonce")?,
+                p.get("nc")?,
+                p.get("cnonce")?
+            )),
+            Some(_) => return Some(false),
+            None => md5_hex(&format!("{ha1}:{}:{ha2}", p.get("nonce")?)),
+        };
+        Some(issued && *p.get("response")? == expect)
+    })()
+    .unwrap_or(false);
+    (user, ok)
+}
+
+fn new_nonce(c: &Mutex<Counters>) -> String {
+    let mut c = c.lock().unwrap_or_else(|p| p.into_inner());
+    let n = md5_hex(&format!("nonce{}", c.nonces.len()));
+    c.nonces.insert(n.clone());
+    n
+}
+
+fn count_attempt(c: &Mutex<Counters>, user: &str, ok: bool) {
+    let mut c = c.lock().unwrap_or_else(|p| p.into_inner());
+    *c.attempts.entry(user.to_string()).or_default() += 1;
+    if ok {
+        c.successes += 1;
+    } else {
+        *c.failures.entry(user.to_string()).or_default() += 1;
+    }
+}
+
+async fn serve_rtsp(
+    mut stream: TcpStream,
+    c: &Mutex<Counters>,
+    accounts: &[(String, String)],
+) -> Option<()> {
+    loop {
+        let head = read_head(&mut stream).await?;
+        let method = head.split_whitespace().next()?.to_string();
+        let cseq = header(&head, "cseq").unwrap_or("0").to_string();
+        let resp = if method == "OPTIONS" {
+            format!("RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\nServer: Rtsp Server/3.0\r\n\r\n")
+        } else {
+            let verdict = header(&head, "authorization")
+                .and_then(|a| a.strip_prefix("Digest "))
+                .map(|d| digest_ok(c, accounts, "IP Camera(C1234)", &method, d));
+            if let Some((user, ok)) = &verdict {
+                count_attempt(c, user, *ok);
+            }
+            if verdict.as_ref().is_some_and(|v| v.1) {
+                let sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=Media Presentation\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\n";
+                format!(
+                    "RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+                    sdp.len()
+                )
+            } else {
+                let nonce = new_nonce(c);
+                format!(
+                    "RTSP/1.0 401 Unauthorized\r\nCSeq: {cseq}\r\nWWW-Authenticate: Digest realm=\"IP Camera(C1234)\", nonce=\"{nonce}\", stale=\"FALSE\"\r\nWWW-Authenticate: Basic realm=\"IP Camera(C1234)\"\r\n\r\n"
+                )
+            }
+        };
+        stream.write_all(resp.as_bytes()).await.ok()?;
+    }
+}
+
+async fn serve_dahua(
+    mut stream: TcpStream,
+    c: &Mutex<Counters>,
+    accounts: &[(String, String)],
+) -> Option<()> {
+    let head = read_head(&mut stream).await?;
+    let end = head.find("\r\n\r\n")? + 4;
+    let mut body = head.as_bytes()[end..].to_vec();
+    let len: usize = header(&head, "content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+        .min(64 * 1024);
+    let mut chunk = [0u8; 2048];
+    while body.len() < len {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    let path = head.split_whitespace().nth(1)?.to_string();
+    let reply = if path == "/RPC2_Login" || path == "/RPC2" {
+        let v: serde_json::Value = serde_json::from_slice(&body).ok()?;
+        let id = v["id"].clone();
+        let params = &v["params"];
+        let user = params["userName"].as_str().unwrap_or("").to_string();
+        let pass = params["password"].as_str().unwrap_or("");
+        if v["method"] == "global.logout" {
+            serde_json::json!({"id": id, "params": null, "result": true, "session": v["session"]})
+        } else if pass.is_empty() {
+            let (random, session) = {
+                let mut c = c.lock().unwrap_or_else(|p| p.into_inner());
+                let n = c.dahua.len();
+                let random = md5_hex(&format!("random{n}"))[..10].to_string();
+                let session = md5_hex(&format!("session{n}"));
+                c.dahua.insert(session.clone(), random.clone());
+                (random, session)
+            };
+            serde_json::json!({
+                "error": {"code": 268632079, "message": "Component error: login challenge!"},
+                "id": id,
+                "params": {"authorization": "7ab2a0b1", "encryption": "Default", "mac": "3CEF8C000000",
+                           "random": random, "realm": "Login to 4M04C7APAZ00000"},
+                "result": false, "session": session
+            })
+        } else {
+            let session = v["session"].as_str().unwrap_or("").to_string();
+            let random = c
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .dahua
+                .get(&session)
+                .cloned();
+            let ok = random.is_some_and(|r| {
+                accounts.iter().any(|(au, ap)| {
+                    *au == user
+                        && crate::credcheck::dahua_hash(au, ap, "Login to 4M04C7APAZ00000", &r)
+                            == pass
+                })
+            });
+            count_attempt(c, &user, ok);
+            if ok {
+                serde_json::json!({"id": id, "params": {"keepAliveInterval": 60}, "result": true, "session": session})
+            } else {
+                serde_json::json!({
+                    "error": {"code": 268632085, "message": "Component error: User or password not valid!"},
+                    "id": id, "params": {"remainLockTimes": 4}, "result": false, "session": session
+                })
+            }
+        }
+    } else {
+        let body = "<html><head><title>WEB SERVICE</title></head><body></body></html>";
+        let r = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(r.as_bytes()).await.ok()?;
+        return Some(());
+    };
+    let text = reply.to_string();
+    let r = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+        text.len()
+    );
+    stream.write_all(r.as_bytes()).await.ok()?;
+    Some(())
+}
+
+fn ssh_config() -> Arc<russh::server::Config> {
+    use russh::keys::ssh_key::private::Ed25519Keypair;
+    // A throwaway host key made at run time (never a committed key).
+    let mut seed = [0u8; 32];
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let h = md5_hex(&format!("antoan-bench-host-key-{t}-{}", std::process::id()));
+    for (i, b) in h.bytes().take(32).enumerate() {
+        seed[i] = b;
+    }
+    let key = russh::keys::PrivateKey::from(Ed25519Keypair::from_seed(&seed));
+    Arc::new(russh::server::Config {
+        server_id: russh::SshId::Standard("SSH-2.0-dropbear_2019.78".into()),
+        methods: russh::MethodSet::from(&[russh::MethodKind::Password][..]),
+        auth_rejection_time: std::time::Duration::ZERO,
+        auth_rejection_time_initial: Some(std::time::Duration::ZERO),
+        inactivity_timeout: Some(std::time::Duration::from_secs(10)),
+        keys: vec![key],
+        ..Default::default()
+    })
+}
+
+struct SshBench {
+    c: Arc<Mutex<Counters>>,
+    accounts: Arc<Vec<(String, String)>>,
+}
+
+impl russh::server::Handler for SshBench {
+    type Error = russh::Error;
+
+    async fn auth_password(
+        &mut self,
+        user: &str,
+        password: &str,
+    ) -> Result<russh::server::Auth, Self::Error> {
+        let ok = self
+            .accounts
+            .iter()
+            .any(|(au, ap)| au == user && ap == password);
+        count_attempt(&self.c, user, ok);
+        Ok(if ok {
+            russh::server::Auth::Accept
+        } else {
+            russh::server::Auth::reject()
+        })
+    }
+}
+
+async fn serve_ssh(
+    stream: TcpStream,
+    config: Option<Arc<russh::server::Config>>,
+    c: Arc<Mutex<Counters>>,
+    accounts: Arc<Vec<(String, String)>>,
+) -> Option<()> {
+    let session = russh::server::run_stream(config?, stream, SshBench { c, accounts })
+        .await
+        .ok()?;
+    let _ = session.await;
     Some(())
 }
 

@@ -8,11 +8,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use antoan_model::{Evidence, Finding, FindingKind, FindingStatus, Severity, Text};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use crate::credentials::{CredService, Credential, CredentialList};
+use crate::credentials::{CredKind, CredService, Credential, CredentialList};
 use crate::gate::Gate;
 use crate::pacing::{AccountKey, Denied, Observation, Pacer};
 use crate::service::Service;
@@ -48,6 +48,7 @@ pub struct WeakCredential {
     pub vendor: String,
     pub source: String,
     pub list: String,
+    pub kind: CredKind,
 }
 
 impl std::fmt::Debug for WeakCredential {
@@ -105,8 +106,32 @@ pub(crate) fn md5_hex(s: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn read_some(
-    stream: &mut TcpStream,
+/// A plain TCP or TLS connection.
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// Connects through the gate, then TLS (any certificate) when `tls`.
+async fn open(
+    gate: &Gate,
+    addr: SocketAddr,
+    tls: bool,
+    opts: &CredCheckOptions,
+) -> Option<Box<dyn Io>> {
+    let stream = gate.connect(addr, opts.timeout).await.ok()?;
+    if !tls {
+        return Some(Box::new(stream));
+    }
+    let connector = crate::identify::tls_connector()?;
+    let name = rustls::pki_types::ServerName::IpAddress(addr.ip().into());
+    let tls = tokio::time::timeout(opts.timeout, connector.connect(name, stream))
+        .await
+        .ok()?
+        .ok()?;
+    Some(Box::new(tls))
+}
+
+async fn read_some<S: AsyncRead + Unpin + ?Sized>(
+    stream: &mut S,
     buf: &mut Vec<u8>,
     max: usize,
     deadline: Instant,
@@ -197,8 +222,21 @@ pub fn parse_challenge(head: &str) -> Option<HttpAuth> {
     basic.then_some(HttpAuth::Basic)
 }
 
-/// The `Authorization` header value for one attempt.
+/// The `Authorization` header value for one GET attempt.
 pub fn authorization(auth: &HttpAuth, path: &str, user: &str, pass: &str, nc: u32) -> String {
+    authorization_for("GET", auth, path, user, pass, nc)
+}
+
+/// The `Authorization` header value for one attempt with `method` on `uri`
+/// (RTSP uses DESCRIBE and the full rtsp:// URL).
+pub fn authorization_for(
+    method: &str,
+    auth: &HttpAuth,
+    path: &str,
+    user: &str,
+    pass: &str,
+    nc: u32,
+) -> String {
     match auth {
         HttpAuth::Basic => format!("Basic {}", b64(format!("{user}:{pass}").as_bytes())),
         HttpAuth::Digest {
@@ -208,7 +246,7 @@ pub fn authorization(auth: &HttpAuth, path: &str, user: &str, pass: &str, nc: u3
             qop_auth,
         } => {
             let ha1 = md5_hex(&format!("{user}:{realm}:{pass}"));
-            let ha2 = md5_hex(&format!("GET:{path}"));
+            let ha2 = md5_hex(&format!("{method}:{path}"));
             let mut h = format!(
                 "Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{path}\", algorithm=MD5"
             );
@@ -236,23 +274,44 @@ struct HttpResponse {
     text: String,
 }
 
-async fn http_get(
-    gate: &Gate,
+/// Where an HTTP login lives: address and whether it is HTTPS.
+#[derive(Clone, Copy)]
+struct HttpAt {
     addr: SocketAddr,
+    tls: bool,
+}
+
+async fn http_request(
+    gate: &Gate,
+    at: HttpAt,
+    method: &str,
     path: &str,
     authz: Option<&str>,
+    body: Option<&str>,
     opts: &CredCheckOptions,
 ) -> Option<HttpResponse> {
-    let mut stream = gate.connect(addr, opts.timeout).await.ok()?;
+    let deadline = Instant::now() + opts.timeout;
+    let mut stream = tokio::time::timeout_at(deadline, open(gate, at.addr, at.tls, opts))
+        .await
+        .ok()??;
     let mut req = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: antoan-scan/{}\r\nConnection: close\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: antoan-scan/{}\r\nConnection: close\r\n",
+        at.addr,
         env!("CARGO_PKG_VERSION")
     );
     if let Some(a) = authz {
         req.push_str(&format!("Authorization: {a}\r\n"));
     }
+    if let Some(b) = body {
+        req.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            b.len()
+        ));
+    }
     req.push_str("\r\n");
-    let deadline = Instant::now() + opts.timeout;
+    if let Some(b) = body {
+        req.push_str(b);
+    }
     tokio::time::timeout_at(deadline, stream.write_all(req.as_bytes()))
         .await
         .ok()?
@@ -266,6 +325,16 @@ async fn http_get(
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|c| c.parse().ok());
     Some(HttpResponse { status, text })
+}
+
+async fn http_get(
+    gate: &Gate,
+    at: HttpAt,
+    path: &str,
+    authz: Option<&str>,
+    opts: &CredCheckOptions,
+) -> Option<HttpResponse> {
+    http_request(gate, at, "GET", path, authz, None, opts).await
 }
 
 fn location(text: &str) -> Option<String> {
@@ -282,12 +351,12 @@ fn location(text: &str) -> Option<String> {
 /// redirects from `/`) and its challenge.
 async fn find_http_auth(
     gate: &Gate,
-    addr: SocketAddr,
+    at: HttpAt,
     opts: &CredCheckOptions,
 ) -> Option<(String, HttpAuth)> {
     let mut path = "/".to_string();
     for _ in 0..4 {
-        let r = http_get(gate, addr, &path, None, opts).await?;
+        let r = http_get(gate, at, &path, None, opts).await?;
         match r.status {
             Some(401) => {
                 let head = r.text.split("\r\n\r\n").next().unwrap_or("");
@@ -490,13 +559,312 @@ async fn telnet_login(
     })
 }
 
+// ---------- RTSP ----------
+
+/// Reads one RTSP response (headers, then Content-Length bytes of body).
+async fn rtsp_response<S: AsyncRead + Unpin + ?Sized>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    opts: &CredCheckOptions,
+    deadline: Instant,
+) -> Option<(Option<u16>, String)> {
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (n, v) = l.split_once(':')?;
+                    n.trim()
+                        .eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            let total = end + 4 + len.min(opts.max_response);
+            if buf.len() >= total || buf.len() >= opts.max_response {
+                let text = String::from_utf8_lossy(&buf[..total.min(buf.len())]).into_owned();
+                buf.drain(..total.min(buf.len()));
+                let status = parse_rtsp_status(&text);
+                return Some((status, text));
+            }
+        }
+        if !read_some(stream, buf, opts.max_response, deadline).await {
+            return None;
+        }
+    }
+}
+
+/// The status code of an `RTSP/1.0 401 Unauthorized` line.
+pub fn parse_rtsp_status(text: &str) -> Option<u16> {
+    let line = text.lines().next()?;
+    let mut parts = line.split_whitespace();
+    if !parts.next()?.starts_with("RTSP/") {
+        return None;
+    }
+    parts.next()?.parse().ok()
+}
+
+fn rtsp_url(addr: SocketAddr) -> String {
+    format!("rtsp://{addr}/")
+}
+
+fn rtsp_describe(url: &str, cseq: u32, authz: Option<&str>) -> String {
+    let mut r = format!(
+        "DESCRIBE {url} RTSP/1.0\r\nCSeq: {cseq}\r\nAccept: application/sdp\r\nUser-Agent: antoan-scan/{}\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(a) = authz {
+        r.push_str(&format!("Authorization: {a}\r\n"));
+    }
+    r.push_str("\r\n");
+    r
+}
+
+/// DESCRIBE without credentials: the challenge (None when the stream needs no login).
+async fn find_rtsp_auth(
+    gate: &Gate,
+    addr: SocketAddr,
+    opts: &CredCheckOptions,
+) -> Option<HttpAuth> {
+    let mut stream = gate.connect(addr, opts.timeout).await.ok()?;
+    let deadline = Instant::now() + opts.timeout;
+    let req = rtsp_describe(&rtsp_url(addr), 1, None);
+    tokio::time::timeout_at(deadline, stream.write_all(req.as_bytes()))
+        .await
+        .ok()?
+        .ok()?;
+    let mut buf = Vec::new();
+    let (status, text) = rtsp_response(&mut stream, &mut buf, opts, deadline).await?;
+    (status == Some(401)).then(|| parse_challenge(&text))?
+}
+
+/// One RTSP login: a fresh challenge, then DESCRIBE with the credential, on one connection.
+async fn rtsp_login(
+    gate: &Gate,
+    addr: SocketAddr,
+    user: &str,
+    pass: &str,
+    opts: &CredCheckOptions,
+) -> Option<LoginResult> {
+    let mut stream = gate.connect(addr, opts.timeout).await.ok()?;
+    let deadline = Instant::now() + opts.timeout;
+    let url = rtsp_url(addr);
+    let mut buf = Vec::new();
+    let req = rtsp_describe(&url, 1, None);
+    tokio::time::timeout_at(deadline, stream.write_all(req.as_bytes()))
+        .await
+        .ok()?
+        .ok()?;
+    let (status, text) = rtsp_response(&mut stream, &mut buf, opts, deadline).await?;
+    if status != Some(401) {
+        return Some(LoginResult {
+            success: false,
+            status,
+            text,
+        });
+    }
+    let auth = parse_challenge(&text)?;
+    let a = authorization_for("DESCRIBE", &auth, &url, user, pass, 1);
+    let req = rtsp_describe(&url, 2, Some(&a));
+    tokio::time::timeout_at(deadline, stream.write_all(req.as_bytes()))
+        .await
+        .ok()?
+        .ok()?;
+    let (status, text) = rtsp_response(&mut stream, &mut buf, opts, deadline).await?;
+    Some(LoginResult {
+        success: status == Some(200),
+        status,
+        text,
+    })
+}
+
+// ---------- Hikvision ISAPI ----------
+
+/// The ISAPI path that checks a login (Digest on current firmware, Basic on older).
+pub const HIKVISION_USER_CHECK: &str = "/ISAPI/Security/userCheck";
+
+/// Reads a Hikvision `userCheck` answer: (login accepted, lockout signal).
+/// Older firmware answers HTTP 200 with `<statusValue>401</statusValue>` on a
+/// bad password; a locked account shows `<lockStatus>lock</lockStatus>`, and
+/// `<retryLoginTime>` counts the tries left before the device locks.
+pub fn hikvision_user_check(status: Option<u16>, text: &str) -> (bool, bool) {
+    let lower = text.to_ascii_lowercase();
+    let tag = |name: &str| -> Option<String> {
+        let open = format!("<{name}>");
+        let start = lower.find(&open)? + open.len();
+        let end = lower[start..].find('<')?;
+        Some(lower[start..start + end].trim().to_string())
+    };
+    let locked = tag("lockstatus").is_some_and(|v| v == "lock")
+        || tag("retrylogintime")
+            .and_then(|v| v.parse::<u32>().ok())
+            .is_some_and(|n| n <= 1);
+    let ok = matches!(status, Some(200..=299))
+        && tag("statusvalue").is_none_or(|v| v == "200")
+        && !locked;
+    (ok, locked)
+}
+
+// ---------- Dahua RPC2 ----------
+
+/// What a Dahua `/RPC2_Login` call answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DahuaReply {
+    pub result: bool,
+    pub error_code: Option<i64>,
+    pub message: String,
+    pub random: Option<String>,
+    pub realm: Option<String>,
+    pub encryption: Option<String>,
+    pub session: Option<String>,
+}
+
+/// Dahua's error code for a locked account.
+pub const DAHUA_LOCKED: i64 = 268_632_081;
+
+/// Parses the JSON body of a `/RPC2_Login` HTTP response (head included or not).
+pub fn parse_dahua_reply(text: &str) -> Option<DahuaReply> {
+    let body = match text.find("\r\n\r\n") {
+        Some(i) if text.starts_with("HTTP/") => &text[i + 4..],
+        _ => text,
+    };
+    let start = body.find('{')?;
+    let end = body.rfind('}')?;
+    if end < start {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(&body[start..=end]).ok()?;
+    let o = v.as_object()?;
+    let s = |v: Option<&serde_json::Value>| -> Option<String> {
+        match v? {
+            serde_json::Value::String(s) => Some(s.chars().take(512).collect()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let params = o.get("params").and_then(|p| p.as_object());
+    let err = o.get("error").and_then(|e| e.as_object());
+    Some(DahuaReply {
+        result: o.get("result").and_then(|r| r.as_bool()).unwrap_or(false),
+        error_code: err.and_then(|e| e.get("code")).and_then(|c| c.as_i64()),
+        message: s(err.and_then(|e| e.get("message"))).unwrap_or_default(),
+        random: s(params.and_then(|p| p.get("random"))),
+        realm: s(params.and_then(|p| p.get("realm"))),
+        encryption: s(params.and_then(|p| p.get("encryption"))),
+        session: s(o.get("session")),
+    })
+}
+
+/// The password field of Dahua's "Default" login: upper-case
+/// MD5(user:random:MD5(user:realm:password)).
+pub fn dahua_hash(user: &str, pass: &str, realm: &str, random: &str) -> String {
+    let inner = md5_hex(&format!("{user}:{realm}:{pass}")).to_ascii_uppercase();
+    md5_hex(&format!("{user}:{random}:{inner}")).to_ascii_uppercase()
+}
+
+async fn dahua_call(
+    gate: &Gate,
+    at: HttpAt,
+    path: &str,
+    body: &serde_json::Value,
+    opts: &CredCheckOptions,
+) -> Option<(HttpResponse, Option<DahuaReply>)> {
+    let r = http_request(gate, at, "POST", path, None, Some(&body.to_string()), opts).await?;
+    let reply = parse_dahua_reply(&r.text);
+    Some((r, reply))
+}
+
+/// The first, password-less step: a challenge when the device speaks Dahua RPC2.
+async fn dahua_challenge(
+    gate: &Gate,
+    at: HttpAt,
+    user: &str,
+    opts: &CredCheckOptions,
+) -> Option<DahuaReply> {
+    let body = serde_json::json!({
+        "method": "global.login",
+        "params": {"userName": user, "password": "", "clientType": "Web3.0"},
+        "id": 1
+    });
+    let (_, reply) = dahua_call(gate, at, "/RPC2_Login", &body, opts).await?;
+    let reply = reply?;
+    (reply.random.is_some() && reply.realm.is_some()).then_some(reply)
+}
+
+async fn dahua_login(
+    gate: &Gate,
+    at: HttpAt,
+    user: &str,
+    pass: &str,
+    opts: &CredCheckOptions,
+) -> Option<LoginResult> {
+    let ch = dahua_challenge(gate, at, user, opts).await?;
+    let (random, realm) = (ch.random.clone()?, ch.realm.clone()?);
+    let password = match ch.encryption.as_deref() {
+        None | Some("Default") => dahua_hash(user, pass, &realm, &random),
+        // Other schemes (OldDigest, RSA/AES on new firmware) are not tried.
+        _ => return None,
+    };
+    let mut body = serde_json::json!({
+        "method": "global.login",
+        "params": {
+            "userName": user, "password": password, "clientType": "Web3.0",
+            "authorityType": "Default", "passwordType": "Default"
+        },
+        "id": 2
+    });
+    if let Some(sess) = &ch.session {
+        body["session"] = serde_json::Value::String(sess.clone());
+    }
+    let (r, reply) = dahua_call(gate, at, "/RPC2_Login", &body, opts).await?;
+    let reply = reply.unwrap_or_default();
+    if reply.result {
+        // Log the session out again.
+        let bye = serde_json::json!({
+            "method": "global.logout", "params": null, "id": 3,
+            "session": reply.session.clone().or(ch.session.clone()).unwrap_or_default()
+        });
+        let _ = dahua_call(gate, at, "/RPC2", &bye, opts).await;
+    }
+    let mut text = reply.message.clone();
+    if reply.error_code == Some(DAHUA_LOCKED) {
+        text.push_str(" (account locked)");
+    }
+    Some(LoginResult {
+        success: reply.result,
+        status: r.status,
+        text,
+    })
+}
+
 // ---------- the pass over services ----------
 
 /// Which credential protocol a service speaks, and where.
 enum Target {
-    Http(String, HttpAuth),
+    Http {
+        at: HttpAt,
+        path: String,
+        auth: HttpAuth,
+        service: CredService,
+    },
     Ftp,
     Telnet,
+    Rtsp,
+    Dahua(HttpAt),
+    Ssh,
+}
+
+impl Target {
+    fn service(&self) -> CredService {
+        match self {
+            Target::Http { service, .. } => *service,
+            Target::Ftp => CredService::Ftp,
+            Target::Telnet => CredService::Telnet,
+            Target::Rtsp => CredService::Rtsp,
+            Target::Dahua(_) => CredService::DahuaRpc2,
+            Target::Ssh => CredService::Ssh,
+        }
+    }
 }
 
 struct Shared<'a> {
@@ -553,23 +921,54 @@ async fn worker(
         locked(&shared.outcome).attempts += 1;
         let started = Instant::now();
         let result = match target {
-            Target::Http(path, auth) => {
+            Target::Http {
+                at,
+                path,
+                auth,
+                service,
+            } => {
                 let nc = shared.nc.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 let a = authorization(auth, path, &c.username, &c.password, nc);
-                http_get(gate, addr, path, Some(&a), opts)
-                    .await
-                    .map(|r| LoginResult {
-                        success: r.status.is_some_and(|c| (200..400).contains(&c)),
-                        status: r.status,
-                        text: r.text,
-                    })
+                http_get(gate, *at, path, Some(&a), opts).await.map(|r| {
+                    if *service == CredService::HikvisionIsapi {
+                        let (ok, locked) = hikvision_user_check(r.status, &r.text);
+                        if locked {
+                            pacer.stop(s.ip, s.port, *service, crate::pacing::LockSignal::Text);
+                        }
+                        LoginResult {
+                            success: ok,
+                            status: r.status,
+                            text: r.text,
+                        }
+                    } else {
+                        LoginResult {
+                            success: r.status.is_some_and(|c| (200..400).contains(&c)),
+                            status: r.status,
+                            text: r.text,
+                        }
+                    }
+                })
             }
             Target::Ftp => ftp_login(gate, addr, &c.username, &c.password, opts).await,
             Target::Telnet => telnet_login(gate, addr, &c.username, &c.password, opts).await,
+            Target::Rtsp => rtsp_login(gate, addr, &c.username, &c.password, opts).await,
+            Target::Dahua(at) => dahua_login(gate, *at, &c.username, &c.password, opts).await,
+            Target::Ssh => {
+                crate::ssh::ssh_login(gate, addr, &c.username, &c.password, opts.timeout)
+                    .await
+                    .map(|r| LoginResult {
+                        success: r.success,
+                        status: None,
+                        text: r.text,
+                    })
+            }
         };
         let Some(result) = result else { continue };
         let obs = Observation {
-            status: if matches!(target, Target::Http(..)) {
+            status: if matches!(
+                target,
+                Target::Http { .. } | Target::Rtsp | Target::Dahua(_)
+            ) {
                 result.status
             } else {
                 None
@@ -578,6 +977,9 @@ async fn worker(
             elapsed: started.elapsed(),
         };
         if !result.success && pacer.observe(&key, &obs).is_some() {
+            return;
+        }
+        if pacer.stopped(s.ip, s.port, service).is_some() {
             return;
         }
         if result.success {
@@ -594,14 +996,75 @@ async fn worker(
                 vendor: c.vendor.clone(),
                 source: c.source.clone(),
                 list: list_name.to_string(),
+                kind: c.kind,
             });
         }
     }
 }
 
+/// Which login a service offers: HTTP(S) Basic/Digest on `/` (following
+/// same-origin redirects), else Hikvision ISAPI or Dahua RPC2 on an HTTP(S)
+/// service; FTP, Telnet, RTSP (Digest/Basic) and SSH by the identified name.
+async fn find_target(gate: &Gate, s: &Service, opts: &CredCheckOptions) -> Option<Target> {
+    let addr = SocketAddr::new(s.ip, s.port);
+    let is_http = s
+        .http
+        .as_ref()
+        .is_some_and(|h| h.protocol.starts_with("HTTP"));
+    if is_http {
+        let at = HttpAt {
+            addr,
+            tls: s.tls.is_some(),
+        };
+        let root_auth = s.http.as_ref().is_some_and(|h| {
+            h.auth
+                .iter()
+                .any(|a| a.scheme == "basic" || a.scheme == "digest")
+        });
+        if root_auth {
+            let (path, auth) = find_http_auth(gate, at, opts).await?;
+            let service = match auth {
+                HttpAuth::Basic => CredService::HttpBasic,
+                HttpAuth::Digest { .. } => CredService::HttpDigest,
+            };
+            return Some(Target::Http {
+                at,
+                path,
+                auth,
+                service,
+            });
+        }
+        // A login page: try the camera/recorder login APIs (one request each, no password).
+        if let Some(r) = http_get(gate, at, HIKVISION_USER_CHECK, None, opts).await {
+            if r.status == Some(401) {
+                let head = r.text.split("\r\n\r\n").next().unwrap_or("");
+                if let Some(auth) = parse_challenge(head) {
+                    return Some(Target::Http {
+                        at,
+                        path: HIKVISION_USER_CHECK.to_string(),
+                        auth,
+                        service: CredService::HikvisionIsapi,
+                    });
+                }
+            }
+        }
+        if dahua_challenge(gate, at, "admin", opts).await.is_some() {
+            return Some(Target::Dahua(at));
+        }
+        return None;
+    }
+    match s.name.as_str() {
+        "ftp" => Some(Target::Ftp),
+        "telnet" => Some(Target::Telnet),
+        "ssh" => Some(Target::Ssh),
+        "rtsp" => find_rtsp_auth(gate, addr, opts).await.map(|_| Target::Rtsp),
+        _ => None,
+    }
+}
+
 /// Tries the credentials of `list` (named `list_name` in findings) on
-/// every plain-HTTP service asking for Basic/Digest auth and every FTP
-/// service, under the pacer's limits. Services are checked one after the
+/// every service that offers a login we know (see `find_target`), under
+/// the pacer's limits. Services are checked one after the
 /// other, attempts on one service one after the other.
 pub async fn check(
     gate: &Gate,
@@ -614,31 +1077,10 @@ pub async fn check(
     let mut outcome = CredOutcome::default();
     for s in services {
         let addr = SocketAddr::new(s.ip, s.port);
-        let wants_http = s.tls.is_none()
-            && s.http.as_ref().is_some_and(|h| {
-                h.protocol.starts_with("HTTP")
-                    && h.auth
-                        .iter()
-                        .any(|a| a.scheme == "basic" || a.scheme == "digest")
-            });
-        let target = if wants_http {
-            match find_http_auth(gate, addr, opts).await {
-                Some((path, auth)) => Target::Http(path, auth),
-                None => continue,
-            }
-        } else if s.name == "ftp" {
-            Target::Ftp
-        } else if s.name == "telnet" {
-            Target::Telnet
-        } else {
+        let Some(target) = find_target(gate, s, opts).await else {
             continue;
         };
-        let service = match &target {
-            Target::Http(_, HttpAuth::Basic) => CredService::HttpBasic,
-            Target::Http(_, HttpAuth::Digest { .. }) => CredService::HttpDigest,
-            Target::Ftp => CredService::Ftp,
-            Target::Telnet => CredService::Telnet,
-        };
+        let service = target.service();
         let queue = std::sync::Mutex::new(
             list.for_service(service)
                 .into_iter()
@@ -722,17 +1164,31 @@ pub fn findings(outcome: &CredOutcome) -> Vec<Finding> {
             severity: Severity::Critical,
             status: FindingStatus::Open,
             subject,
-            title: Text {
-                vi: format!(
-                    "Tài khoản \"{}\" đăng nhập được bằng mật khẩu mặc định ({})",
-                    w.username,
-                    w.service.as_str()
-                ),
-                en: format!(
-                    "Account \"{}\" accepts a default password ({})",
-                    w.username,
-                    w.service.as_str()
-                ),
+            title: match w.kind {
+                CredKind::FactoryDefault => Text {
+                    vi: format!(
+                        "Tài khoản \"{}\" đăng nhập được bằng mật khẩu mặc định ({})",
+                        w.username,
+                        w.service.as_str()
+                    ),
+                    en: format!(
+                        "Account \"{}\" accepts a default password ({})",
+                        w.username,
+                        w.service.as_str()
+                    ),
+                },
+                CredKind::Weak => Text {
+                    vi: format!(
+                        "Tài khoản \"{}\" dùng mật khẩu yếu, phổ biến ({})",
+                        w.username,
+                        w.service.as_str()
+                    ),
+                    en: format!(
+                        "Account \"{}\" uses a common weak password ({})",
+                        w.username,
+                        w.service.as_str()
+                    ),
+                },
             },
             remediation: Text {
                 vi: "Đổi ngay mật khẩu mặc định thành mật khẩu mạnh, riêng cho thiết bị; cập nhật firmware và chỉ cho phép truy cập trang quản trị từ mạng quản trị.".into(),
@@ -740,10 +1196,16 @@ pub fn findings(outcome: &CredOutcome) -> Vec<Finding> {
             },
             evidence: vec![Evidence {
                 source: format!("{} login as {}", w.service.as_str(), w.username),
-                observed: format!(
-                    "factory default for {} ({}), in list {}",
-                    w.vendor, w.source, w.list
-                ),
+                observed: match w.kind {
+                    CredKind::FactoryDefault => format!(
+                        "factory default for {} ({}), in list {}",
+                        w.vendor, w.source, w.list
+                    ),
+                    CredKind::Weak => format!(
+                        "common weak password ({}), in list {}",
+                        w.source, w.list
+                    ),
+                },
             }],
             controls: vec!["T3.1".to_string()],
             reason: None,
@@ -823,6 +1285,53 @@ mod tests {
         ] {
             let _ = parse_challenge(g);
             let _ = auth_params(g);
+        }
+    }
+
+    #[test]
+    fn dahua_hash_matches_an_independent_computation() {
+        // Computed with Python's hashlib: MD5(u:random:MD5(u:realm:p).upper()).upper().
+        assert_eq!(
+            dahua_hash("admin", "admin", "Login to 4M04C7APAZ00000", "1234567890"),
+            "C10FC5300CC3CEBEF67A167290AF6A29"
+        );
+    }
+
+    #[test]
+    fn login_replies_parse_and_garbage_never_panics() {
+        let challenge = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"error\":{\"code\":268632079,\"message\":\"Component error: login challenge!\"},\"id\":1,\"params\":{\"encryption\":\"Default\",\"random\":\"r1\",\"realm\":\"Login to X\"},\"result\":false,\"session\":1234}";
+        let r = parse_dahua_reply(challenge).unwrap();
+        assert_eq!(r.random.as_deref(), Some("r1"));
+        assert_eq!(r.realm.as_deref(), Some("Login to X"));
+        assert_eq!(r.session.as_deref(), Some("1234"));
+        assert_eq!(r.error_code, Some(268632079));
+        assert!(!r.result);
+        assert!(parse_dahua_reply("{\"result\":true}").unwrap().result);
+        assert_eq!(
+            parse_rtsp_status("RTSP/1.0 401 Unauthorized\r\n"),
+            Some(401)
+        );
+        assert_eq!(parse_rtsp_status("HTTP/1.1 200 OK"), None);
+        let garbage = [
+            "",
+            "}{",
+            "{",
+            "HTTP/1.1 200\r\n\r\n}",
+            "RTSP/",
+            "RTSP/1.0 99999999999",
+            "<userCheck><statusValue>",
+            "<retryLoginTime>-1</retryLoginTime>",
+            "\u{0}\u{ffff}khóa",
+            "{\"params\":[1,2],\"error\":\"x\",\"session\":null}",
+        ];
+        for g in garbage {
+            let _ = parse_dahua_reply(g);
+            let _ = parse_rtsp_status(g);
+            let _ = hikvision_user_check(Some(200), g);
+            let _ = parse_challenge(g);
+        }
+        for cut in 0..challenge.len() {
+            let _ = parse_dahua_reply(&challenge[..cut]);
         }
     }
 }

@@ -14,6 +14,23 @@ pub enum CredService {
     HttpDigest,
     Ftp,
     Telnet,
+    /// RTSP DESCRIBE with Digest (or Basic) authentication.
+    Rtsp,
+    /// Hikvision ISAPI `/ISAPI/Security/userCheck` (Digest or Basic).
+    HikvisionIsapi,
+    /// Dahua web RPC `/RPC2_Login` (challenge, then an MD5 hash).
+    DahuaRpc2,
+    /// SSH password authentication.
+    Ssh,
+}
+
+/// Whether an entry is a vendor's factory default or a commonly used weak password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CredKind {
+    #[default]
+    FactoryDefault,
+    Weak,
 }
 
 impl CredService {
@@ -23,6 +40,10 @@ impl CredService {
             CredService::HttpDigest => "http-digest",
             CredService::Ftp => "ftp",
             CredService::Telnet => "telnet",
+            CredService::Rtsp => "rtsp",
+            CredService::HikvisionIsapi => "hikvision-isapi",
+            CredService::DahuaRpc2 => "dahua-rpc2",
+            CredService::Ssh => "ssh",
         }
     }
 }
@@ -35,6 +56,9 @@ pub struct Credential {
     pub username: String,
     pub password: String,
     pub source: String,
+    /// `factory-default` (when absent) or `weak`.
+    #[serde(default)]
+    pub kind: CredKind,
 }
 
 // The password stays out of Debug output so it cannot leak into logs.
@@ -46,6 +70,7 @@ impl std::fmt::Debug for Credential {
             .field("username", &self.username)
             .field("password", &"<hidden>")
             .field("source", &self.source)
+            .field("kind", &self.kind)
             .finish()
     }
 }
@@ -177,6 +202,10 @@ mod tests {
             CredService::HttpDigest,
             CredService::Ftp,
             CredService::Telnet,
+            CredService::Rtsp,
+            CredService::HikvisionIsapi,
+            CredService::DahuaRpc2,
+            CredService::Ssh,
         ] {
             assert!(!list.for_service(s).is_empty(), "{s:?}");
         }

@@ -558,7 +558,7 @@ mod record {
     }
 }
 
-fn tls_connector() -> Option<tokio_rustls::TlsConnector> {
+pub(crate) fn tls_connector() -> Option<tokio_rustls::TlsConnector> {
     static CONNECTOR: std::sync::OnceLock<Option<tokio_rustls::TlsConnector>> =
         std::sync::OnceLock::new();
     CONNECTOR

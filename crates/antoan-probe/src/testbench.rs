@@ -433,7 +433,7 @@ async fn serve_tls(l: TcpListener) {
 }
 
 /// A self-signed certificate that expired on 2020-01-01, made at run time.
-fn tls_acceptor() -> Option<tokio_rustls::TlsAcceptor> {
+pub(crate) fn tls_acceptor() -> Option<tokio_rustls::TlsAcceptor> {
     use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
     let key = rcgen::KeyPair::generate().ok()?;
     let mut params = rcgen::CertificateParams::new(vec!["nvr.local".to_string()]).ok()?;

@@ -278,3 +278,112 @@ fn unpaced_parallel_mode_tries_every_entry_once_and_finds_the_last() {
     assert_eq!(basic.total_attempts(), 301);
     assert_eq!(out.attempts, 301);
 }
+
+#[test]
+fn https_rtsp_hikvision_dahua_and_ssh_logins_are_found() {
+    let https_basic = AuthServer::start("127.0.0.2", 0, AuthKind::BasicTls, &[("admin", "12345")]);
+    let https_digest =
+        AuthServer::start("127.0.0.2", 0, AuthKind::DigestTls, &[("admin", "admin")]);
+    let rtsp = AuthServer::start("127.0.0.3", 0, AuthKind::Rtsp, &[("admin", "12345")]);
+    let hik = AuthServer::start("127.0.0.3", 0, AuthKind::Hikvision, &[("admin", "12345")]);
+    let dahua = AuthServer::start(
+        "127.0.0.4",
+        0,
+        AuthKind::Dahua,
+        &[("admin", "Strong-Dahua-77"), ("888888", "888888")],
+    );
+    let ssh = AuthServer::start("127.0.0.4", 0, AuthKind::Ssh, &[("ubnt", "ubnt")]);
+    let ssh_weak = AuthServer::start("127.0.0.5", 0, AuthKind::Ssh, &[("admin", "123456")]);
+    let ssh_strong = AuthServer::start(
+        "127.0.0.5",
+        0,
+        AuthKind::Ssh,
+        &[("admin", "v3ry-Strong-SSH")],
+    );
+    let pacer = Pacer::new(PacingPolicy {
+        max_rate: Some(200.0),
+        ..Default::default()
+    });
+    let all = [
+        &https_basic,
+        &https_digest,
+        &rtsp,
+        &hik,
+        &dahua,
+        &ssh,
+        &ssh_weak,
+        &ssh_strong,
+    ];
+    let out = run(&all, &CredentialList::embedded(), &pacer);
+    let hits: Vec<(u16, CredService, String)> = out
+        .found
+        .iter()
+        .map(|w| (w.port, w.service, w.username.clone()))
+        .collect();
+    for (s, svc, user) in [
+        (&https_basic, CredService::HttpBasic, "admin"),
+        (&https_digest, CredService::HttpDigest, "admin"),
+        (&rtsp, CredService::Rtsp, "admin"),
+        (&hik, CredService::HikvisionIsapi, "admin"),
+        (&dahua, CredService::DahuaRpc2, "888888"),
+        (&ssh, CredService::Ssh, "ubnt"),
+        (&ssh_weak, CredService::Ssh, "admin"),
+    ] {
+        assert!(
+            hits.contains(&(s.addr.port(), svc, user.to_string())),
+            "{svc:?} {user} at {} not found: {out:?}",
+            s.addr
+        );
+    }
+    assert_eq!(hits.len(), 7, "{out:?}");
+    for s in [&dahua, &ssh_strong] {
+        assert!(s.total_attempts() > 0, "{} was not tried", s.addr);
+    }
+    for s in all {
+        assert!(s.max_attempts_per_account() <= 3, "{}", s.addr);
+    }
+    let findings = credcheck::findings(&out);
+    let weak = findings
+        .iter()
+        .find(|f| f.subject == format!("{}/ssh", ssh_weak.addr))
+        .expect("weak ssh finding");
+    assert!(
+        weak.evidence[0]
+            .observed
+            .starts_with("common weak password ("),
+        "{:?}",
+        weak.evidence
+    );
+    assert!(weak.title.en.contains("weak password"), "{}", weak.title.en);
+    let json = serde_json::to_string(&findings).unwrap();
+    // Passwords that are not also usernames never appear.
+    assert!(!json.contains("12345"), "a password leaked: {json}");
+}
+
+#[test]
+fn hikvision_retry_count_stops_before_the_device_locks() {
+    // A device that has 1 try left reports it; the check stops there.
+    let (ok, locked) = credcheck::hikvision_user_check(
+        Some(401),
+        "<userCheck><statusValue>401</statusValue><lockStatus>unlock</lockStatus><retryLoginTime>1</retryLoginTime></userCheck>",
+    );
+    assert!(!ok && locked);
+    let (ok, locked) = credcheck::hikvision_user_check(
+        Some(200),
+        "<userCheck><statusValue>401</statusValue><statusString>Unauthorized</statusString></userCheck>",
+    );
+    assert!(
+        !ok && !locked,
+        "older firmware: 200 with statusValue 401 is a failure"
+    );
+    let (ok, locked) = credcheck::hikvision_user_check(
+        Some(200),
+        "<userCheck><statusValue>200</statusValue></userCheck>",
+    );
+    assert!(ok && !locked);
+    let (_, locked) = credcheck::hikvision_user_check(
+        Some(401),
+        "<userCheck><lockStatus>lock</lockStatus><unlockTime>1800</unlockTime></userCheck>",
+    );
+    assert!(locked);
+}

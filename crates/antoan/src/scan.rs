@@ -82,7 +82,7 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_progress: bool,
 
-    /// Thử mật khẩu mặc định của nhà sản xuất (HTTP Basic/Digest, FTP, Telnet), có giới hạn chống khóa tài khoản / try factory-default credentials (HTTP Basic/Digest, FTP, Telnet), lockout-safe.
+    /// Thử mật khẩu mặc định và mật khẩu yếu (HTTP(S) Basic/Digest, Hikvision ISAPI, Dahua RPC2, RTSP, SSH, FTP, Telnet), có giới hạn chống khóa tài khoản / try factory-default and common weak credentials (HTTP(S) Basic/Digest, Hikvision ISAPI, Dahua RPC2, RTSP, SSH, FTP, Telnet), lockout-safe.
     #[arg(long)]
     pub check_credentials: bool,
 

@@ -270,7 +270,7 @@ pub async fn enroll(opts: EnrollOptions) -> Result<AgentState> {
     let url = format!("{}{}", server.base, antoan_wire::ENROLL_PATH);
     let resp = client.post(&url).json(&req).send().await.map_err(|e| net_error(&e))?;
     let status = resp.status().as_u16();
-    let body = resp.bytes().await.map_err(|e| net_error(&e))?;
+    let body = read_capped(resp).await.map_err(|e| net_error(&e))?;
     if !(200..300).contains(&status) {
         return Err(AgentError::Server { status, body: body_excerpt(&body) });
     }
@@ -299,6 +299,22 @@ pub async fn enroll(opts: EnrollOptions) -> Result<AgentState> {
     state::save_seq(&dir, 0)?;
     state::save_state(&dir, &st)?;
     Ok(st)
+}
+
+/// Largest server answer read; the agent only needs a few fields from it.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// Reads at most [`MAX_ANSWER_BYTES`] of an answer (the rest is ignored).
+async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Vec<u8>, reqwest::Error> {
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        let room = MAX_ANSWER_BYTES - out.len();
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if out.len() >= MAX_ANSWER_BYTES {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 fn net_error(e: &reqwest::Error) -> AgentError {
@@ -418,7 +434,7 @@ async fn send_one(client: &reqwest::Client, url: &str, body: Vec<u8>) -> Outcome
         Err(e) => return Outcome::Later(chain(&e)),
     };
     let status = resp.status().as_u16();
-    let bytes = match resp.bytes().await {
+    let bytes = match read_capped(resp).await {
         Ok(b) => b,
         Err(e) if (200..300).contains(&status) => {
             // The server took it but the answer was lost; the resend will get the idempotent 200.
@@ -626,25 +642,26 @@ fn random_below(max: Duration) -> Duration {
     Duration::from_millis(u64::from_le_bytes(b) % millis.max(1))
 }
 
+fn seq_list(v: &[u64]) -> String {
+    if v.is_empty() {
+        return "-".to_string();
+    }
+    v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
+}
+
 fn log_summary(lang: Lang, s: &RunSummary) {
-    let sent: Vec<u64> = s.sent.iter().map(|d| d.seq).collect();
+    if s.new_seq.is_none() && s.sent.is_empty() && s.pending.is_empty() && s.rejected.is_empty() {
+        return;
+    }
+    let new = s.new_seq.map(|n| n.to_string()).unwrap_or_else(|| "-".to_string());
+    let sent = seq_list(&s.sent.iter().map(|d| d.seq).collect::<Vec<_>>());
+    let pending = seq_list(&s.pending);
+    let refused = seq_list(&s.rejected.iter().map(|r| r.seq).collect::<Vec<_>>());
     log(
         lang,
         "INFO",
-        format!(
-            "báo cáo mới số {:?}; đã gửi {:?}; chờ gửi {:?}; bị từ chối {:?}",
-            s.new_seq,
-            sent,
-            s.pending,
-            s.rejected.iter().map(|r| r.seq).collect::<Vec<_>>()
-        ),
-        format!(
-            "new report seq {:?}; sent {:?}; pending {:?}; refused {:?}",
-            s.new_seq,
-            sent,
-            s.pending,
-            s.rejected.iter().map(|r| r.seq).collect::<Vec<_>>()
-        ),
+        format!("báo cáo mới số {new}; đã gửi {sent}; chờ gửi {pending}; bị từ chối {refused}"),
+        format!("new report seq {new}; sent {sent}; pending {pending}; refused {refused}"),
     );
 }
 

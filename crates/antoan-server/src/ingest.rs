@@ -10,9 +10,9 @@ use std::time::Instant;
 
 use antoan_store::{IngestOutcome, IngestReport, StoreError};
 use antoan_wire::{SubmissionAccepted, WireError};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -42,12 +42,31 @@ fn reject(state: &AppState, e: ApiError) -> Response {
         (status = 413, description = "body larger than 32 MiB"),
     )
 )]
-pub async fn submit(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let start = Instant::now();
     let received_at = time::OffsetDateTime::now_utc();
-    if body.len() > state.config.submission_limit {
+    let limit = state.config.submission_limit;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
         return reject(&state, wire_error(&WireError::TooLarge));
     }
+    let body: Bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(e) => {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
+            if too_large {
+                return reject(&state, wire_error(&WireError::TooLarge));
+            }
+            return reject(
+                &state,
+                ApiError::new(StatusCode::BAD_REQUEST, "incomplete", "không đọc hết được nội dung gửi lên", "the request body could not be read"),
+            );
+        }
+    };
     let raw = match tokio::task::spawn_blocking(move || antoan_wire::decode(&body)).await {
         Ok(Ok(raw)) => raw,
         Ok(Err(e)) => return reject(&state, wire_error(&e)),

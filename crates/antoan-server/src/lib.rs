@@ -114,7 +114,8 @@ async fn headers(req: Request, next: Next) -> Response {
 pub fn app(state: AppState) -> Router {
     let ingest = Router::new()
         .route(antoan_wire::REPORTS_PATH, axum::routing::post(ingest::submit))
-        .layer(DefaultBodyLimit::max(state.config.submission_limit));
+        // The handler enforces the submission limit itself (and counts rejections).
+        .layer(DefaultBodyLimit::disable());
     let rest = Router::new()
         .merge(api::router())
         .merge(pages::router())

@@ -107,6 +107,23 @@ enum Collected {
 
 /// Runs one audit and assembles the report.
 pub fn run(opts: &AuditOptions, kb: &Knowledge) -> Result<Report, AuditError> {
+    // Lifecycle data imported with `antoan kb import` replaces the embedded
+    // data where it is newer (an unreadable store is reported by the
+    // vulnerability check below).
+    let overlaid;
+    let kb = match opts.vuln_store.as_deref().map(|s| {
+        let mut l = kb.lifecycle.clone();
+        antoan_vuln::overlay_lifecycle(s, &mut l).map(|used| (l, used))
+    }) {
+        Some(Ok((lifecycle, used))) if !used.is_empty() => {
+            let mut k = kb.clone();
+            k.lifecycle = lifecycle;
+            k.sources.extend(used);
+            overlaid = k;
+            &overlaid
+        }
+        _ => kb,
+    };
     let family = target_family(opts)?;
     let policies = policies_for(family, opts);
     let mut request = CollectRequest::default();

@@ -92,3 +92,16 @@ pub fn program_map(store: &Store) -> Result<program_cpe::ProgramMap, VulnError> 
         None => Ok(base),
     }
 }
+
+/// Lifecycle data imported into the store at `store_path` laid over
+/// `lifecycle` (newer data wins, see [`documents::overlay_lifecycle`]).
+/// `Ok(vec![])` when there is no store.
+pub fn overlay_lifecycle(
+    store_path: &Path,
+    lifecycle: &mut antoan_kb::Lifecycle,
+) -> Result<Vec<antoan_model::KnowledgeSource>, VulnError> {
+    match Store::open(store_path)? {
+        Some(s) => documents::overlay_lifecycle(&s, lifecycle),
+        None => Ok(Vec::new()),
+    }
+}

@@ -220,6 +220,17 @@ async fn suite(db_url: &str) {
     let b = Browser::login(&srv.base, "qt-chilang", &ward_pw).await;
     let (s, _) = b.get(&format!("/api/v1/hosts/{idb}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, page) = b.get(&format!("/hosts/{idb}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another ward's host page");
+    assert!(!page.contains("srv-debian12") && !page.contains("may-hop-thanh"), "{page}");
+    let (s, page) = b.get(&format!("/hosts/{ida}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("srv-debian10") && page.contains("lang=\"vi\""));
+    for path in ["/", "/findings?state=all", "/agents", "/users", "/audit", "/waivers", "/findings.csv"] {
+        let (s, page) = b.get(path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(!page.contains("srv-debian12") && !page.contains("may-hop-thanh") && !page.contains(WARD_B), "{path} shows ward B");
+    }
     let (s, page) = b.get("/logout").await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains(&b.csrf));

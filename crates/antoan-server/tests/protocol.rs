@@ -264,6 +264,18 @@ async fn web_security(db_url: &str) {
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let br = Browser::login(&base, "qt-phuong", &ward_pw).await;
+
+    // Pages escape what agents send: the host page, the findings list and the overview.
+    let host_id = h["id"].as_i64().unwrap();
+    for path in [format!("/hosts/{host_id}"), "/findings?state=all".to_string(), "/".to_string(), "/agents".to_string()] {
+        let (s, page) = br.get(&path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(!page.contains("<script>alert"), "{path}: unescaped script tag");
+        assert!(!page.contains("<img src=x"), "{path}: unescaped img tag");
+        assert!(!page.contains("<b>may</b>"), "{path}: unescaped agent hostname");
+    }
+    let (_, page) = br.get(&format!("/hosts/{host_id}")).await;
+    assert!(page.contains("&lt;script&gt;alert"), "the hostile hostname is shown as text");
     let post = |path: &str, csrf: Option<&str>| {
         let mut rb = br
             .http

@@ -138,6 +138,20 @@ fn init_token_serve_and_agent_commands() {
         let findings = get(&c, &srv.url, &t, &format!("/api/v1/hosts/{id}/findings")).await;
         assert!(findings.as_array().unwrap().iter().any(|f| f["check"] == "LNX-SSH-001"), "{findings}");
     });
+
+    // SIGTERM: graceful shutdown, exit 0.
+    let mut srv = srv;
+    let st = Command::new("kill").args(["-TERM", &srv.child.id().to_string()]).status().unwrap();
+    assert!(st.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(code) = srv.child.try_wait().unwrap() {
+            assert!(code.success(), "exit after SIGTERM: {code:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no exit 20 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]

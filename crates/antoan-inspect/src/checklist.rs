@@ -192,3 +192,73 @@ pub fn fill_automatic(checklist: &mut Checklist, reports: &[Report], rules: &Rul
 pub fn scans(reports: &[Report]) -> impl Iterator<Item = &Report> {
     reports.iter().filter(|r| is_scan(r))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_level_decides_the_items() {
+        let kb = antoan_kb::Knowledge::embedded().unwrap();
+        let rules = Rules::embedded();
+        let text = include_str!("../tests/fixtures/inspection.json");
+        let mut insp = Inspection::from_json(text.as_bytes(), "i.json").unwrap();
+        let count = |insp: &Inspection| {
+            let c = new_checklist(insp, "u", &kb.controls, &rules);
+            let manual = c
+                .items
+                .iter()
+                .filter(|i| i.source == ItemSource::Manual)
+                .count();
+            (c, manual)
+        };
+        insp.level = 1;
+        let (c1, m1) = count(&insp);
+        insp.level = 3;
+        let (c3, m3) = count(&insp);
+        assert_eq!(
+            m1,
+            kb.controls
+                .controls
+                .iter()
+                .filter(|c| c.applies_at(1))
+                .count()
+        );
+        assert!(m3 > m1);
+        assert!(c1.item("M2.3").is_none(), "M2.3 is a level 2+ control");
+        assert!(c3.item("M2.4").is_some());
+        assert!(c1.item("M5.1/auto.eol-microsoft").is_some());
+        assert!(c1.items.iter().all(|i| i.answer == Answer::Unanswered));
+        // Manual items take a non-technical method where the catalog has one.
+        assert_eq!(c1.item("P.3").unwrap().method, Method::Observation);
+        assert_eq!(c1.item("M3.1").unwrap().method, Method::Document);
+        // Deterministic.
+        assert_eq!(
+            serde_json::to_string(&c1).unwrap(),
+            serde_json::to_string(
+                &count(&{
+                    insp.level = 1;
+                    insp.clone()
+                })
+                .0
+            )
+            .unwrap()
+        );
+    }
+
+    #[test]
+    fn no_report_leaves_automatic_items_unanswered_with_a_reason() {
+        let kb = antoan_kb::Knowledge::embedded().unwrap();
+        let rules = Rules::embedded();
+        let insp = Inspection::from_json(
+            include_str!("../tests/fixtures/inspection.json").as_bytes(),
+            "i.json",
+        )
+        .unwrap();
+        let mut c = new_checklist(&insp, "u", &kb.controls, &rules);
+        fill_automatic(&mut c, &[], &rules);
+        let it = c.item("T3.1/auto.default-passwords").unwrap();
+        assert_eq!(it.answer, Answer::Unanswered);
+        assert!(it.notes.contains("no matching scan"), "{}", it.notes);
+    }
+}

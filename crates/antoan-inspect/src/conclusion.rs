@@ -901,7 +901,7 @@ pub fn document(input: &ConclusionInput, c: &Conclusion, lang: Lang) -> Document
                         ]
                     })
                     .collect(),
-                widths: vec![6, 38, 16, 12, 28],
+                widths: vec![6, 36, 16, 14, 28],
             }),
         ]
     };
@@ -1112,22 +1112,73 @@ fn requirement_of(l: &L, f: &Finding, input: &ConclusionInput) -> String {
     }
 }
 
+/// Observations grouped by asset, then by what was seen; when one text
+/// was seen on several short subjects (accounts, programs) they are named,
+/// long ones (registry paths) are left to the technical report.
+fn observations_text(l: &L, obs: &[crate::model::Observation]) -> String {
+    let mut by_asset: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+    for o in obs {
+        let text = l.t(&o.text);
+        let a = match by_asset.iter().position(|(a, _)| *a == o.asset) {
+            Some(i) => i,
+            None => {
+                by_asset.push((o.asset.clone(), Vec::new()));
+                by_asset.len() - 1
+            }
+        };
+        let seen = &mut by_asset[a].1;
+        let t = match seen.iter().position(|(t, _)| *t == text) {
+            Some(i) => i,
+            None => {
+                seen.push((text, Vec::new()));
+                seen.len() - 1
+            }
+        };
+        let short = !o.subject.is_empty()
+            && o.subject.chars().count() <= 40
+            && !o.subject.starts_with("registry:");
+        if short {
+            let s = o
+                .subject
+                .split_once(':')
+                .map(|(_, x)| x)
+                .unwrap_or(&o.subject)
+                .to_string();
+            if !seen[t].1.contains(&s) {
+                seen[t].1.push(s);
+            }
+        }
+    }
+    by_asset
+        .into_iter()
+        .map(|(asset, seen)| {
+            let items: Vec<String> = seen
+                .into_iter()
+                .map(|(t, subjects)| {
+                    if subjects.len() < 2 {
+                        t
+                    } else {
+                        format!("{t} ({})", subjects.join(", "))
+                    }
+                })
+                .collect();
+            if asset.is_empty() {
+                items.join("; ")
+            } else {
+                format!("{asset}: {}", items.join("; "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(". ")
+}
+
 fn finding_row(l: &L, i: usize, f: &Finding, input: &ConclusionInput) -> Vec<String> {
     let item = f
         .attributes
         .get("item")
         .and_then(|id| input.checklist.item(id));
     let observation = match item {
-        Some(it) if !it.observations.is_empty() => it
-            .observations
-            .iter()
-            .map(|o| match (o.asset.is_empty(), o.subject.is_empty()) {
-                (true, _) => l.t(&o.text),
-                (false, true) => format!("{}: {}", o.asset, l.t(&o.text)),
-                (false, false) => format!("{} ({}): {}", o.asset, o.subject, l.t(&o.text)),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
+        Some(it) if !it.observations.is_empty() => observations_text(l, &it.observations),
         Some(it) if !it.notes.is_empty() => it.notes.clone(),
         _ => l.s("Không đạt yêu cầu.", "Requirement not met."),
     };

@@ -186,7 +186,7 @@ fn data_table(t: &Table) -> String {
     }
     x.push_str("</w:tr>");
     for r in &t.rows {
-        x.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        x.push_str("<w:tr>");
         for (i, w) in widths.iter().enumerate() {
             let text = r.get(i).map(String::as_str).unwrap_or("");
             x.push_str(&cell(*w, &para(text, small), true));

@@ -11,6 +11,7 @@ const CSS: &str = r#"
 html { background: #fff; }
 body { font-family: "Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif", serif; font-size: 13pt; line-height: 1.35; color: #000; max-width: 165mm; margin: 0 auto; }
 table.head, table.foot { width: 100%; border-collapse: collapse; }
+table.foot { margin-top: 12pt; page-break-inside: avoid; }
 table.head td, table.foot td { vertical-align: top; border: none; padding: 0; }
 table.head td { text-align: center; font-size: 12.5pt; }
 .parent { text-transform: uppercase; }
@@ -27,10 +28,10 @@ h3 { font-size: 13pt; font-weight: bold; font-style: italic; margin: 8pt 0 3pt 0
 p { text-align: justify; margin: 3pt 0; text-indent: 10mm; }
 ul { margin: 2pt 0 4pt 0; padding-left: 10mm; list-style: "- "; }
 li { text-align: justify; margin: 1pt 0; }
-table.data { width: 100%; border-collapse: collapse; margin: 4pt 0 8pt 0; font-size: 11pt; page-break-inside: auto; }
+table.data { width: 99.6%; border-collapse: collapse; margin: 4pt 0 8pt 0; font-size: 11pt; page-break-inside: auto; }
 table.data th, table.data td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
 table.data th { font-weight: bold; text-align: center; }
-table.data tr { page-break-inside: avoid; }
+@media print { body { max-width: none; } }
 .dist-title { font-weight: bold; font-style: italic; font-size: 12pt; }
 .dist { font-size: 11pt; }
 .dist div { margin: 0; }

@@ -442,3 +442,95 @@ pub(crate) fn fmt_date(d: time::Date) -> String {
 pub fn date_of(s: &str) -> Option<time::Date> {
     s.get(..10).and_then(parse_date)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = include_str!("../tests/fixtures/inspection.json");
+
+    #[test]
+    fn the_fixture_reads_and_round_trips() {
+        let i = Inspection::from_json(FIXTURE.as_bytes(), "inspection.json").unwrap();
+        assert_eq!(i.level, 2);
+        assert_eq!(i.lead().unwrap().name, "Nguyễn Văn An");
+        let again = serde_json::to_string(&i).unwrap();
+        assert_eq!(Inspection::from_json(again.as_bytes(), "x").unwrap(), i);
+        // With a BOM, as Windows editors write it.
+        let bom = format!("\u{feff}{FIXTURE}");
+        assert!(Inspection::from_json(bom.as_bytes(), "x").is_ok());
+    }
+
+    #[test]
+    fn bad_documents_are_refused_with_file_and_line() {
+        let e = Inspection::from_json(
+            FIXTURE.replace("\"level\": 2", "\"level\": 5").as_bytes(),
+            "i.json",
+        )
+        .unwrap_err();
+        assert!(e.message.en.starts_with("i.json: level 5"), "{e}");
+        assert!(e.message.vi.contains("cấp độ 5"), "{e}");
+        let e = Inspection::from_json(
+            FIXTURE
+                .replace("\"2026-11-25\"", "\"25/11/2026\"")
+                .as_bytes(),
+            "i.json",
+        )
+        .unwrap_err();
+        assert!(e.message.en.contains("`date`"), "{e}");
+        let e = Inspection::from_json(
+            FIXTURE
+                .replace("\"number\": \"35/KL-STTTT\",", "\"number\": 35,")
+                .as_bytes(),
+            "i.json",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(10), "{e}");
+        let e = Inspection::from_json(
+            FIXTURE
+                .replace("\"schema_version\": \"1.0\"", "\"schema_version\": \"2.0\"")
+                .as_bytes(),
+            "i.json",
+        )
+        .unwrap_err();
+        assert!(e.message.en.contains("2.0"), "{e}");
+        let e = Inspection::from_json(b"\xff\xfe{}", "i.json").unwrap_err();
+        assert!(e.message.en.contains("not UTF-8"), "{e}");
+        let big = vec![b' '; MAX_DOCUMENT_BYTES + 1];
+        assert!(Inspection::from_json(&big, "i.json")
+            .unwrap_err()
+            .message
+            .en
+            .contains("too large"));
+    }
+
+    #[test]
+    fn truncated_and_garbage_input_never_panics() {
+        for cut in (0..FIXTURE.len()).step_by(7) {
+            let b = &FIXTURE.as_bytes()[..cut];
+            let _ = Inspection::from_json(b, "t.json");
+            let _ = Checklist::from_json(b, "t.json");
+        }
+        for g in [
+            &b"\x00\x01\x02"[..],
+            b"[]",
+            b"null",
+            b"{\"schema_version\":\"1.0\",\"items\":5}",
+            "Kiểm tra".as_bytes(),
+        ] {
+            assert!(Inspection::from_json(g, "g.json").is_err());
+            assert!(Checklist::from_json(g, "g.json").is_err());
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert!(parse_date("2026-02-29").is_none());
+        assert!(parse_date("2028-02-29").is_some());
+        assert!(parse_date("2026-1-5").is_none());
+        assert_eq!(
+            date_of("2026-11-19T09:00:00Z").map(fmt_date).as_deref(),
+            Some("2026-11-19")
+        );
+    }
+}

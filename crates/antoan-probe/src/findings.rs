@@ -24,6 +24,7 @@ pub const CHECKS: &[(&str, Severity)] = &[
     ("net.rdp-no-nla", Severity::High),
     ("net.vnc-exposed", Severity::High),
     ("net.smb-exposed", Severity::Medium),
+    ("net.smb1-accepted", Severity::High),
 ];
 
 const DATABASES: &[(u16, &str, &str)] = &[
@@ -218,6 +219,31 @@ fn drafts(s: &Service, now_unix: i64) -> Vec<Draft> {
             controls: &["T3.3", "T1.5"],
         });
     }
+    if s.smb1 == Some(true) {
+        out.push(Draft {
+            check: "net.smb1-accepted",
+            severity: Severity::High,
+            title: Text::new(
+                "Máy chủ chấp nhận SMBv1 (giao thức cũ, bị WannaCry/EternalBlue khai thác)",
+                "SMBv1 accepted (legacy protocol exploited by WannaCry/EternalBlue)",
+            ),
+            remediation: Text::new(
+                "Tắt SMBv1: Windows — Disable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol (hoặc Set-SmbServerConfiguration -EnableSMB1Protocol $false); Samba — server min protocol = SMB2_10; NAS/máy in — chọn SMB2 trở lên và cập nhật firmware.",
+                "Disable SMBv1: Windows — Disable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol (or Set-SmbServerConfiguration -EnableSMB1Protocol $false); Samba — server min protocol = SMB2_10; NAS/printers — choose SMB2 or later and update the firmware.",
+            ),
+            evidence: vec![Evidence::new(
+                probe.clone(),
+                format!(
+                    "SMB1 NEGOTIATE for dialect NT LM 0.12 accepted{}",
+                    s.smb2_dialect
+                        .as_ref()
+                        .map(|d| format!("; SMB2 dialect {d} also offered"))
+                        .unwrap_or_default()
+                ),
+            )],
+            controls: &["T2.2", "T1.4"],
+        });
+    }
     if s.redis_no_auth == Some(true) {
         out.push(Draft {
             check: "net.redis-no-auth",
@@ -356,6 +382,13 @@ pub fn service_attributes(s: &Service) -> BTreeMap<String, String> {
     }
     if let Some(v) = s.ftp_anonymous {
         a.insert("ftp_anonymous".into(), v.to_string());
+    }
+    if let Some(v) = s.smb1 {
+        a.insert("smb1_accepted".into(), v.to_string());
+    }
+    put(&mut a, "smb2_dialect", s.smb2_dialect.as_ref());
+    if let Some(h) = s.favicon_mmh3 {
+        a.insert("favicon_mmh3".into(), h.to_string());
     }
     if let Some(d) = &s.device {
         a.insert("device_vendor".into(), d.vendor.clone());

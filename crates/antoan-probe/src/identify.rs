@@ -25,6 +25,10 @@ pub struct IdentifyOptions {
     pub read_timeout: Duration,
     /// Total time for one port.
     pub budget: Duration,
+    /// Ports probed with SMB NEGOTIATE (SMBv1 and SMB2 dialects).
+    pub smb_ports: Vec<u16>,
+    /// Fetch /favicon.ico from web services for its hash.
+    pub favicon: bool,
 }
 
 impl Default for IdentifyOptions {
@@ -34,6 +38,8 @@ impl Default for IdentifyOptions {
             banner_wait: Duration::from_millis(500),
             read_timeout: Duration::from_millis(1500),
             budget: Duration::from_secs(6),
+            smb_ports: vec![445],
+            favicon: true,
         }
     }
 }
@@ -87,6 +93,10 @@ pub async fn identify(
 }
 
 async fn probe(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {
+    if opts.smb_ports.contains(&s.port) {
+        smb(gate, s, opts).await;
+        return;
+    }
     let done = match hint(s.port) {
         Hint::Http => http_plain(gate, s, opts).await,
         Hint::Tls => tls_http(gate, s, opts).await,
@@ -354,6 +364,78 @@ async fn rdp(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) -> bool {
     s.rdp_nla_required = nla;
     s.product = Some(product);
     true
+}
+
+/// SMB1 NEGOTIATE ("NT LM 0.12" only), then SMB2 NEGOTIATE, each on its own connection.
+async fn smb(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {
+    use crate::smb::{self as m, SmbReply};
+    for req in [m::smb1_negotiate_request(), m::smb2_negotiate_request()] {
+        let Ok(mut stream) = gate.connect(addr(s), opts.connect_timeout).await else {
+            return;
+        };
+        if stream.write_all(&req).await.is_err() {
+            continue;
+        }
+        let bytes = read_smb(&mut stream, opts.read_timeout).await;
+        match m::parse_negotiate_response(&bytes) {
+            Some(SmbReply::Smb1 { accepted }) => {
+                s.name = "smb".into();
+                s.smb1 = Some(accepted);
+            }
+            Some(SmbReply::Smb2 { dialect }) => {
+                s.name = "smb".into();
+                if req[4] == 0xff {
+                    // Answered an SMB1 request with SMB2: SMB1 refused.
+                    s.smb1 = Some(false);
+                } else {
+                    s.smb2_dialect = Some(m::dialect_name(dialect));
+                }
+            }
+            Some(SmbReply::Refused) => {
+                s.name = "smb".into();
+                if req[4] == 0xff {
+                    s.smb1 = Some(false);
+                }
+            }
+            // Closed or reset without an answer: SMB1 refused, as Windows does
+            // with SMB1 disabled (decided once SMB2 answers below).
+            None => {}
+        }
+    }
+    if s.name == "smb" && s.smb1.is_none() {
+        s.smb1 = Some(false);
+    }
+    if s.name == "smb" {
+        let mut p = Vec::new();
+        if s.smb1 == Some(true) {
+            p.push("SMB 1 (NT LM 0.12)".to_string());
+        }
+        if let Some(d) = &s.smb2_dialect {
+            p.push(format!("SMB {d}"));
+        }
+        if !p.is_empty() {
+            s.product = Some(p.join(", "));
+        }
+    }
+}
+
+/// Reads one NetBIOS-framed message (at most 64 KiB).
+async fn read_smb<S: AsyncRead + Unpin>(stream: &mut S, idle: Duration) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if buf.len() >= 4 {
+            let len =
+                (usize::from(buf[1]) << 16) | (usize::from(buf[2]) << 8) | usize::from(buf[3]);
+            if buf.len() >= 4 + len || buf.len() >= MAX_READ {
+                return buf;
+            }
+        }
+        match timeout(idle, stream.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => return buf,
+        }
+    }
 }
 
 async fn generic(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {

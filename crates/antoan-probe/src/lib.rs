@@ -27,6 +27,7 @@ pub mod ledger;
 pub mod pacing;
 pub mod ports;
 pub mod service;
+pub mod smb;
 pub mod ssh;
 pub mod sweep;
 pub mod targets;

@@ -28,6 +28,12 @@ pub struct Service {
     pub rdp_nla_required: Option<bool>,
     /// Redis answered PING without authentication.
     pub redis_no_auth: Option<bool>,
+    /// SMB: the server accepted an SMB1 NEGOTIATE for dialect "NT LM 0.12".
+    pub smb1: Option<bool>,
+    /// SMB: the SMB2/3 dialect the server chose among 2.0.2–3.0.2.
+    pub smb2_dialect: Option<String>,
+    /// Shodan-style favicon hash (MurmurHash3 of the base64 of /favicon.ico).
+    pub favicon_mmh3: Option<i32>,
     pub device: Option<DeviceMatch>,
     /// Named from the port number alone (the service said nothing recognisable).
     pub by_port_only: bool,
@@ -50,6 +56,9 @@ impl Default for Service {
             ftp_anonymous: None,
             rdp_nla_required: None,
             redis_no_auth: None,
+            smb1: None,
+            smb2_dialect: None,
+            favicon_mmh3: None,
             device: None,
             by_port_only: false,
             redirect_not_followed: None,

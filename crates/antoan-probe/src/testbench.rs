@@ -42,6 +42,10 @@ pub struct Bench {
     pub rdp_no_nla: SocketAddr,
     /// RDP on 127.0.0.6:3389 that requires NLA.
     pub rdp_nla: SocketAddr,
+    /// SMB on 127.0.0.7:445 that accepts SMBv1 (and SMB 2.1).
+    pub smb1: SocketAddr,
+    /// SMB on 127.0.0.8:445 that only speaks SMB2/3 (closes on SMB1).
+    pub smb2_only: SocketAddr,
     unnamed_accepts: Arc<AtomicUsize>,
     rt: Option<Runtime>,
     _held: Vec<std::net::TcpStream>,
@@ -70,6 +74,8 @@ impl Bench {
             self.tarpit_no_accept,
             self.rdp_no_nla,
             self.rdp_nla,
+            self.smb1,
+            self.smb2_only,
         ]
         .iter()
         .map(|a| a.port())
@@ -136,6 +142,7 @@ impl Bench {
             }
         }
         let (rdp_no_nla, rdp_nla) = rdp_servers();
+        let (smb1, smb2_only) = smb_servers();
         let unnamed_accepts = Arc::new(AtomicUsize::new(0));
         let unnamed_port = addr(&unnamed).port();
         let mut bench = Bench {
@@ -154,6 +161,8 @@ impl Bench {
             unnamed: addr(&unnamed),
             rdp_no_nla,
             rdp_nla,
+            smb1,
+            smb2_only,
             unnamed_accepts: unnamed_accepts.clone(),
             rt: None,
             _held: held,
@@ -255,6 +264,69 @@ fn rdp_servers() -> (SocketAddr, SocketAddr) {
         });
         rx.recv().expect("rdp bench started")
     })
+}
+
+/// SMB answers need port 445 (the scanner picks the SMB probe by port), so
+/// like RDP these start once per process with SO_REUSEPORT.
+fn smb_servers() -> (SocketAddr, SocketAddr) {
+    static SMB: std::sync::OnceLock<(SocketAddr, SocketAddr)> = std::sync::OnceLock::new();
+    *SMB.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("smb runtime");
+            rt.block_on(async move {
+                let listen = |ip: &str| {
+                    let s = tokio::net::TcpSocket::new_v4().expect("socket");
+                    let _ = s.set_reuseaddr(true);
+                    let _ = s.set_reuseport(true);
+                    let a: SocketAddr = format!("{ip}:445").parse().expect("addr");
+                    s.bind(a).unwrap_or_else(|e| panic!("bench: bind {a}: {e}"));
+                    s.listen(64).expect("listen")
+                };
+                let v1 = listen("127.0.0.7");
+                let v2 = listen("127.0.0.8");
+                let _ = tx.send((
+                    v1.local_addr().expect("addr"),
+                    v2.local_addr().expect("addr"),
+                ));
+                let a = tokio::spawn(serve_smb(v1, true));
+                let b = tokio::spawn(serve_smb(v2, false));
+                let _ = tokio::join!(a, b);
+            });
+        });
+        rx.recv().expect("smb bench started")
+    })
+}
+
+async fn serve_smb(l: TcpListener, smb1: bool) {
+    while let Ok((mut s, _)) = l.accept().await {
+        tokio::spawn(async move {
+            let mut buf = [0u8; 512];
+            let Ok(Ok(n)) = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await
+            else {
+                return;
+            };
+            let msg = &buf[..n];
+            let answer = if msg.get(4..8) == Some(b"\xffSMB") {
+                // Windows with SMB1 disabled drops the connection.
+                smb1.then(|| crate::smb::smb1_negotiate_response(0))
+            } else if msg.get(4..8) == Some(b"\xfeSMB") {
+                Some(crate::smb::smb2_negotiate_response(if smb1 {
+                    0x0210
+                } else {
+                    0x0302
+                }))
+            } else {
+                None
+            };
+            if let Some(a) = answer {
+                let _ = s.write_all(&a).await;
+            }
+        });
+    }
 }
 
 async fn serve_rdp(l: TcpListener, answer: Vec<u8>) {

@@ -113,6 +113,17 @@ fn every_bench_service_is_identified_and_findings_follow() {
     assert_eq!(s[&bench.rdp_no_nla].rdp_nla_required, Some(false));
     assert_eq!(s[&bench.rdp_nla].rdp_nla_required, Some(true));
 
+    // SMB: one server accepts SMB1 "NT LM 0.12", the other drops SMB1 and speaks 3.0.2.
+    let v1 = s[&bench.smb1];
+    assert_eq!(v1.name, "smb");
+    assert_eq!(v1.smb1, Some(true));
+    assert_eq!(v1.smb2_dialect.as_deref(), Some("2.1"));
+    assert!(!v1.by_port_only);
+    let v2 = s[&bench.smb2_only];
+    assert_eq!(v2.name, "smb");
+    assert_eq!(v2.smb1, Some(false));
+    assert_eq!(v2.smb2_dialect.as_deref(), Some("3.0.2"));
+
     // The tarpit that accepts is open but unidentified; the one that never
     // accepts is not open; neither stalls the scan.
     assert_eq!(s[&bench.tarpit_silent].name, "unknown");
@@ -157,6 +168,8 @@ fn every_bench_service_is_identified_and_findings_follow() {
         ("net.database-exposed", format!("{}/mysql", bench.mysql)),
         ("net.rdp-no-nla", format!("{}/rdp", bench.rdp_no_nla)),
         ("net.rdp-exposed", format!("{}/rdp", bench.rdp_nla)),
+        ("net.smb1-accepted", format!("{}/smb", bench.smb1)),
+        ("net.smb-exposed", format!("{}/smb", bench.smb2_only)),
     ];
     for (c, subj) in &want {
         assert!(
@@ -177,6 +190,11 @@ fn every_bench_service_is_identified_and_findings_follow() {
         "Basic auth over plain HTTP"
     );
     assert!(report.findings.iter().all(|f| f.subject.contains(':')));
+    let smb2_subject = format!("{}/smb", bench.smb2_only);
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.check == "net.smb1-accepted" && f.subject == smb2_subject));
     let nla_subject = format!("{}/rdp", bench.rdp_nla);
     assert!(!report
         .findings

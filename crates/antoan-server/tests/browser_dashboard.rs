@@ -544,6 +544,21 @@ async fn dashboard_in_headless_chromium() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+    let units = items(&api.get("/api/v1/units").await);
+    let province = units
+        .iter()
+        .find(|u| u["path"] == "lang-son")
+        .and_then(|u| u["id"].as_i64())
+        .expect("province");
+    let r = api
+        .http
+        .get(format!("{base}/units/{province}/report.pdf"))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "unit report as PDF");
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
 
     let artifacts = artifacts_dir();
     let (_driver, dport) = start_driver().await;
@@ -570,6 +585,16 @@ async fn dashboard_in_headless_chromium() {
             "trend chart drawn"
         );
         shot(&c, &artifacts, "01-overview").await;
+
+        // The end-of-life card leads to the list of those hosts.
+        click_nav(&c, Locator::Css("a.stat[href='/hosts?os_eol=1']")).await;
+        let text = body_text(&c).await;
+        assert!(
+            text.contains("pc-chi-lang-01") && text.contains(EVIL_HOST),
+            "end-of-life hosts: {text}"
+        );
+        assert_no_alert(&c).await;
+        c.goto(&format!("{base}/")).await.unwrap();
 
         // Browse the tree down to a host.
         click_nav(&c, Locator::LinkText("Tỉnh Lạng Sơn")).await;

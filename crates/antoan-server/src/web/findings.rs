@@ -165,8 +165,21 @@ impl FindingsQuery {
     }
 }
 
-fn kind_label(k: &str) -> &str {
-    k
+/// The label of a finding kind (the stored string; unknown kinds as they are).
+pub fn kind_label(k: &str, lang: antoan_model::Lang) -> &str {
+    let tr = match kind_from_str(k) {
+        Some(FindingKind::Eol) => t::KIND_EOL,
+        Some(FindingKind::Vulnerability) => t::KIND_VULNERABILITY,
+        Some(FindingKind::WeakCredential) => t::KIND_WEAK_CREDENTIAL,
+        Some(FindingKind::Config) => t::KIND_CONFIG,
+        Some(FindingKind::Exposure) => t::KIND_EXPOSURE,
+        Some(FindingKind::Account) => t::KIND_ACCOUNT,
+        Some(FindingKind::Malware) => t::KIND_MALWARE,
+        Some(FindingKind::Physical) => t::KIND_PHYSICAL,
+        Some(FindingKind::Process) => t::KIND_PROCESS,
+        None => return k,
+    };
+    tr.get(lang)
 }
 
 /// The findings table. `selectable`: a checkbox per row (inside the bulk
@@ -193,7 +206,7 @@ pub fn findings_table(ctx: &Ctx, rows: &[FindingRow], selectable: bool, show_hos
                         td.wrap {
                             a href={ "/findings/" (f.id) } { (f.title.get(ctx.lang)) }
                             br;
-                            small.muted { (f.subject) " · " (f.check) " · " (kind_label(&f.kind)) }
+                            small.muted { (f.subject) " · " (f.check) " · " (kind_label(&f.kind, ctx.lang)) }
                         }
                         @if show_host {
                             td.wrap { a href={ "/hosts/" (f.host_id) } { (f.hostname) } }
@@ -270,7 +283,7 @@ pub fn findings_page(
                 label { (ctx.tr(t::KIND))
                     select name="kind" {
                         option value="" { (ctx.tr(t::ANY)) }
-                        @for k in KINDS { option value=(k.as_str()) selected[query.kind == Some(k)] { (k.as_str()) } }
+                        @for k in KINDS { option value=(k.as_str()) selected[query.kind == Some(k)] { (kind_label(k.as_str(), ctx.lang)) } }
                     }
                 }
                 label { (ctx.tr(t::UNIT))
@@ -357,7 +370,7 @@ pub fn finding_page(
                 dt { (ctx.tr(t::HOST)) } dd { a href={ "/hosts/" (f.host_id) } { (f.hostname) } }
                 dt { (ctx.tr(t::UNIT)) } dd { (f.unit_path) }
                 dt { (ctx.tr(t::SUBJECT)) } dd { code { (f.subject) } }
-                dt { (ctx.tr(t::CHECK)) } dd { (f.check) " · " (f.kind) }
+                dt { (ctx.tr(t::CHECK)) } dd { (f.check) " · " (kind_label(&f.kind, lang)) }
                 dt { (ctx.tr(t::FINDING_KEY)) } dd { code { (f.finding_key) } }
                 dt { (ctx.tr(t::FIRST_SEEN)) } dd { (fmt_time(f.first_seen)) }
                 dt { (ctx.tr(t::LAST_SEEN_FINDING)) } dd { (fmt_time(f.last_seen)) }

@@ -45,6 +45,15 @@ fn pw_label(p: PasswordState) -> t::Tr {
     }
 }
 
+fn win_role(r: WindowsRole) -> t::Tr {
+    match r {
+        WindowsRole::Workstation => t::WIN_WORKSTATION,
+        WindowsRole::MemberServer => t::WIN_MEMBER_SERVER,
+        WindowsRole::DomainController => t::WIN_DC,
+        WindowsRole::Unknown => t::PW_UNKNOWN,
+    }
+}
+
 fn more(ctx: &Ctx, total: usize) -> Markup {
     html! {
         @if total > LIST_CAP { p.muted { (with_n(t::MORE_ITEMS, ctx.lang, total - LIST_CAP)) } }
@@ -84,7 +93,7 @@ pub fn inventory_summary(ctx: &Ctx, r: &Report) -> Markup {
             @if let Some(k) = &inv.kernel { @if !k.running.is_empty() { dt { (ctx.tr(t::KERNEL)) } dd { (k.running) } } }
             @if let Some(w) = win {
                 @if !w.domain.is_empty() { dt { (ctx.tr(t::DOMAIN)) } dd { (w.domain) } }
-                @if w.role != WindowsRole::Unknown { dt { (ctx.tr(t::ROLE_WINDOWS)) } dd { (w.role.as_str()) } }
+                @if w.role != WindowsRole::Unknown { dt { (ctx.tr(t::ROLE_WINDOWS)) } dd { (win_role(w.role).get(ctx.lang)) } }
             }
             dt { (ctx.tr(t::PACKAGES)) }
             dd {

@@ -239,6 +239,20 @@ strings! {
     ASSIGNED_N = "Đã giao {n} phát hiện." / "{n} findings assigned.";
     NONE_SELECTED = "Chưa chọn phát hiện nào." / "No finding was selected.";
     EMPTY = "—" / "—";
+
+    // finding kinds and Windows roles
+    KIND_EOL = "Hết hỗ trợ" / "End of life";
+    KIND_VULNERABILITY = "Lỗ hổng" / "Vulnerability";
+    KIND_WEAK_CREDENTIAL = "Mật khẩu yếu" / "Weak credential";
+    KIND_CONFIG = "Cấu hình" / "Configuration";
+    KIND_EXPOSURE = "Dịch vụ phơi nhiễm" / "Exposure";
+    KIND_ACCOUNT = "Tài khoản" / "Account";
+    KIND_MALWARE = "Mã độc" / "Malware";
+    KIND_PHYSICAL = "An ninh vật lý" / "Physical security";
+    KIND_PROCESS = "Quy trình" / "Process";
+    WIN_WORKSTATION = "Máy trạm" / "Workstation";
+    WIN_MEMBER_SERVER = "Máy chủ thành viên" / "Member server";
+    WIN_DC = "Máy chủ điều khiển miền" / "Domain controller";
 }
 
 /// `{n}` filled in.

@@ -145,8 +145,9 @@ pub fn percent(part: u32, whole: u32) -> Option<u32> {
 /// A whole page. `title` is the page heading (escaped).
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     let lang = ctx.lang;
-    let nav: [(&str, Tr); 6] = [
+    let nav: [(&str, Tr); 7] = [
         ("/", t::NAV_OVERVIEW),
+        ("/hosts", t::HOSTS),
         ("/findings", t::NAV_FINDINGS),
         ("/waivers", t::NAV_WAIVERS),
         ("/agents", t::NAV_AGENTS),
@@ -216,11 +217,18 @@ pub fn message_page(ctx: &Ctx, title: &str, message: &str, back: Option<&str>) -
 }
 
 /// Statistic "card": a big number with a label.
-pub fn stat(label: &str, value: &str, class: &str) -> Markup {
+pub fn stat(label: &str, value: &str, class: &str, href: Option<&str>) -> Markup {
     html! {
-        div class={ "stat " (class) } {
-            div.stat-value { (value) }
-            div.stat-label { (label) }
+        @if let Some(h) = href {
+            a class={ "stat " (class) } href=(h) {
+                div.stat-value { (value) }
+                div.stat-label { (label) }
+            }
+        } @else {
+            div class={ "stat " (class) } {
+                div.stat-value { (value) }
+                div.stat-label { (label) }
+            }
         }
     }
 }

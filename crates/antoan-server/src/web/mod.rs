@@ -17,6 +17,8 @@ mod overview;
 mod pdf;
 #[cfg(test)]
 mod render_tests;
+#[cfg(test)]
+mod route_tests;
 mod routes;
 
 pub use routes::router;

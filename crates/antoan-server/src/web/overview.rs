@@ -64,7 +64,9 @@ fn coverage_text(s: &UnitStats) -> String {
     }
 }
 
-fn stat_cards(ctx: &Ctx, s: &UnitStats) -> Markup {
+/// The statistics of a unit (or of the whole scope when `unit` is None),
+/// each linked to the list behind it.
+fn stat_cards(ctx: &Ctx, s: &UnitStats, unit: Option<i64>) -> Markup {
     let cov = percent(s.hosts_reporting, s.hosts);
     let cov_class = match cov {
         None => "",
@@ -73,16 +75,31 @@ fn stat_cards(ctx: &Ctx, s: &UnitStats) -> Markup {
         Some(_) => "bad",
     };
     let nz = |n: u32, class: &'static str| if n > 0 { class } else { "good" };
+    let u = unit.map(|id| format!("unit={id}")).unwrap_or_default();
+    let hosts = |extra: &str| {
+        let q: Vec<&str> = [u.as_str(), extra]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect();
+        format!("/hosts?{}", q.join("&"))
+    };
+    let findings = |extra: &str| {
+        let q: Vec<&str> = [u.as_str(), extra]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect();
+        format!("/findings?{}", q.join("&"))
+    };
     html! {
         div.stats {
-            (stat(ctx.tr(t::HOSTS), &s.hosts.to_string(), ""))
-            (stat(ctx.tr(t::COVERAGE), &coverage_text(s), cov_class))
-            (stat(ctx.tr(t::SILENT), &s.hosts_silent.to_string(), nz(s.hosts_silent, "warn")))
-            (stat(ctx.tr(t::OS_EOL), &s.hosts_os_eol.to_string(), nz(s.hosts_os_eol, "bad")))
-            (stat(ctx.tr(t::OFFICE_EOL), &s.hosts_office_eol.to_string(), nz(s.hosts_office_eol, "bad")))
-            (stat(ctx.tr(t::CRITICAL_OPEN), &s.open_critical.to_string(), nz(s.open_critical, "bad")))
-            (stat(ctx.tr(t::HIGH_OPEN), &s.open_high.to_string(), nz(s.open_high, "warn")))
-            (stat(ctx.tr(t::OPEN_TOTAL), &s.open_total.to_string(), ""))
+            (stat(ctx.tr(t::HOSTS), &s.hosts.to_string(), "", Some(&hosts(""))))
+            (stat(ctx.tr(t::COVERAGE), &coverage_text(s), cov_class, None))
+            (stat(ctx.tr(t::SILENT), &s.hosts_silent.to_string(), nz(s.hosts_silent, "warn"), Some(&hosts("silent=1"))))
+            (stat(ctx.tr(t::OS_EOL), &s.hosts_os_eol.to_string(), nz(s.hosts_os_eol, "bad"), Some(&hosts("os_eol=1"))))
+            (stat(ctx.tr(t::OFFICE_EOL), &s.hosts_office_eol.to_string(), nz(s.hosts_office_eol, "bad"), Some(&hosts("office_eol=1"))))
+            (stat(ctx.tr(t::CRITICAL_OPEN), &s.open_critical.to_string(), nz(s.open_critical, "bad"), Some(&findings("severity=critical"))))
+            (stat(ctx.tr(t::HIGH_OPEN), &s.open_high.to_string(), nz(s.open_high, "warn"), Some(&findings("severity=high"))))
+            (stat(ctx.tr(t::OPEN_TOTAL), &s.open_total.to_string(), "", Some(&findings(""))))
         }
     }
 }
@@ -133,7 +150,7 @@ pub fn overview_page(ctx: &Ctx, ov: &Overview) -> Markup {
         ctx,
         ctx.tr(t::NAV_OVERVIEW),
         html! {
-            (stat_cards(ctx, &sum))
+            (stat_cards(ctx, &sum, None))
             h2 { (ctx.tr(t::TREND)) }
             (trend_chart(&ov.trend, ctx.lang))
             h2 { (ctx.tr(t::UNITS)) }
@@ -221,7 +238,7 @@ pub fn unit_page(
                 @for a in ancestors { " › " a href={ "/units/" (a.id) } { (unit_name(a)) } }
                 " › " (unit.path)
             }
-            @if let Some(s) = own { (stat_cards(ctx, s)) }
+            @if let Some(s) = own { (stat_cards(ctx, s, Some(unit.id))) }
             p { a href={ "/findings?unit=" (unit.id) } { (ctx.tr(t::VIEW_FINDINGS)) } }
             h2 { (ctx.tr(t::TREND)) }
             (trend_chart(&sub.trend, ctx.lang))
@@ -234,8 +251,148 @@ pub fn unit_page(
                 label { (ctx.tr(t::SEARCH_HOSTS)) input type="search" name="q" value=(q); }
                 button type="submit" { (ctx.tr(t::SEARCH)) }
             }
-            p.exports { a href=(csv) { (ctx.tr(t::EXPORT_CSV)) } }
-            (hosts_table(ctx, hosts, silent_before))
+            p.exports {
+                a href=(csv) { (ctx.tr(t::EXPORT_CSV)) } " · "
+                a href={ "/units/" (unit.id) "/report.pdf?lang=" (ctx.lang.code()) } { (ctx.tr(t::REPORT_PDF)) }
+            }
+            (hosts_table(ctx, &hosts[..hosts.len().min(HOSTS_PAGE as usize)], silent_before))
+            @if hosts.len() > HOSTS_PAGE as usize {
+                p { a href={ "/hosts?unit=" (unit.id) "&page=1" } { (ctx.tr(t::NEXT_PAGE)) " ›" } }
+            }
+        },
+    )
+}
+
+/// Rows per page of the hosts list.
+pub const HOSTS_PAGE: u32 = 200;
+
+/// The filters of `/hosts`. Malformed values are dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostsQuery {
+    pub q: String,
+    pub unit: Option<i64>,
+    pub os_eol: bool,
+    pub office_eol: bool,
+    pub silent: bool,
+    pub page: u32,
+}
+
+impl HostsQuery {
+    pub fn parse(query: &str) -> HostsQuery {
+        let mut h = HostsQuery::default();
+        for (k, v) in super::findings::pairs(query) {
+            let v = v.trim();
+            let on = matches!(v, "1" | "true" | "yes" | "on");
+            match k.as_str() {
+                "q" => h.q = v.chars().take(200).collect(),
+                "unit" => h.unit = v.parse().ok(),
+                "os_eol" => h.os_eol = on,
+                "office_eol" => h.office_eol = on,
+                "silent" => h.silent = on,
+                "page" => h.page = v.parse::<u32>().unwrap_or(0).min(100_000),
+                _ => {}
+            }
+        }
+        h
+    }
+
+    pub fn to_query(&self, page: Option<u32>) -> String {
+        let mut p: Vec<(&str, String)> = Vec::new();
+        if !self.q.is_empty() {
+            p.push(("q", self.q.clone()));
+        }
+        if let Some(u) = self.unit {
+            p.push(("unit", u.to_string()));
+        }
+        for (on, k) in [
+            (self.os_eol, "os_eol"),
+            (self.office_eol, "office_eol"),
+            (self.silent, "silent"),
+        ] {
+            if on {
+                p.push((k, "1".into()));
+            }
+        }
+        if let Some(pg) = page {
+            p.push(("page", pg.to_string()));
+        }
+        serde_urlencoded::to_string(&p).unwrap_or_default()
+    }
+
+    /// The store filter. The store has no Office end-of-life filter: with
+    /// `office_eol` every host is fetched and [`HostsQuery::window`] filters
+    /// and pages; otherwise the store pages (one row more than a page, to
+    /// know whether a next page exists).
+    pub fn to_filter(&self, silent_before: OffsetDateTime) -> antoan_store::HostFilter {
+        let (limit, offset) = if self.office_eol {
+            (0, 0)
+        } else {
+            (HOSTS_PAGE + 1, self.page.saturating_mul(HOSTS_PAGE))
+        };
+        antoan_store::HostFilter {
+            q: (!self.q.is_empty()).then(|| self.q.clone()),
+            os_eol: self.os_eol.then_some(true),
+            silent_since: self.silent.then_some(silent_before),
+            limit,
+            offset,
+        }
+    }
+
+    /// The page (plus one row) of what the store gave for [`HostsQuery::to_filter`].
+    pub fn window(&self, hosts: Vec<HostRow>) -> Vec<HostRow> {
+        if !self.office_eol {
+            return hosts;
+        }
+        let start = self.page as usize * HOSTS_PAGE as usize;
+        hosts
+            .into_iter()
+            .filter(|h| h.office_eol)
+            .skip(start)
+            .take(HOSTS_PAGE as usize + 1)
+            .collect()
+    }
+}
+
+/// `/hosts`: every host in scope (or in one unit's subtree), with filters.
+/// `hosts` is one page plus possibly one row (which says a next page exists).
+pub fn hosts_page(
+    ctx: &Ctx,
+    query: &HostsQuery,
+    unit: Option<&Unit>,
+    units: &[Unit],
+    hosts: &[HostRow],
+    silent_before: OffsetDateTime,
+) -> Markup {
+    let more = hosts.len() > HOSTS_PAGE as usize;
+    let rows = &hosts[..hosts.len().min(HOSTS_PAGE as usize)];
+    let title = match unit {
+        Some(u) => format!("{} — {}", ctx.tr(t::HOSTS), unit_name(u)),
+        None => ctx.tr(t::HOSTS).to_string(),
+    };
+    page(
+        ctx,
+        &title,
+        html! {
+            form.filters method="get" action="/hosts" {
+                label { (ctx.tr(t::SEARCH_HOSTS)) input type="search" name="q" value=(query.q); }
+                label { (ctx.tr(t::UNIT))
+                    select name="unit" {
+                        option value="" { (ctx.tr(t::ALL_UNITS)) }
+                        @for u in units { option value=(u.id) selected[query.unit == Some(u.id)] { (super::findings::unit_option_label(u)) } }
+                    }
+                }
+                label.check { input type="checkbox" name="silent" value="1" checked[query.silent]; (ctx.tr(t::SILENT)) }
+                label.check { input type="checkbox" name="os_eol" value="1" checked[query.os_eol]; (ctx.tr(t::OS_EOL)) }
+                label.check { input type="checkbox" name="office_eol" value="1" checked[query.office_eol]; (ctx.tr(t::OFFICE_EOL)) }
+                button type="submit" { (ctx.tr(t::FILTER)) }
+                a href="/hosts" { (ctx.tr(t::RESET)) }
+            }
+            p.exports { a href={ "/hosts.csv?" (query.to_query(None)) } { (ctx.tr(t::EXPORT_CSV)) } }
+            (hosts_table(ctx, rows, silent_before))
+            div.pager {
+                @if query.page > 0 { a rel="prev" href={ "/hosts?" (query.to_query(Some(query.page - 1))) } { "‹ " (ctx.tr(t::PREV_PAGE)) } }
+                @if more { a rel="next" href={ "/hosts?" (query.to_query(Some(query.page + 1))) } { (ctx.tr(t::NEXT_PAGE)) " ›" } }
+            }
         },
     )
 }

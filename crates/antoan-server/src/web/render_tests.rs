@@ -17,7 +17,7 @@ use super::csv_export;
 use super::findings::{finding_page, findings_page, FindingsQuery, PAGE_SIZE};
 use super::hosts::{host_page, LatestReport};
 use super::layout::{lang_href, Ctx};
-use super::overview::{overview_page, totals, unit_page};
+use super::overview::{hosts_page, overview_page, totals, unit_page, HostsQuery, HOSTS_PAGE};
 
 const EVIL: &str = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
 const NOW: OffsetDateTime = datetime!(2026-11-24 22:00 UTC);
@@ -637,4 +637,83 @@ fn csv_neutralises_formulas_and_keeps_vietnamese() {
     assert_eq!(csv_export::cell("pc-01"), "pc-01");
     let u = csv_export::users_csv(&[user(Role::UnitAdmin)]);
     assert!(u.contains("unit-admin") && !u.contains("phc"));
+}
+
+#[test]
+fn hosts_page_filters_paging_and_links() {
+    let u = user(Role::UnitAdmin);
+    let q = HostsQuery::parse("q=%3Cb%3E&silent=1&office_eol=on&unit=2&page=2&os_eol=0&bogus=1");
+    assert_eq!(q.q, "<b>");
+    assert!(q.silent && q.office_eol && !q.os_eol);
+    assert_eq!((q.unit, q.page), (Some(2), 2));
+    assert_eq!(HostsQuery::parse(&q.to_query(Some(2))), q);
+    // the store pages unless the Office filter (which it lacks) is on
+    let f = q.to_filter(NOW);
+    assert_eq!((f.limit, f.offset), (0, 0));
+    assert_eq!(f.silent_since, Some(NOW));
+    let f = HostsQuery::parse("page=1").to_filter(NOW);
+    assert_eq!((f.limit, f.offset), (HOSTS_PAGE + 1, HOSTS_PAGE));
+    // the in-memory window keeps only Office end-of-life hosts of the page
+    let mut plain = host("plain");
+    plain.office_eol = false;
+    let all: Vec<HostRow> = (0..(HOSTS_PAGE as usize * 3 + 5))
+        .map(|i| if i % 2 == 0 { host("x") } else { plain.clone() })
+        .collect();
+    let w = q.window(all);
+    assert!(w.iter().all(|h| h.office_eol));
+    assert!(w.len() <= HOSTS_PAGE as usize + 1);
+
+    let un = unit(2, None, "lang-son", "Lạng Sơn");
+    let rows: Vec<HostRow> = (0..=HOSTS_PAGE).map(|_| host(EVIL)).collect();
+    let s = hosts_page(&ctx(&u, Lang::Vi), &q, Some(&un), &[un.clone()], &rows, NOW).into_string();
+    assert_escaped(&s);
+    assert_eq!(
+        s.matches("href=\"/hosts/3\"").count(),
+        HOSTS_PAGE as usize,
+        "one page shown"
+    );
+    assert!(s.contains("Trang sau") && s.contains("Trang trước"));
+    assert!(s.contains("/hosts.csv?"));
+    assert!(s.contains("Máy — Lạng Sơn"));
+    let s = hosts_page(
+        &ctx(&u, Lang::En),
+        &HostsQuery::default(),
+        None,
+        &[],
+        &[],
+        NOW,
+    )
+    .into_string();
+    assert!(s.contains("No host") && !s.contains("Next page"));
+}
+
+#[test]
+fn overview_cards_link_to_lists() {
+    let u = user(Role::ProvinceInspector);
+    let ov = Overview {
+        units: vec![stats(unit(1, None, "lang-son", "Lạng Sơn"), 10, 9, 3)],
+        trend: vec![],
+    };
+    let s = overview_page(&ctx(&u, Lang::Vi), &ov).into_string();
+    for href in [
+        "/hosts?silent=1",
+        "/hosts?os_eol=1",
+        "/hosts?office_eol=1",
+        "/findings?severity=critical",
+        "/hosts?",
+    ] {
+        assert!(s.contains(&format!("href=\"{href}")), "{href}");
+    }
+    let un = unit(1, None, "lang-son", "Lạng Sơn");
+    let s = unit_page(&ctx(&u, Lang::Vi), &un, &ov, &[], &[], "", NOW).into_string();
+    assert!(s.contains("href=\"/hosts?unit=1&amp;silent=1\""));
+    assert!(s.contains("/units/1/report.pdf"));
+}
+
+#[test]
+fn kinds_and_roles_are_translated() {
+    use super::findings::kind_label;
+    assert_eq!(kind_label("eol", Lang::Vi), "Hết hỗ trợ");
+    assert_eq!(kind_label("weak-credential", Lang::En), "Weak credential");
+    assert_eq!(kind_label("something-new", Lang::Vi), "something-new");
 }

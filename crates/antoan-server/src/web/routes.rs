@@ -22,7 +22,7 @@ use super::findings::{self, pairs, FindingsQuery};
 use super::hosts::{self, LatestReport};
 use super::i18n::{self as t, with_n, Tr};
 use super::layout::{message_page, Ctx};
-use super::overview;
+use super::overview::{self, HostsQuery};
 use super::pdf::{self, PdfError};
 use crate::auth::{self, check_csrf, CurrentUser};
 use crate::AppState;
@@ -32,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/", get(overview_h))
         .route("/units/{id}", get(unit_h))
         .route("/units/{id}/hosts.csv", get(unit_hosts_csv))
+        .route("/units/{id}/report.pdf", get(unit_pdf))
+        .route("/hosts", get(hosts_h))
+        .route("/hosts.csv", get(hosts_csv))
         .route("/hosts/{id}", get(host_h))
         .route("/hosts/{id}/report.html", get(host_report_html))
         .route("/hosts/{id}/report.pdf", get(host_report_pdf))
@@ -278,23 +281,25 @@ fn subtree(u: &Unit) -> Scope {
     }
 }
 
-async fn unit_h(
-    State(state): State<AppState>,
-    cu: CurrentUser,
-    uri: OriginalUri,
-    Path(id): Path<i64>,
-) -> PageResult {
-    let here = here(&uri);
+/// The unit page of a visible unit.
+async fn unit_markup(
+    state: &AppState,
+    cu: &CurrentUser,
+    here: &str,
+    uri: &OriginalUri,
+    id: i64,
+    print: bool,
+) -> Result<(Unit, Markup), Response> {
     let now = OffsetDateTime::now_utc();
-    let unit = visible_unit(&state, &cu, &here, id).await?;
+    let unit = visible_unit(state, cu, here, id).await?;
     let scope = subtree(&unit);
-    let q = pairs(&query_of(&uri))
+    let q = pairs(&query_of(uri))
         .into_iter()
         .find(|(k, _)| k == "q")
         .map(|(_, v)| v)
         .unwrap_or_default();
     let q: String = q.trim().chars().take(200).collect();
-    let fail = |e| store_fail(&cu, &here, e);
+    let fail = |e| store_fail(cu, here, e);
     let sub = state
         .store
         .overview(&scope, now, state.config.expected_interval)
@@ -309,22 +314,109 @@ async fn unit_h(
         .collect();
     let filter = HostFilter {
         q: (!q.is_empty()).then(|| q.clone()),
-        limit: 1000,
+        limit: overview::HOSTS_PAGE + 1,
         ..Default::default()
     };
     let hosts = state.store.hosts(&scope, &filter).await.map_err(fail)?;
+    let mut c = ctx(cu, here);
+    if print {
+        // A printed page keeps no session secret, not even in hidden forms.
+        c.csrf = "";
+    }
+    let m = overview::unit_page(
+        &c,
+        &unit,
+        &sub,
+        &ancestors,
+        &hosts,
+        &q,
+        silent_before(state, now),
+    );
+    Ok((unit, m))
+}
+
+async fn unit_h(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let here = here(&uri);
+    let (_, m) = unit_markup(&state, &cu, &here, &uri, id, false).await?;
+    Ok(html(StatusCode::OK, m))
+}
+
+/// The unit page printed to PDF (navigation and forms are hidden in print).
+async fn unit_pdf(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let here = here(&uri);
+    let (unit, m) = unit_markup(&state, &cu, &here, &uri, id, true).await?;
+    pdf_response(&cu, &here, &unit.slug, m.into_string()).await
+}
+
+async fn hosts_list(
+    state: &AppState,
+    cu: &CurrentUser,
+    here: &str,
+    q: &HostsQuery,
+) -> Result<(Option<Unit>, Vec<antoan_store::HostRow>), Response> {
+    let unit = match q.unit {
+        Some(id) => Some(visible_unit(state, cu, here, id).await?),
+        None => None,
+    };
+    let scope = unit
+        .as_ref()
+        .map(subtree)
+        .unwrap_or_else(|| cu.scope.clone());
+    let now = OffsetDateTime::now_utc();
+    let rows = state
+        .store
+        .hosts(&scope, &q.to_filter(silent_before(state, now)))
+        .await
+        .map_err(|e| store_fail(cu, here, e))?;
+    Ok((unit, rows))
+}
+
+async fn hosts_h(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+    let here = here(&uri);
+    let q = HostsQuery::parse(&query_of(&uri));
+    let (unit, rows) = hosts_list(&state, &cu, &here, &q).await?;
+    let rows = q.window(rows);
+    let units = state
+        .store
+        .units(&cu.scope)
+        .await
+        .map_err(|e| store_fail(&cu, &here, e))?;
+    let now = OffsetDateTime::now_utc();
     Ok(html(
         StatusCode::OK,
-        overview::unit_page(
+        overview::hosts_page(
             &ctx(&cu, &here),
-            &unit,
-            &sub,
-            &ancestors,
-            &hosts,
             &q,
+            unit.as_ref(),
+            &units,
+            &rows,
             silent_before(&state, now),
         ),
     ))
+}
+
+async fn hosts_csv(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+    let here = here(&uri);
+    let mut q = HostsQuery::parse(&query_of(&uri));
+    // Every page: fetch all (office_eol makes the filter fetch everything).
+    let office = q.office_eol;
+    q.office_eol = true;
+    let (_, rows) = hosts_list(&state, &cu, &here, &q).await?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|h| !office || h.office_eol)
+        .collect();
+    Ok(csv("hosts.csv", csv_export::hosts_csv(&rows)))
 }
 
 async fn unit_hosts_csv(
@@ -475,11 +567,15 @@ async fn host_report_pdf(
     let here = here(&uri);
     let report = latest_report(&state, &cu, &here, id).await?;
     let page = antoan_report::render_html(&report, cu.lang);
-    match pdf::html_to_pdf(page).await {
+    pdf_response(&cu, &here, &report.host.hostname, page).await
+}
+
+/// `html` printed by Chromium as an attachment named after `name`, or a
+/// page saying why not.
+async fn pdf_response(cu: &CurrentUser, here: &str, name: &str, html: String) -> PageResult {
+    match pdf::html_to_pdf(html).await {
         Ok(bytes) => {
-            let name: String = report
-                .host
-                .hostname
+            let name: String = name
                 .chars()
                 .map(|c| {
                     if c.is_ascii_alphanumeric() || c == '-' {
@@ -503,18 +599,18 @@ async fn host_report_pdf(
                 .into_response())
         }
         Err(PdfError::Unavailable) => Err(fail(
-            &cu,
-            &here,
+            cu,
+            here,
             StatusCode::SERVICE_UNAVAILABLE,
             t::REPORT_PDF,
             t::PDF_UNAVAILABLE.get(cu.lang),
         )),
         Err(PdfError::Failed(why)) => {
-            log(&format!("PDF export of host {id} failed: {why}"));
+            log(&format!("PDF export of {here} failed: {why}"));
             let msg = format!("{}: {why}", t::PDF_FAILED.get(cu.lang));
             Err(fail(
-                &cu,
-                &here,
+                cu,
+                here,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 t::REPORT_PDF,
                 &msg,

@@ -18,6 +18,8 @@ pub enum Field {
     Location,
     Banner,
     CertSubject,
+    /// Shodan-style favicon hash; `contains` must equal it exactly.
+    FaviconMmh3,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -68,6 +70,14 @@ impl Fingerprints {
                     d.id
                 ));
             }
+            if let Some(p) = d.patterns.iter().find(|p| {
+                p.field == Field::FaviconMmh3 && p.contains.trim().parse::<i32>().is_err()
+            }) {
+                return Err(format!(
+                    "{name}: device '{}': favicon_mmh3 pattern '{}' is not a 32-bit number",
+                    d.id, p.contains
+                ));
+            }
             if let Some(p) = d.patterns.iter().find(|p| p.contains.trim().len() < 3) {
                 return Err(format!(
                     "{name}: device '{}': pattern '{}' is too short to be specific",
@@ -99,9 +109,14 @@ impl Fingerprints {
         for d in &self.devices {
             for p in &d.patterns {
                 let needle = p.contains.to_lowercase();
-                let hit = field_values(s, p.field)
-                    .iter()
-                    .any(|v| v.to_lowercase().contains(&needle));
+                let hit = if p.field == Field::FaviconMmh3 {
+                    s.favicon_mmh3
+                        .is_some_and(|h| h.to_string() == p.contains.trim())
+                } else {
+                    field_values(s, p.field)
+                        .iter()
+                        .any(|v| v.to_lowercase().contains(&needle))
+                };
                 if hit {
                     return Some(DeviceMatch {
                         id: d.id.clone(),
@@ -126,6 +141,7 @@ fn field_name(f: Field) -> &'static str {
         Field::Location => "location",
         Field::Banner => "banner",
         Field::CertSubject => "cert_subject",
+        Field::FaviconMmh3 => "favicon_mmh3",
     }
 }
 
@@ -203,6 +219,26 @@ mod tests {
         s.http =
             Some(parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>Welcome</title>", "HTTP").unwrap());
         assert_eq!(fp.identify(&s), None);
+    }
+
+    #[test]
+    fn favicon_hash_matches_exactly() {
+        let text = "[[device]]\nid='cam'\nvendor='V'\nkind='camera'\nsource='s'\nfamily={vi='a',en='b'}\npatterns=[{field='favicon_mmh3',contains='-123456'}]";
+        let fp = Fingerprints::parse("f.toml", text).unwrap();
+        let mut s = Service {
+            favicon_mmh3: Some(-123456),
+            ..Default::default()
+        };
+        assert_eq!(
+            fp.identify(&s).unwrap().matched,
+            "favicon_mmh3 contains '-123456'"
+        );
+        s.favicon_mmh3 = Some(-1234567);
+        assert_eq!(fp.identify(&s), None, "no substring match on hashes");
+        let bad = text.replace("-123456", "abc");
+        assert!(Fingerprints::parse("f.toml", &bad)
+            .unwrap_err()
+            .contains("not a 32-bit number"));
     }
 
     #[test]

@@ -112,6 +112,21 @@ async fn probe(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {
     if !done {
         generic(gate, s, opts).await;
     }
+    if opts.favicon && s.http.is_some() {
+        favicon(gate, s, opts).await;
+    }
+}
+
+/// GET /favicon.ico on the same scheme; keeps its Shodan-style hash.
+async fn favicon(gate: &Gate, s: &mut Service, opts: &IdentifyOptions) {
+    let bytes = if s.tls.is_some() {
+        get_tls(gate, s, "/favicon.ico", opts).await.map(|(_, b)| b)
+    } else {
+        get_plain(gate, s, "/favicon.ico", opts).await
+    };
+    if let Some(icon) = bytes.as_deref().and_then(crate::favicon::icon_body) {
+        s.favicon_mmh3 = Some(crate::favicon::favicon_hash(&icon));
+    }
 }
 
 fn addr(s: &Service) -> SocketAddr {

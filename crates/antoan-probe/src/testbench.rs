@@ -168,7 +168,13 @@ impl Bench {
             _held: held,
         };
         rt.spawn(serve(recorder, |path| recorder_page(&path)));
-        rt.spawn(serve(web, |_| router_page()));
+        rt.spawn(serve(web, |path| {
+            if path == "/favicon.ico" {
+                response("200 OK", &[("Content-Type", "image/x-icon")], BENCH_FAVICON)
+            } else {
+                router_page()
+            }
+        }));
         rt.spawn(serve(redirect, move |_| {
             redirect_page(&format!("http://127.0.0.9:{unnamed_port}/login"))
         }));
@@ -376,6 +382,9 @@ fn recorder_page(path: &str) -> String {
         "<html><head><title>Login</title></head><body>Network Video Recorder</body></html>",
     )
 }
+
+/// The icon the bench's router page serves at /favicon.ico.
+pub const BENCH_FAVICON: &str = "\u{0}\u{0}\u{1}\u{0}\u{1}\u{0}antoan bench router icon";
 
 fn router_page() -> String {
     response(

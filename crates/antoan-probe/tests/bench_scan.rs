@@ -82,6 +82,14 @@ fn every_bench_service_is_identified_and_findings_follow() {
         Some("Tenda | Đăng nhập")
     );
     assert_eq!(web.device.as_ref().unwrap().id, "tenda");
+    assert_eq!(
+        web.favicon_mmh3,
+        Some(antoan_probe::favicon::favicon_hash(
+            antoan_probe::testbench::BENCH_FAVICON.as_bytes()
+        )),
+        "Shodan-style favicon hash of the router page's icon"
+    );
+    assert_eq!(rec.favicon_mmh3, None, "the recorder has no icon");
 
     assert_eq!(s[&bench.ftp].name, "ftp");
     assert_eq!(s[&bench.ftp].ftp_anonymous, Some(true));

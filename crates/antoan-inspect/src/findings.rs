@@ -33,13 +33,9 @@ pub fn checklist_findings(
         .iter()
         .filter(|i| i.answer == Answer::NotCompliant)
     {
-        let group_kind = catalog
-            .group(&item.group)
-            .map(|g| g.kind)
-            .unwrap_or(antoan_kb::GroupKind::Management);
         let (kind, default_sev, automatic) = match &item.source {
             ItemSource::Manual => {
-                let (k, s) = rules.manual_for(&item.control, group_kind, &item.group);
+                let (k, s) = rules.manual_for(&item.control, &item.group);
                 (k, s, false)
             }
             ItemSource::Automatic { .. } => {

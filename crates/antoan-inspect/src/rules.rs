@@ -268,13 +268,10 @@ impl Rules {
         self.deadline_days.get(&s).copied().unwrap_or(60)
     }
 
-    /// Kind and default severity of a non-compliant manual answer on a control.
-    pub fn manual_for(
-        &self,
-        control: &str,
-        group_kind: antoan_kb::GroupKind,
-        group: &str,
-    ) -> (FindingKind, Severity) {
+    /// Kind and default severity of a non-compliant manual answer on a
+    /// control. Without a `[[manual]]` entry: physical for the P group,
+    /// process otherwise, medium.
+    pub fn manual_for(&self, control: &str, group: &str) -> (FindingKind, Severity) {
         if let Some(m) = self
             .manual
             .iter()
@@ -285,7 +282,6 @@ impl Rules {
         let kind = if group == "P" {
             FindingKind::Physical
         } else {
-            let _ = group_kind;
             FindingKind::Process
         };
         (kind, Severity::Medium)

@@ -328,9 +328,22 @@ fn the_motivating_inspection_gives_the_expected_conclusion() {
         "conclusion.vi.docx.txt",
         &docx::docx_text(&docx_vi, "conclusion.docx").unwrap(),
     );
+    let docx_en = docx::render_docx(&doc_en).unwrap();
+    golden(
+        "conclusion.en.docx.txt",
+        &docx::docx_text(&docx_en, "conclusion.docx").unwrap(),
+    );
+    // Vietnamese glyphs need the official font and the language set.
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&docx_vi)).unwrap();
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("word/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(
+        styles.contains("w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\""),
+        "{styles}"
+    );
+    assert!(styles.contains("w:lang w:val=\"vi-VN\""), "{styles}");
     let xml = docx::document_xml(&doc_vi);
-    assert!(xml.contains("Times New Roman") || docx::FONT == "Times New Roman");
-    assert!(xml.contains("Kết luận kiểm tra".to_uppercase().as_str()) || xml.contains("KẾT LUẬN"));
+    assert!(xml.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"), "A4");
 
     // Keep the outputs for a look (target/antoan-inspect-replay).
     let out = here().join("../../target/antoan-inspect-replay");

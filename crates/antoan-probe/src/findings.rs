@@ -25,6 +25,7 @@ pub const CHECKS: &[(&str, Severity)] = &[
     ("net.vnc-exposed", Severity::High),
     ("net.smb-exposed", Severity::Medium),
     ("net.smb1-accepted", Severity::High),
+    ("net.firmware-eol", Severity::High),
 ];
 
 const DATABASES: &[(u16, &str, &str)] = &[
@@ -242,6 +243,36 @@ fn drafts(s: &Service, now_unix: i64) -> Vec<Draft> {
                 ),
             )],
             controls: &["T2.2", "T1.4"],
+        });
+    }
+    for m in crate::eol::EolList::shared().matches(s, now_unix) {
+        let e = m.entry;
+        let (note_vi, note_en) = match (&e.note_vi, &e.note_en) {
+            (Some(v), Some(n)) => (v.clone(), n.clone()),
+            _ => (
+                "Nâng cấp lên phiên bản còn được hỗ trợ (hoặc cập nhật firmware mới nhất của hãng); nếu không thể, thay thiết bị/máy chủ và cô lập nó khỏi mạng chung cho đến khi thay.".to_string(),
+                "Upgrade to a supported version (or the vendor's latest firmware); if that is impossible, replace the device/server and isolate it from the shared network until then.".to_string(),
+            ),
+        };
+        out.push(Draft {
+            check: "net.firmware-eol",
+            severity: Severity::High,
+            title: Text::new(
+                format!(
+                    "Phần mềm/firmware đã hết hỗ trợ: {} (từ {})",
+                    e.product, e.eol_date
+                ),
+                format!(
+                    "End-of-life software/firmware: {} (since {})",
+                    e.product, e.eol_date
+                ),
+            ),
+            remediation: Text::new(note_vi, note_en),
+            evidence: vec![Evidence::new(
+                probe.clone(),
+                format!("service says \"{}\"; {}", m.seen, e.source),
+            )],
+            controls: &["T2.3", "M5.1"],
         });
     }
     if s.redis_no_auth == Some(true) {
@@ -596,5 +627,36 @@ mod tests {
             .find(|c| c.check == "net.ftp-anonymous")
             .unwrap();
         assert_eq!(c.outcome, CheckOutcome::NotApplicable);
+    }
+
+    #[test]
+    fn end_of_life_server_header_is_a_finding_from_its_date() {
+        let mut web = svc("http", 80);
+        web.http = Some(
+            parse_response(
+                b"HTTP/1.1 200 OK\r\nServer: Microsoft-IIS/7.5\r\n\r\n",
+                "HTTP",
+            )
+            .unwrap(),
+        );
+        let (f, checks) = evaluate(std::slice::from_ref(&web), 1_795_000_000);
+        let eol = f
+            .iter()
+            .find(|f| f.check == "net.firmware-eol")
+            .expect("eol finding");
+        assert_eq!(eol.subject, "127.0.0.2:80/http");
+        assert!(
+            eol.title.en.contains("Microsoft IIS 7.5"),
+            "{}",
+            eol.title.en
+        );
+        assert!(eol.title.vi.contains("hết hỗ trợ"));
+        assert!(eol.evidence[0].observed.contains("Microsoft Lifecycle"));
+        assert!(checks
+            .iter()
+            .any(|c| c.check == "net.firmware-eol" && c.outcome == CheckOutcome::Fail));
+        // Judged in 2019, before the end of support: no finding.
+        let (f, _) = evaluate(std::slice::from_ref(&web), 1_550_000_000);
+        assert!(!f.iter().any(|f| f.check == "net.firmware-eol"));
     }
 }

@@ -19,6 +19,7 @@ pub mod authbench;
 pub mod banner;
 pub mod credcheck;
 pub mod credentials;
+pub mod eol;
 pub mod favicon;
 pub mod findings;
 pub mod fingerprint;

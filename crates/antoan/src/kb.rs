@@ -1,5 +1,7 @@
 //! `antoan kb import FILE...` and `antoan kb status`: the local vulnerability
-//! store (crates/antoan-vuln). Imports are atomic: a refused or failed
+//! store (crates/antoan-vuln), which also keeps NVD records and the other
+//! imported knowledge (program → CPE map, lifecycle data, credential and
+//! password lists). Imports are atomic: a refused or failed
 //! import leaves the previous store as it was.
 
 use std::path::PathBuf;
@@ -147,7 +149,7 @@ pub struct KbArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum KbCommand {
-    /// Nạp dữ liệu lỗ hổng OSV (tệp JSON, danh sách JSON, all.zip) và danh mục CISA KEV (JSON, CSV) vào kho cục bộ / import OSV vulnerability data (JSON records, lists, all.zip) and the CISA KEV catalogue (JSON, CSV) into the local store.
+    /// Nạp vào kho cục bộ: OSV (JSON, all.zip), NVD CVE API 2.0 JSON, CISA KEV (JSON, CSV), bảng ánh xạ chương trình → CPE, dữ liệu vòng đời endoflife.date (.md, JSON API), distro-info CSV, danh sách thông tin đăng nhập mặc định và mật khẩu yếu / import into the local store: OSV (JSON, all.zip), NVD CVE API 2.0 JSON, CISA KEV (JSON, CSV), a program → CPE map, endoflife.date lifecycle data (.md, API JSON), distro-info CSVs, default-credential and weak-password lists.
     Import(ImportArgs),
     /// Liệt kê tri thức đang dùng và tuổi của nó / list the knowledge in use and how old it is.
     Status(StatusArgs),
@@ -200,7 +202,7 @@ pub struct VerifyArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// Tệp OSV: một bản ghi JSON, một mảng bản ghi, hoặc all.zip / OSV files: a JSON record, a JSON array of records, or an all.zip.
+    /// Tệp tri thức (định dạng nhận theo nội dung và tên tệp; xem README) / knowledge files (format told by content and file name; see the README).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// Tệp kho dữ liệu lỗ hổng / the vulnerability store file.
@@ -305,6 +307,18 @@ fn import(a: ImportArgs, lang: Lang) -> Result<ExitCode, UserError> {
         }
         files.extend(opened.files);
     }
+    // Credential lists are checked with the scanner's own reader as well.
+    for f in &files {
+        if f.bytes.windows(14).any(|w| w == b"[[credential]]") {
+            let text = String::from_utf8_lossy(&f.bytes);
+            if let Err(e) = antoan_probe::credentials::CredentialList::parse(&text, &f.origin) {
+                return Err(UserError::new(
+                    format!("danh sách thông tin đăng nhập không hợp lệ: {e}"),
+                    format!("invalid credential list: {e}"),
+                ));
+            }
+        }
+    }
     if let Some(dir) = a.store.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
             UserError::new(
@@ -402,6 +416,22 @@ fn status(a: StatusArgs, lang: Lang) -> Result<ExitCode, UserError> {
                     lang,
                     format!("  CISA KEV: {} lỗ hổng đang bị khai thác", st.kev),
                     format!("  CISA KEV: {} known exploited vulnerabilities", st.kev),
+                );
+            }
+            if st.nvd > 0 {
+                say(
+                    lang,
+                    format!("  NVD: {} bản ghi CVE", st.nvd),
+                    format!("  NVD: {} CVE records", st.nvd),
+                );
+            }
+            for d in s.document_list().map_err(vuln_error)? {
+                let short = d.sha256.get(..16).unwrap_or(&d.sha256);
+                let newest = if d.newest.is_empty() { "-".to_string() } else { d.newest.clone() };
+                say(
+                    lang,
+                    format!("  {} {} (sha256 {short}…): {} mục, dữ liệu đến {newest}, nạp {}", d.kind, d.name, d.items, d.imported),
+                    format!("  {} {} (sha256 {short}…): {} entries, data up to {newest}, imported {}", d.kind, d.name, d.items, d.imported),
                 );
             }
             for (eco, n) in &st.ecosystems {

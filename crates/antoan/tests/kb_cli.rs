@@ -429,3 +429,170 @@ fn signed_bundles_end_to_end() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("signed by another key"));
 }
+
+fn kb_import(store: &std::path::Path, files: &[PathBuf]) -> std::process::Output {
+    antoan()
+        .args(["--lang", "en", "kb", "import", "--now", "2026-11-24", "--store"])
+        .arg(store)
+        .args(files)
+        .output()
+        .unwrap()
+}
+
+fn audit_json(store: &std::path::Path, target: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let out = antoan()
+        .args(["--lang", "en", "audit", "--format", "json", "--now", "2026-11-24"])
+        .args(target)
+        .arg("--vuln-store")
+        .arg(store)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    if let Err(errors) = antoan_report::schema::validate_json(&v) {
+        panic!("report does not validate:\n{}", errors.join("\n"));
+    }
+    v
+}
+
+fn nvd_fixtures() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../antoan-vuln/tests/fixtures/nvd");
+    ["CVE-2017-0144.json", "CVE-2023-38831.json", "CVE-2022-29072.json"]
+        .iter()
+        .map(|n| dir.join(n))
+        .collect()
+}
+
+fn export(machine: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../antoan-wincollect/tests/fixtures")
+        .join(machine)
+        .join("reg")
+}
+
+/// NVD records imported, then a Windows audit: the Windows release and the
+/// installed programs are matched (7-Zip 19.00 on the Windows 10 fixture,
+/// MS17-010 on the Windows 7 SP1 fixture).
+#[test]
+fn nvd_import_status_and_windows_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("vuln.sqlite");
+    let out = kb_import(&store, &nvd_fixtures());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("3 new or updated"), "{stdout}");
+    let out = antoan()
+        .args(["--lang", "en", "kb", "status", "--now", "2026-11-25", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("NVD: 3 CVE records"), "{stdout}");
+    assert!(stdout.contains("CVE-2017-0144.json (sha256"), "{stdout}");
+
+    let vulns = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "vulnerability" && f["check"].as_str().unwrap().starts_with("vuln.nvd"))
+            .cloned()
+            .collect()
+    };
+    let v = audit_json(&store, &["--windows-export".as_ref(), export("win10-office2016").as_os_str()]);
+    let f = vulns(&v);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["check"], "vuln.nvd");
+    assert_eq!(f[0]["severity"], "high");
+    assert!(f[0]["subject"].as_str().unwrap().starts_with("7-Zip 19.00"));
+    assert_eq!(f[0]["attributes"]["cve"], "CVE-2022-29072");
+    assert_eq!(f[0]["attributes"]["installed_version"], "19.00");
+    assert_eq!(f[0]["attributes"]["source"], "NVD (CVE-2022-29072.json)");
+    let check = v["checks"].as_array().unwrap().iter().find(|c| c["check"] == "vuln.nvd").unwrap();
+    assert_eq!(check["outcome"], "fail");
+
+    let v = audit_json(&store, &["--windows-export".as_ref(), export("win7-office2010").as_os_str()]);
+    let f = vulns(&v);
+    let ms17 = f
+        .iter()
+        .find(|x| x["attributes"]["cve"].as_str().unwrap_or("").contains("CVE-2017-0144"))
+        .unwrap_or_else(|| panic!("{f:#?}"));
+    assert_eq!(ms17["severity"], "critical");
+    assert_eq!(ms17["attributes"]["known_exploited"], "CVE-2017-0144");
+    assert!(ms17["attributes"]["cpe"].as_str().unwrap().contains(":windows_7:"));
+}
+
+/// Lifecycle data, distro-info, a program map and lists imported; a newer
+/// debian.md replaces the embedded one in the audit; a credential list the
+/// scanner's reader refuses is refused.
+#[test]
+fn lifecycle_and_lists_import_and_override() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("vuln.sqlite");
+    let md = std::fs::read_to_string(repo.join("knowledge/endoflife/debian.md")).unwrap();
+    // Newer data (a later point release) in which bookworm's LTS ended early, on 2026-10-01.
+    let newer = md
+        .replacen("    eol: 2026-07-11\n    eoes: 2028-06-30", "    eol: 2026-07-11\n    eoes: 2026-10-01", 1)
+        .replacen("    latest: \"12.15\"\n    latestReleaseDate: 2026-07-11", "    latest: \"12.16\"\n    latestReleaseDate: 2026-11-01", 1);
+    assert_ne!(newer, md);
+    let newer_path = dir.path().join("debian.md");
+    std::fs::write(&newer_path, &newer).unwrap();
+    let host = antoan_testkit::debian_12_clean();
+    let before = audit_json(&store, &["--root".as_ref(), host.root().as_os_str()]);
+    let eol_os = |v: &serde_json::Value| -> serde_json::Value {
+        v["findings"].as_array().unwrap().iter().find(|f| f["check"] == "eol.os").cloned().unwrap_or_default()
+    };
+
+    let out = kb_import(
+        &store,
+        &[
+            newer_path.clone(),
+            repo.join("knowledge/distro-info/debian.csv"),
+            repo.join("crates/antoan-probe/data/credentials.toml"),
+            repo.join("knowledge/passwords/vietnamese-words.txt"),
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = antoan()
+        .args(["--lang", "vi", "kb", "status", "--now", "2026-11-25", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "lifecycle debian.md",
+        "dữ liệu đến 2026-11-01",
+        "distro-info debian.csv",
+        "credentials credentials.toml",
+        "wordlist vietnamese-words.txt",
+    ] {
+        assert!(stdout.contains(want), "{want}: {stdout}");
+    }
+
+    let after = audit_json(&store, &["--root".as_ref(), host.root().as_os_str()]);
+    let sources: Vec<&str> = after["knowledge"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
+    assert!(sources.contains(&"debian.md (imported)"), "{sources:?}");
+    let (b, f) = (eol_os(&before), eol_os(&after));
+    assert!(serde_json::to_string(&b).unwrap().contains("2028-06-30"), "embedded LTS end: {b:#}");
+    assert_ne!(b, f, "the imported end of LTS changes the verdict");
+    assert!(serde_json::to_string(&f).unwrap().contains("2026-10-01"), "{f:#}");
+
+    // The scanner's reader refuses an unknown service; the store stays as it was.
+    let bytes = std::fs::read(&store).unwrap();
+    let bad = dir.path().join("creds.toml");
+    std::fs::write(
+        &bad,
+        "[[credential]]\nvendor = \"X\"\nservice = \"gopher\"\nusername = \"a\"\npassword = \"b\"\nsource = \"manual\"\n",
+    )
+    .unwrap();
+    let out = kb_import(&store, &[bad]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid credential list") && stderr.contains("creds.toml"), "{stderr}");
+    assert_eq!(std::fs::read(&store).unwrap(), bytes);
+}

@@ -1116,7 +1116,9 @@ fn requirement_of(l: &L, f: &Finding, input: &ConclusionInput) -> String {
 /// was seen on several short subjects (accounts, programs) they are named,
 /// long ones (registry paths) are left to the technical report.
 fn observations_text(l: &L, obs: &[crate::model::Observation]) -> String {
-    let mut by_asset: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+    // asset → [(text, subjects)], in first-seen order.
+    type Seen = Vec<(String, Vec<String>)>;
+    let mut by_asset: Vec<(String, Seen)> = Vec::new();
     for o in obs {
         let text = l.t(&o.text);
         let a = match by_asset.iter().position(|(a, _)| *a == o.asset) {

@@ -54,9 +54,9 @@ pub fn compare(previous: &[Finding], current: &[Finding]) -> FollowUp {
     }
     for (id, c) in &cur {
         if c.status == FindingStatus::Open
-            && !prev
+            && prev
                 .get(id)
-                .is_some_and(|p| p.status == FindingStatus::Open)
+                .is_none_or(|p| p.status != FindingStatus::Open)
         {
             out.new.push((*c).clone());
         }

@@ -24,6 +24,7 @@ pub mod secret;
 pub mod sign;
 
 pub use checklist::{fill_automatic, new_checklist};
+pub use conclusion::{conclude, document, Conclusion, ConclusionInput, Document};
 pub use error::InspectError;
 pub use model::*;
 pub use rules::Rules;

@@ -665,7 +665,15 @@ fn hosts_page_filters_paging_and_links() {
 
     let un = unit(2, None, "lang-son", "Lạng Sơn");
     let rows: Vec<HostRow> = (0..=HOSTS_PAGE).map(|_| host(EVIL)).collect();
-    let s = hosts_page(&ctx(&u, Lang::Vi), &q, Some(&un), &[un.clone()], &rows, NOW).into_string();
+    let s = hosts_page(
+        &ctx(&u, Lang::Vi),
+        &q,
+        Some(&un),
+        std::slice::from_ref(&un),
+        &rows,
+        NOW,
+    )
+    .into_string();
     assert_escaped(&s);
     assert_eq!(
         s.matches("href=\"/hosts/3\"").count(),

@@ -418,7 +418,10 @@ async fn a_ward_admin_sees_and_changes_only_their_ward() {
         &f.app,
         &format!("/findings/{}/waiver", f.finding_b),
         w,
-        &format!("justification=x&approver=y&expires_on={}&csrf={csrf}", soon()),
+        &format!(
+            "justification=x&approver=y&expires_on={}&csrf={csrf}",
+            soon()
+        ),
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);

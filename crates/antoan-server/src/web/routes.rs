@@ -2,6 +2,9 @@
 //! render with the pure page functions, answer POST forms with a redirect
 //! (or the page with a message).
 
+// Handlers return ready error pages in `Err`; a large `Response` there is fine.
+#![allow(clippy::result_large_err)]
+
 use antoan_model::{Lang, Report};
 use antoan_store::{
     Actor, FindingFilter, HostFilter, NewUser, NewWaiver, Role, Scope, StoreError, Unit,

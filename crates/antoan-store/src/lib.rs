@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-pub use migrate::LATEST as SCHEMA_VERSION;
+pub use migrate::LATEST as DB_SCHEMA_VERSION;
 
 enum Backend {
     Sqlite(sqlite::SqliteDb),
@@ -42,6 +42,13 @@ impl std::fmt::Debug for Store {
             .field("backend", &self.backend_name())
             .finish()
     }
+}
+
+/// Checks and splits a unit path ("lang-son/thanh-pho/phuong-chi-lang"): 1 to 12 slugs of
+/// lowercase a-z, 0-9 and '-', each 1-63 characters, not starting or ending with '-'.
+/// Leading/trailing slashes and surrounding whitespace are ignored.
+pub fn parse_unit_path(path: &str) -> Result<Vec<String>, StoreError> {
+    ops::unit_path_segments(path).map(|v| v.into_iter().map(str::to_owned).collect())
 }
 
 impl Scope {

@@ -774,6 +774,29 @@ pub(crate) struct NewFinding {
     subject: String,
     title: Text,
     remediation: Text,
+    fp: String,
+}
+
+fn fingerprint(f: &antoan_model::Finding) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for part in [
+        f.severity.as_str(),
+        f.check.as_str(),
+        f.kind.as_str(),
+        f.subject.as_str(),
+        f.title.vi.as_str(),
+        f.title.en.as_str(),
+        f.remediation.vi.as_str(),
+        f.remediation.en.as_str(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What ingest needs from a report, extracted before the transaction.
@@ -841,6 +864,7 @@ impl IngestData {
                 subject: f.subject.clone(),
                 title: f.title.clone(),
                 remediation: f.remediation.clone(),
+                fp: fingerprint(f),
             })
             .collect();
         let has = |check: &str| {
@@ -974,49 +998,30 @@ pub(crate) async fn ingest_report<T: Tx>(tx: &mut T, d: &IngestData) -> Result<I
     // Findings lifecycle.
     let rows = tx
         .query(
-            "SELECT id, finding_key, state FROM findings WHERE host_id = $1",
+            "SELECT id, finding_key, state, fp FROM findings WHERE host_id = $1",
             &vals![host_id],
         )
         .await?;
-    let mut known: HashMap<String, (i64, String)> = HashMap::with_capacity(rows.len());
+    let mut known: HashMap<String, (i64, String, String)> = HashMap::with_capacity(rows.len());
     for r in &rows {
-        known.insert(r.text(1)?, (r.i64(0)?, r.text(2)?));
+        known.insert(r.text(1)?, (r.i64(0)?, r.text(2)?, r.text(3)?));
     }
     let at = d.received_at;
     let rdetail = format!("report {report_id}");
+    // Still present with the same content (state new, open or reopened): no row statement
+    // of their own, see below.
+    let mut unchanged: Vec<(i64, String)> = Vec::new();
+    let mut fresh: Vec<&NewFinding> = Vec::new();
     for f in &d.findings {
         match known.remove(&f.key) {
-            None => {
-                let id = tx
-                    .query_one(
-                        "INSERT INTO findings (host_id, finding_key, check_id, kind, severity, subject, title_vi, title_en,
-                                               remediation_vi, remediation_en, state, first_seen, last_seen, last_report_id)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'new', $11, $11, $12) RETURNING id",
-                        &vals![
-                            host_id,
-                            f.key.as_str(),
-                            f.check.as_str(),
-                            f.kind.as_str(),
-                            f.severity,
-                            f.subject.as_str(),
-                            f.title.vi.as_str(),
-                            f.title.en.as_str(),
-                            f.remediation.vi.as_str(),
-                            f.remediation.en.as_str(),
-                            at,
-                            report_id
-                        ],
-                    )
-                    .await?
-                    .i64(0)?;
-                event(tx, id, at, "new", &actor, &rdetail, Some(report_id)).await?;
-            }
-            Some((id, state)) => {
+            None => fresh.push(f),
+            Some((id, state, fp)) if state != "fixed" && fp == f.fp => unchanged.push((id, state)),
+            Some((id, state, _)) => {
                 let next = if state == "fixed" { "reopened" } else { "open" };
                 tx.execute(
                     "UPDATE findings SET state = $2, last_seen = $3, last_report_id = $4, fixed_at = NULL, severity = $5,
                             check_id = $6, kind = $7, subject = $8, title_vi = $9, title_en = $10,
-                            remediation_vi = $11, remediation_en = $12
+                            remediation_vi = $11, remediation_en = $12, fp = $13
                      WHERE id = $1",
                     &vals![
                         id,
@@ -1030,7 +1035,8 @@ pub(crate) async fn ingest_report<T: Tx>(tx: &mut T, d: &IngestData) -> Result<I
                         f.title.vi.as_str(),
                         f.title.en.as_str(),
                         f.remediation.vi.as_str(),
-                        f.remediation.en.as_str()
+                        f.remediation.en.as_str(),
+                        f.fp.as_str()
                     ],
                 )
                 .await?;
@@ -1046,20 +1052,104 @@ pub(crate) async fn ingest_report<T: Tx>(tx: &mut T, d: &IngestData) -> Result<I
             }
         }
     }
-    // Known, not fixed, and absent from this report: verified fixed.
-    let mut gone: Vec<(String, i64)> = known
-        .into_iter()
-        .filter(|(k, (_, st))| st != "fixed" && !d.not_assessed.contains(k))
-        .map(|(k, (id, _))| (k, id))
-        .collect();
-    gone.sort_by_key(|(_, id)| *id);
-    for (_, id) in gone {
+    // New findings: multi-row inserts (a new host brings them all at once).
+    for chunk in fresh.chunks(200) {
+        let mut p: Vec<Val> = Vec::with_capacity(chunk.len() * 12 + 3);
+        let (h, a, r) = (
+            push(&mut p, host_id),
+            push(&mut p, at),
+            push(&mut p, report_id),
+        );
+        let mut rows = Vec::with_capacity(chunk.len());
+        for f in chunk {
+            let b = p.len();
+            p.extend([
+                Val::from(f.key.as_str()),
+                Val::from(f.check.as_str()),
+                Val::from(f.kind.as_str()),
+                Val::I64(f.severity),
+                Val::from(f.subject.as_str()),
+                Val::from(f.title.vi.as_str()),
+                Val::from(f.title.en.as_str()),
+                Val::from(f.remediation.vi.as_str()),
+                Val::from(f.remediation.en.as_str()),
+                Val::from(f.fp.as_str()),
+            ]);
+            let c: Vec<String> = (1..=10).map(|i| format!("${}", b + i)).collect();
+            rows.push(format!(
+                "(${h}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', ${a}, ${a}, ${r}, ${r}, {})",
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]
+            ));
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO findings (host_id, finding_key, check_id, kind, severity, subject, title_vi, title_en,
+                                       remediation_vi, remediation_en, state, first_seen, last_seen, last_report_id,
+                                       first_report_id, fp) VALUES {}",
+                rows.join(", ")
+            ),
+            &p,
+        )
+        .await?;
+    }
+    // Known, not fixed, and absent from this report: verified fixed (unless the
+    // report says the check could not run: that verifies nothing).
+    let mut gone: Vec<i64> = Vec::new();
+    let mut kept_open = false;
+    for (k, (id, st, _)) in known {
+        if st == "fixed" {
+            continue;
+        }
+        if d.not_assessed.contains(&k) {
+            kept_open = true;
+        } else {
+            gone.push(id);
+        }
+    }
+    gone.sort_unstable();
+    for id in gone {
         tx.execute(
             "UPDATE findings SET state = 'fixed', fixed_at = $2, last_report_id = $3 WHERE id = $1",
             &vals![id, at, report_id],
         )
         .await?;
         event(tx, id, at, "fixed", &actor, &rdetail, Some(report_id)).await?;
+    }
+    // Unchanged findings → open ("seen" once when they were new or reopened): two statements
+    // for all of them, whatever their number (the steady state of a province).
+    if !unchanged.is_empty() {
+        if kept_open {
+            // Some not-assessed findings stay as they are: name every row.
+            unchanged.sort_unstable();
+            for (id, state) in unchanged {
+                tx.execute(
+                    "UPDATE findings SET state = 'open', last_seen = $2, last_report_id = $3 WHERE id = $1",
+                    &vals![id, at, report_id],
+                )
+                .await?;
+                if state != "open" {
+                    event(tx, id, at, "seen", &actor, &rdetail, Some(report_id)).await?;
+                }
+            }
+        } else {
+            // Every finding of this host not fixed (fixed_at IS NULL) and not yet touched by
+            // this report (last_report_id) is in `unchanged`. The conditions avoid equality on
+            // `state`, which would lead SQLite's planner to the (state, severity) index.
+            tx.execute(
+                "INSERT INTO finding_events (finding_id, at, event, actor, detail, report_id)
+                 SELECT id, $2, 'seen', $3, $4, $5 FROM findings
+                  WHERE host_id = $1 AND fixed_at IS NULL AND last_report_id <> $5 AND state <> 'open'
+                  ORDER BY id",
+                &vals![host_id, at, actor.as_str(), rdetail.as_str(), report_id],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE findings SET state = 'open', last_seen = $2, last_report_id = $3
+                  WHERE host_id = $1 AND fixed_at IS NULL AND last_report_id <> $3",
+                &vals![host_id, at, report_id],
+            )
+            .await?;
+        }
     }
 
     let new = [d.open_critical, d.open_high, d.findings.len() as i64];
@@ -1383,23 +1473,45 @@ pub(crate) async fn finding<T: Tx>(tx: &mut T, id: i64) -> Result<Option<Finding
 }
 
 pub(crate) async fn finding_history<T: Tx>(tx: &mut T, id: i64) -> Result<Vec<FindingEvent>> {
+    let Some(f) = tx
+        .query_opt(
+            "SELECT f.first_seen, f.first_report_id, h.agent_id FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.id = $1",
+            &vals![id],
+        )
+        .await?
+    else {
+        return Ok(vec![]);
+    };
+    // The "new" entry comes from the finding row itself (see migration 0001).
+    let first_report = f.opt_i64(1)?;
+    let mut out = vec![FindingEvent {
+        at: from_ms(f.i64(0)?)?,
+        event: "new".into(),
+        actor: f
+            .opt_i64(2)?
+            .map(|a| format!("agent:{a}"))
+            .unwrap_or_else(|| "agent".into()),
+        detail: first_report
+            .map(|r| format!("report {r}"))
+            .unwrap_or_default(),
+        report_id: first_report,
+    }];
     let rows = tx
         .query(
             "SELECT at, event, actor, detail, report_id FROM finding_events WHERE finding_id = $1 ORDER BY at, id",
             &vals![id],
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(FindingEvent {
-                at: from_ms(r.i64(0)?)?,
-                event: r.text(1)?,
-                actor: r.text(2)?,
-                detail: r.text(3)?,
-                report_id: r.opt_i64(4)?,
-            })
-        })
-        .collect()
+    for r in &rows {
+        out.push(FindingEvent {
+            at: from_ms(r.i64(0)?)?,
+            event: r.text(1)?,
+            actor: r.text(2)?,
+            detail: r.text(3)?,
+            report_id: r.opt_i64(4)?,
+        });
+    }
+    Ok(out)
 }
 
 async fn finding_unit_path<T: Tx>(tx: &mut T, finding_id: i64) -> Result<Option<String>> {
@@ -1756,4 +1868,75 @@ pub(crate) async fn audit_log<T: Tx>(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_paths_garbage_and_good() {
+        assert_eq!(
+            unit_path_segments(" /lang-son/thanh-pho/ ").unwrap(),
+            ["lang-son", "thanh-pho"]
+        );
+        assert_eq!(unit_path_segments("a1/0-9").unwrap(), ["a1", "0-9"]);
+        let long = "a/".repeat(13);
+        let big = "x".repeat(64);
+        for bad in [
+            "",
+            " ",
+            "/",
+            "//",
+            "a//b",
+            "A",
+            "a b",
+            "-a",
+            "a-",
+            "ph\u{1b0}\u{1edd}ng",
+            "a/../b",
+            "a\0b",
+            "\u{feff}a",
+            long.as_str(),
+            big.as_str(),
+            "a/b%",
+            "a_b",
+            "\u{ff}\u{fe}",
+            "a\nb",
+        ] {
+            assert!(
+                matches!(unit_path_segments(bad), Err(StoreError::Invalid(_))),
+                "{bad:?}"
+            );
+        }
+        // Arbitrary bytes, lossily decoded, never panic.
+        let mut x: u32 = 7;
+        for _ in 0..2000 {
+            let bytes: Vec<u8> = (0..(x % 40))
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (x >> 16) as u8
+                })
+                .collect();
+            let _ = unit_path_segments(&String::from_utf8_lossy(&bytes));
+        }
+    }
+
+    #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(like_escape("a%b_c\\d"), "a\\%b\\_c\\\\d");
+        assert_eq!(q_pattern(" PC_01 "), "%pc\\_01%");
+    }
+
+    #[test]
+    fn times_round_trip_at_millisecond_precision() {
+        let t = time::macros::datetime!(2026-11-24 22:03:04.123456789 UTC);
+        assert_eq!(
+            from_ms(ms(t)).unwrap(),
+            time::macros::datetime!(2026-11-24 22:03:04.123 UTC)
+        );
+        assert_eq!(day_text(t.date()), "2026-11-24");
+        assert_eq!(parse_day("2026-11-24").unwrap(), t.date());
+        assert!(parse_day("garbage").is_err());
+    }
 }

@@ -1937,7 +1937,7 @@ async fn migrate_up(url: &str, bump: impl AsyncFnOnce()) {
     let u = v1.ensure_unit_path("lang-son/thanh-pho").await.unwrap();
     drop(v1);
     let s = Store::open(url).await.unwrap();
-    assert_eq!(s.schema_version().await.unwrap(), SCHEMA_VERSION);
+    assert_eq!(s.schema_version().await.unwrap(), DB_SCHEMA_VERSION);
     assert_eq!(
         s.unit(u.id).await.unwrap().unwrap().path,
         "lang-son/thanh-pho"
@@ -1960,7 +1960,7 @@ async fn migrate_up(url: &str, bump: impl AsyncFnOnce()) {
     drop(s);
     // Opening again is a no-op.
     let s = Store::open(url).await.unwrap();
-    assert_eq!(s.schema_version().await.unwrap(), SCHEMA_VERSION);
+    assert_eq!(s.schema_version().await.unwrap(), DB_SCHEMA_VERSION);
     drop(s);
     // A database from a newer antoan is refused.
     bump().await;

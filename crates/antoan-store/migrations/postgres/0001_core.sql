@@ -122,8 +122,14 @@ CREATE TABLE findings (
     last_seen      BIGINT NOT NULL,
     fixed_at       BIGINT,
     last_report_id BIGINT,
+    -- The report that first showed it; its "new" history entry is derived from
+    -- first_seen/first_report_id (no event row: a new host brings ~50 findings).
+    first_report_id BIGINT,
     assignee_id    BIGINT REFERENCES users(id),
     due            TEXT,
+    -- Fingerprint of what the report says (severity, check, kind, subject, texts):
+    -- an unchanged open finding needs no row update of its own on ingest.
+    fp             TEXT NOT NULL DEFAULT '',
     UNIQUE (host_id, finding_key)
 );
 CREATE INDEX findings_state_severity ON findings(state, severity, id);

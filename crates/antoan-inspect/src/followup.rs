@@ -54,9 +54,7 @@ pub fn compare(previous: &[Finding], current: &[Finding]) -> FollowUp {
     }
     for (id, c) in &cur {
         if c.status == FindingStatus::Open
-            && prev
-                .get(id)
-                .is_none_or(|p| p.status != FindingStatus::Open)
+            && prev.get(id).is_none_or(|p| p.status != FindingStatus::Open)
         {
             out.new.push((*c).clone());
         }

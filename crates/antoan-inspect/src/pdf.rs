@@ -147,3 +147,33 @@ fn tempdir() -> std::io::Result<PathBuf> {
     std::fs::DirBuilder::new().mode(0o700).create(&p)?;
     Ok(p)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_chromium_is_a_clear_error() {
+        let e = render_pdf(
+            "<p>x</p>",
+            Some(Path::new("/nonexistent/chromium")),
+            Duration::from_secs(5),
+        )
+        .unwrap_err();
+        assert!(e.message.en.contains("Chromium was not found"), "{e}");
+        assert!(e.message.en.contains("/nonexistent/chromium"), "{e}");
+        assert!(e.message.vi.contains("không tìm thấy Chromium"), "{e}");
+    }
+
+    #[test]
+    fn a_program_that_makes_no_pdf_is_reported() {
+        // /bin/true exits at once without writing the PDF.
+        let e = render_pdf(
+            "<p>x</p>",
+            Some(Path::new("/bin/true")),
+            Duration::from_secs(5),
+        )
+        .unwrap_err();
+        assert!(e.message.en.contains("did not produce a PDF"), "{e}");
+    }
+}

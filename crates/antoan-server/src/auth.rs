@@ -76,7 +76,9 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 /// Checks `password` against a PHC string. A malformed stored hash never matches.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(h) => Argon2::default().verify_password(password.as_bytes(), &h).is_ok(),
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -87,7 +89,9 @@ pub fn one_time_password() -> String {
     let mut buf = [0u8; 20];
     getrandom::fill(&mut buf).expect("the operating system's random number generator failed");
     // 256 % 55 bias is negligible for a 20-character one-time password (> 110 bits).
-    buf.iter().map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect()
+    buf.iter()
+        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+        .collect()
 }
 
 /// Rules for a new password chosen by a person.
@@ -99,7 +103,10 @@ pub fn check_new_password(p: &str) -> Result<(), ApiError> {
         ));
     }
     if p.len() > 1024 {
-        return Err(ApiError::bad_request("mật khẩu quá dài (tối đa 1024 byte)", "password too long (1024 bytes at most)"));
+        return Err(ApiError::bad_request(
+            "mật khẩu quá dài (tối đa 1024 byte)",
+            "password too long (1024 bytes at most)",
+        ));
     }
     Ok(())
 }
@@ -110,7 +117,10 @@ pub fn check_new_password(p: &str) -> Result<(), ApiError> {
 pub fn scope_for(user: &User) -> Option<Scope> {
     match (user.role, user.unit_id, &user.unit_path) {
         (Role::ProvinceInspector, None, _) => Some(Scope::All),
-        (_, Some(unit_id), Some(path)) => Some(Scope::Subtree { unit_id, path: path.clone() }),
+        (_, Some(unit_id), Some(path)) => Some(Scope::Subtree {
+            unit_id,
+            path: path.clone(),
+        }),
         _ => None,
     }
 }
@@ -120,7 +130,10 @@ pub fn scope_contains(scope: &Scope, unit_path: &str) -> bool {
     match scope {
         Scope::All => true,
         Scope::Subtree { path, .. } => {
-            unit_path == path || (unit_path.len() > path.len() && unit_path.starts_with(path.as_str()) && unit_path.as_bytes()[path.len()] == b'/')
+            unit_path == path
+                || (unit_path.len() > path.len()
+                    && unit_path.starts_with(path.as_str())
+                    && unit_path.as_bytes()[path.len()] == b'/')
         }
     }
 }
@@ -224,13 +237,18 @@ impl IntoResponse for AuthRejection {
         match self {
             AuthRejection::Api(e) => e.into_response(),
             AuthRejection::Login { next } => {
-                let enc = percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC);
+                let enc = percent_encoding::utf8_percent_encode(
+                    &next,
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
                 Redirect::to(&format!("/login?next={enc}")).into_response()
             }
-            AuthRejection::Page(e) => {
-                (e.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n{}\n", e.message.vi, e.message.en))
-                    .into_response()
-            }
+            AuthRejection::Page(e) => (
+                e.status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                format!("{}\n{}\n", e.message.vi, e.message.en),
+            )
+                .into_response(),
         }
     }
 }
@@ -264,7 +282,9 @@ pub fn request_token(headers: &HeaderMap) -> Option<(String, AuthVia)> {
         }
         return None;
     }
-    cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()).map(|t| (t.to_string(), AuthVia::Cookie))
+    cookie(headers, SESSION_COOKIE)
+        .filter(|t| !t.is_empty())
+        .map(|t| (t.to_string(), AuthVia::Cookie))
 }
 
 /// The language of a request: `?lang=`, then the `antoan_lang` cookie, then
@@ -296,8 +316,13 @@ struct CachedSession {
     session: Session,
 }
 
-async fn lookup(state: &AppState, parts: &Parts) -> Result<Option<(Session, String, AuthVia)>, ApiError> {
-    let Some((token, via)) = request_token(&parts.headers) else { return Ok(None) };
+async fn lookup(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<Option<(Session, String, AuthVia)>, ApiError> {
+    let Some((token, via)) = request_token(&parts.headers) else {
+        return Ok(None);
+    };
     let sha = sha256_hex(&token);
     if let Some(c) = parts.extensions.get::<CachedSession>() {
         if c.sha == sha {
@@ -309,26 +334,43 @@ async fn lookup(state: &AppState, parts: &Parts) -> Result<Option<(Session, Stri
 }
 
 fn next_of(parts: &Parts) -> String {
-    parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into())
+    parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into())
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AuthRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let api = is_api(parts);
         let reject = |parts: &Parts| {
             if api {
                 AuthRejection::Api(ApiError::unauthorized())
             } else {
-                AuthRejection::Login { next: next_of(parts) }
+                AuthRejection::Login {
+                    next: next_of(parts),
+                }
             }
         };
         let found = match lookup(state, parts).await {
             Ok(f) => f,
-            Err(e) => return Err(if api { AuthRejection::Api(e) } else { AuthRejection::Page(e) }),
+            Err(e) => {
+                return Err(if api {
+                    AuthRejection::Api(e)
+                } else {
+                    AuthRejection::Page(e)
+                })
+            }
         };
-        let Some((session, sha, via)) = found else { return Err(reject(parts)) };
+        let Some((session, sha, via)) = found else {
+            return Err(reject(parts));
+        };
         if session.user.disabled {
             return Err(reject(parts));
         }
@@ -339,7 +381,11 @@ impl FromRequestParts<AppState> for CurrentUser {
                 "tài khoản chưa được gán vào đơn vị nào; hãy liên hệ quản trị",
                 "the account belongs to no unit; ask an administrator",
             );
-            return Err(if api { AuthRejection::Api(e) } else { AuthRejection::Page(e) });
+            return Err(if api {
+                AuthRejection::Api(e)
+            } else {
+                AuthRejection::Page(e)
+            });
         };
         Ok(CurrentUser {
             lang: request_lang(parts),
@@ -356,8 +402,15 @@ impl FromRequestParts<AppState> for CurrentUser {
 impl OptionalFromRequestParts<AppState> for CurrentUser {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
-        Ok(<CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await.ok())
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await
+                .ok(),
+        )
     }
 }
 
@@ -377,16 +430,25 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
 /// Unsafe requests that carry no session by design.
 fn csrf_exempt(method: &Method, path: &str) -> bool {
     method == Method::POST
-        && matches!(path, "/login" | "/api/v1/session" | "/api/v1/agents/enroll" | "/api/v1/reports")
+        && matches!(
+            path,
+            "/login" | "/api/v1/session" | "/api/v1/agents/enroll" | "/api/v1/reports"
+        )
 }
 
 /// Every unsafe request (not GET/HEAD/OPTIONS) authenticated by the session
 /// cookie must carry the session's CSRF token, in the `X-CSRF-Token` header or
 /// (for `application/x-www-form-urlencoded` forms) in the `csrf` field; else 403.
 /// Bearer-authenticated requests are not exposed to CSRF and pass.
-pub async fn csrf_guard(axum::extract::State(state): axum::extract::State<AppState>, req: Request, next: Next) -> Response {
+pub async fn csrf_guard(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let method = req.method().clone();
-    if matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) || csrf_exempt(&method, req.uri().path()) {
+    if matches!(method, Method::GET | Method::HEAD | Method::OPTIONS)
+        || csrf_exempt(&method, req.uri().path())
+    {
         return next.run(req).await;
     }
     if req.headers().contains_key(header::AUTHORIZATION) {
@@ -404,12 +466,20 @@ pub async fn csrf_guard(axum::extract::State(state): axum::extract::State<AppSta
     };
     let api = req.uri().path().starts_with("/api/");
     let (mut parts, body) = req.into_parts();
-    let mut provided = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let mut provided = parts
+        .headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let is_form = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
     let body = if provided.is_none() && is_form {
         let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
             Ok(b) => b,
@@ -424,7 +494,10 @@ pub async fn csrf_guard(axum::extract::State(state): axum::extract::State<AppSta
             }
         };
         if let Ok(s) = std::str::from_utf8(&bytes) {
-            provided = form_pairs(s).into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v);
+            provided = form_pairs(s)
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v);
         }
         axum::body::Body::from(bytes)
     } else {
@@ -458,7 +531,10 @@ pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
 
 /// `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 // ---------------------------------------------------------------- login
@@ -481,14 +557,22 @@ pub struct LoginOk {
 }
 
 /// Checks the password (rate-limited per username and client), and opens a session.
-pub async fn login(state: &AppState, username: &str, password: &str, client: &str) -> Result<LoginOk, ApiError> {
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> Result<LoginOk, ApiError> {
     let now = OffsetDateTime::now_utc();
     let username = username.trim();
     if username.is_empty() || username.len() > 200 || password.len() > 1024 {
         return Err(ApiError::unauthorized());
     }
     let cfg = &state.config;
-    let failures = state.store.failed_logins_since(username, client, now - cfg.login_window).await?;
+    let failures = state
+        .store
+        .failed_logins_since(username, client, now - cfg.login_window)
+        .await?;
     if failures >= cfg.login_max_failures {
         state.metrics.login("rate-limited");
         return Err(ApiError::too_many_logins());
@@ -509,7 +593,10 @@ pub async fn login(state: &AppState, username: &str, password: &str, client: &st
     let user = match found {
         Some(u) if ok && !u.user.disabled => u.user,
         _ => {
-            state.store.record_login_attempt(username, client, false, now).await?;
+            state
+                .store
+                .record_login_attempt(username, client, false, now)
+                .await?;
             state.metrics.login("failed");
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -519,13 +606,24 @@ pub async fn login(state: &AppState, username: &str, password: &str, client: &st
             ));
         }
     };
-    state.store.record_login_attempt(username, client, true, now).await?;
+    state
+        .store
+        .record_login_attempt(username, client, true, now)
+        .await?;
     state.metrics.login("ok");
     let token = random_token(32);
     let csrf = random_token(24);
     let expires_at = now + cfg.session_ttl;
-    state.store.create_session(user.id, &sha256_hex(&token), &csrf, expires_at).await?;
-    Ok(LoginOk { token, csrf, expires_at, user })
+    state
+        .store
+        .create_session(user.id, &sha256_hex(&token), &csrf, expires_at)
+        .await?;
+    Ok(LoginOk {
+        token,
+        csrf,
+        expires_at,
+        user,
+    })
 }
 
 #[cfg(test)]
@@ -534,7 +632,10 @@ mod tests {
 
     #[test]
     fn scope_contains_is_path_aware() {
-        let s = Scope::Subtree { unit_id: 1, path: "lang-son/thanh-pho".into() };
+        let s = Scope::Subtree {
+            unit_id: 1,
+            path: "lang-son/thanh-pho".into(),
+        };
         assert!(scope_contains(&s, "lang-son/thanh-pho"));
         assert!(scope_contains(&s, "lang-son/thanh-pho/phuong-chi-lang"));
         assert!(!scope_contains(&s, "lang-son/thanh-pho-2"));
@@ -555,7 +656,10 @@ mod tests {
     #[test]
     fn cookies_and_tokens() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; antoan_session=abc; antoan_lang=en".parse().unwrap());
+        h.insert(
+            header::COOKIE,
+            "a=1; antoan_session=abc; antoan_lang=en".parse().unwrap(),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(request_token(&h), Some(("abc".into(), AuthVia::Cookie)));
         h.insert(header::AUTHORIZATION, "Bearer xyz".parse().unwrap());
@@ -569,6 +673,9 @@ mod tests {
         assert_ne!(random_token(32), random_token(32));
         let otp = one_time_password();
         assert_eq!(otp.len(), 20);
-        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! CSV twins of the API lists (`?format=csv` or a `.csv` path).
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -27,7 +27,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ListFormat {
                 .iter()
                 .any(|(k, v)| k == "format" && v.eq_ignore_ascii_case("csv"))
         });
-        Ok(if csv { ListFormat::Csv } else { ListFormat::Json })
+        Ok(if csv {
+            ListFormat::Csv
+        } else {
+            ListFormat::Json
+        })
     }
 }
 
@@ -53,7 +57,11 @@ pub fn opt_time(t: &Option<time::OffsetDateTime>) -> String {
 }
 
 /// Renders rows as CSV (UTF-8 with a BOM so spreadsheet programs show Vietnamese right).
-pub fn to_csv<T>(headers: &[&str], rows: &[T], record: impl Fn(&T) -> Vec<String>) -> Result<Vec<u8>, ApiError> {
+pub fn to_csv<T>(
+    headers: &[&str],
+    rows: &[T],
+    record: impl Fn(&T) -> Vec<String>,
+) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     w.write_record(headers).map_err(|_| ApiError::internal())?;
     for r in rows {
@@ -78,7 +86,10 @@ pub fn list<T: Serialize>(
             Ok((
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}.csv\""),
+                    ),
                 ],
                 body,
             )
@@ -93,10 +104,16 @@ mod tests {
 
     #[test]
     fn formula_cells_are_defused_and_quotes_escaped() {
-        let rows = vec![("=HYPERLINK(\"http://x\")".to_string(), "máy \"1\", phường".to_string())];
+        let rows = vec![(
+            "=HYPERLINK(\"http://x\")".to_string(),
+            "máy \"1\", phường".to_string(),
+        )];
         let out = to_csv(&["a", "b"], &rows, |r| vec![r.0.clone(), r.1.clone()]).unwrap();
         let s = String::from_utf8(out[3..].to_vec()).unwrap();
-        assert_eq!(s, "a,b\n\"'=HYPERLINK(\"\"http://x\"\")\",\"máy \"\"1\"\", phường\"\n");
+        assert_eq!(
+            s,
+            "a,b\n\"'=HYPERLINK(\"\"http://x\"\")\",\"máy \"\"1\"\", phường\"\n"
+        );
         assert_eq!(cell("-1"), "'-1");
         assert_eq!(cell("ok"), "ok");
     }

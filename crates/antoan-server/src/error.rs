@@ -22,8 +22,17 @@ struct Body<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: Text::new(vi, en) }
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: Text::new(vi, en),
+        }
     }
 
     pub fn bad_request(vi: impl Into<String>, en: impl Into<String>) -> ApiError {
@@ -102,7 +111,14 @@ fn what_vi(what: &str) -> &str {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut resp = (self.status, axum::Json(Body { error: self.code, message: &self.message })).into_response();
+        let mut resp = (
+            self.status,
+            axum::Json(Body {
+                error: self.code,
+                message: &self.message,
+            }),
+        )
+            .into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -115,7 +131,13 @@ impl IntoResponse for ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message.en)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message.en
+        )
     }
 }
 
@@ -131,9 +153,16 @@ impl From<StoreError> for ApiError {
                 format!("xung đột với dữ liệu hiện có: {msg}"),
                 format!("conflicts with existing data: {msg}"),
             ),
-            StoreError::Revoked => ApiError::new(StatusCode::FORBIDDEN, "revoked", "đã bị thu hồi", "revoked"),
-            StoreError::Expired => ApiError::new(StatusCode::UNAUTHORIZED, "expired", "đã hết hạn", "expired"),
-            StoreError::Invalid(msg) => ApiError::bad_request(format!("dữ liệu không hợp lệ: {msg}"), format!("invalid input: {msg}")),
+            StoreError::Revoked => {
+                ApiError::new(StatusCode::FORBIDDEN, "revoked", "đã bị thu hồi", "revoked")
+            }
+            StoreError::Expired => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "expired", "đã hết hạn", "expired")
+            }
+            StoreError::Invalid(msg) => ApiError::bad_request(
+                format!("dữ liệu không hợp lệ: {msg}"),
+                format!("invalid input: {msg}"),
+            ),
             other => {
                 crate::log_error(&format!("store error: {other}"));
                 ApiError::internal()

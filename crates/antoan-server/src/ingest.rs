@@ -20,7 +20,11 @@ use crate::{ApiError, AppState};
 
 fn wire_error(e: &WireError) -> ApiError {
     let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-    ApiError { status, code: e.reason(), message: e.text() }
+    ApiError {
+        status,
+        code: e.reason(),
+        message: e.text(),
+    }
 }
 
 fn reject(state: &AppState, e: ApiError) -> Response {
@@ -56,14 +60,21 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
     let body: Bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(e) => {
-            let too_large = std::error::Error::source(&e)
-                .is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
+            let too_large = std::error::Error::source(&e).is_some_and(|s| {
+                s.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some()
+            });
             if too_large {
                 return reject(&state, wire_error(&WireError::TooLarge));
             }
             return reject(
                 &state,
-                ApiError::new(StatusCode::BAD_REQUEST, "incomplete", "không đọc hết được nội dung gửi lên", "the request body could not be read"),
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "incomplete",
+                    "không đọc hết được nội dung gửi lên",
+                    "the request body could not be read",
+                ),
             );
         }
     };
@@ -77,7 +88,12 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         Ok(None) => {
             return reject(
                 &state,
-                ApiError::new(StatusCode::UNAUTHORIZED, "unknown-agent", "tác tử chưa đăng ký", "unknown agent"),
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unknown-agent",
+                    "tác tử chưa đăng ký",
+                    "unknown agent",
+                ),
             )
         }
         Err(e) => return reject(&state, e.into()),
@@ -111,11 +127,25 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         Ok(IngestOutcome::Accepted { report_id, .. }) => {
             state.metrics.report("accepted");
             state.metrics.ingest_latency(start.elapsed());
-            (StatusCode::ACCEPTED, Json(SubmissionAccepted { report_id, seq: verified.seq })).into_response()
+            (
+                StatusCode::ACCEPTED,
+                Json(SubmissionAccepted {
+                    report_id,
+                    seq: verified.seq,
+                }),
+            )
+                .into_response()
         }
         Ok(IngestOutcome::Duplicate { report_id }) => {
             state.metrics.report("duplicate");
-            (StatusCode::OK, Json(SubmissionAccepted { report_id, seq: verified.seq })).into_response()
+            (
+                StatusCode::OK,
+                Json(SubmissionAccepted {
+                    report_id,
+                    seq: verified.seq,
+                }),
+            )
+                .into_response()
         }
         Err(StoreError::Conflict(msg)) => reject(
             &state,
@@ -128,11 +158,21 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         ),
         Err(StoreError::Revoked) => reject(
             &state,
-            ApiError::new(StatusCode::FORBIDDEN, "agent-revoked", "tác tử đã bị thu hồi", "the agent was revoked"),
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "agent-revoked",
+                "tác tử đã bị thu hồi",
+                "the agent was revoked",
+            ),
         ),
         Err(StoreError::NotFound(_)) => reject(
             &state,
-            ApiError::new(StatusCode::UNAUTHORIZED, "unknown-agent", "tác tử chưa đăng ký", "unknown agent"),
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unknown-agent",
+                "tác tử chưa đăng ký",
+                "unknown agent",
+            ),
         ),
         Err(e) => reject(&state, e.into()),
     }

@@ -6,7 +6,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds (seconds) of the latency histogram buckets.
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -29,10 +31,22 @@ impl Histogram {
     fn render(&self, out: &mut String, name: &str, labels: &str) {
         let sep = if labels.is_empty() { "" } else { "," };
         for (i, b) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {}", self.counts[i]);
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {}",
+                self.counts[i]
+            );
         }
-        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}", self.count);
-        let braces = if labels.is_empty() { String::new() } else { format!("{{{labels}}}") };
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}",
+            self.count
+        );
+        let braces = if labels.is_empty() {
+            String::new()
+        } else {
+            format!("{{{labels}}}")
+        };
         let _ = writeln!(out, "{name}_sum{braces} {}", self.sum);
         let _ = writeln!(out, "{name}_count{braces} {}", self.count);
     }
@@ -55,12 +69,17 @@ pub struct Metrics {
 }
 
 fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 impl Metrics {
     pub fn new(backend: &'static str) -> Metrics {
-        Metrics { backend, inner: Mutex::new(Inner::default()) }
+        Metrics {
+            backend,
+            inner: Mutex::new(Inner::default()),
+        }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
@@ -80,8 +99,13 @@ impl Metrics {
 
     pub fn http(&self, method: &str, route: &str, status: u16, d: Duration) {
         self.with(|i| {
-            *i.http.entry((method.to_string(), route.to_string(), status)).or_default() += 1;
-            i.http_latency.entry(route.to_string()).or_default().observe(d.as_secs_f64());
+            *i.http
+                .entry((method.to_string(), route.to_string(), status))
+                .or_default() += 1;
+            i.http_latency
+                .entry(route.to_string())
+                .or_default()
+                .observe(d.as_secs_f64());
         });
     }
 
@@ -159,8 +183,12 @@ mod tests {
         assert!(t.contains("antoan_ingest_seconds_bucket{le=\"0.005\"} 1"));
         assert!(t.contains("antoan_ingest_seconds_bucket{le=\"0.001\"} 0"));
         assert!(t.contains("antoan_ingest_seconds_count 1"));
-        assert!(t.contains("antoan_http_requests_total{method=\"GET\",route=\"/api/v1/hosts\",status=\"200\"} 1"));
-        assert!(t.contains("antoan_http_request_seconds_bucket{route=\"/api/v1/hosts\",le=\"+Inf\"} 1"));
+        assert!(t.contains(
+            "antoan_http_requests_total{method=\"GET\",route=\"/api/v1/hosts\",status=\"200\"} 1"
+        ));
+        assert!(
+            t.contains("antoan_http_request_seconds_bucket{route=\"/api/v1/hosts\",le=\"+Inf\"} 1")
+        );
         assert_eq!(m.reports_count("accepted"), 2);
     }
 }

@@ -17,7 +17,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_form).post(login_submit))
         .route("/logout", get(logout_form).post(logout_submit))
-        .route("/account/password", get(password_form).post(password_submit))
+        .route(
+            "/account/password",
+            get(password_form).post(password_submit),
+        )
 }
 
 fn t(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
@@ -51,13 +54,23 @@ pub fn frame(lang: Lang, title: &str, body: Markup) -> Markup {
 }
 
 fn html_response(status: StatusCode, m: Markup) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], m.into_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        m.into_string(),
+    )
+        .into_response()
 }
 
 /// Only same-site relative paths are followed after login (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -87,7 +100,11 @@ fn login_page(lang: Lang, next: &str, username: &str, error: Option<&Text>) -> M
     )
 }
 
-async fn login_form(RequestLang(lang): RequestLang, user: Option<CurrentUser>, Query(q): Query<NextQuery>) -> Response {
+async fn login_form(
+    RequestLang(lang): RequestLang,
+    user: Option<CurrentUser>,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let next = safe_next(q.next.as_deref());
     if user.is_some() {
         return Redirect::to(&next).into_response();
@@ -112,22 +129,32 @@ async fn login_submit(
     let client = auth::client_of(&ext);
     match auth::login(&state, &f.username, &f.password, &client).await {
         Ok(ok) => {
-            let ttl = (ok.expires_at - time::OffsetDateTime::now_utc()).whole_seconds().max(0);
+            let ttl = (ok.expires_at - time::OffsetDateTime::now_utc())
+                .whole_seconds()
+                .max(0);
             let cookie = auth::session_cookie(&ok.token, ttl, state.config.secure_cookies());
             let to = if ok.user.must_change_password {
-                let enc = percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC);
+                let enc = percent_encoding::utf8_percent_encode(
+                    &next,
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
                 format!("/account/password?next={enc}")
             } else {
                 next
             };
             ([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response()
         }
-        Err(e) => html_response(e.status, login_page(lang, &next, &f.username, Some(&e.message))),
+        Err(e) => html_response(
+            e.status,
+            login_page(lang, &next, &f.username, Some(&e.message)),
+        ),
     }
 }
 
 async fn logout_form(RequestLang(lang): RequestLang, user: Option<CurrentUser>) -> Response {
-    let Some(user) = user else { return Redirect::to("/login").into_response() };
+    let Some(user) = user else {
+        return Redirect::to("/login").into_response();
+    };
     html_response(
         StatusCode::OK,
         frame(
@@ -151,7 +178,13 @@ async fn logout_submit(State(state): State<AppState>, user: Option<CurrentUser>)
             return ApiError::from(e).into_response();
         }
     }
-    ([(header::SET_COOKIE, auth::clear_session_cookie(state.config.secure_cookies()))], Redirect::to("/login"))
+    (
+        [(
+            header::SET_COOKIE,
+            auth::clear_session_cookie(state.config.secure_cookies()),
+        )],
+        Redirect::to("/login"),
+    )
         .into_response()
 }
 
@@ -192,20 +225,38 @@ pub struct PasswordForm {
     next: Option<String>,
 }
 
-async fn password_submit(State(state): State<AppState>, user: CurrentUser, Form(f): Form<PasswordForm>) -> Response {
+async fn password_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> Response {
     let next = safe_next(f.next.as_deref());
     if f.new != f.confirm {
-        let e = Text::new("hai lần nhập mật khẩu mới không khớp", "the two new passwords differ");
-        return html_response(StatusCode::BAD_REQUEST, password_page(user.lang, &user, &next, Some(&e)));
+        let e = Text::new(
+            "hai lần nhập mật khẩu mới không khớp",
+            "the two new passwords differ",
+        );
+        return html_response(
+            StatusCode::BAD_REQUEST,
+            password_page(user.lang, &user, &next, Some(&e)),
+        );
     }
     match change_password(&state, &user, &f.current, &f.new).await {
         Ok(()) => Redirect::to(&next).into_response(),
-        Err(e) => html_response(e.status, password_page(user.lang, &user, &next, Some(&e.message))),
+        Err(e) => html_response(
+            e.status,
+            password_page(user.lang, &user, &next, Some(&e.message)),
+        ),
     }
 }
 
 /// Checks the current password and stores the new one (argon2id). Shared by the page and the API.
-pub async fn change_password(state: &AppState, user: &CurrentUser, current: &str, new: &str) -> Result<(), ApiError> {
+pub async fn change_password(
+    state: &AppState,
+    user: &CurrentUser,
+    current: &str,
+    new: &str,
+) -> Result<(), ApiError> {
     auth::check_new_password(new)?;
     let Some(found) = state.store.user_by_name(&user.user.username).await? else {
         return Err(ApiError::unauthorized());
@@ -231,15 +282,21 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, current: &str
     .await
     .map_err(|_| ApiError::internal())??;
     let actor = Actor::user(user.user.id, user.user.username.clone());
-    state.store.set_password(user.user.id, &hashed, false, &actor).await?;
+    state
+        .store
+        .set_password(user.user.id, &hashed, false, &actor)
+        .await?;
     Ok(())
 }
 
 /// `Set-Cookie` for the language switch (used by pages that offer one).
 pub fn lang_cookie(lang: Lang) -> String {
-    format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", auth::LANG_COOKIE, lang.code())
+    format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        auth::LANG_COOKIE,
+        lang.code()
+    )
 }
-
 
 #[cfg(test)]
 mod tests {

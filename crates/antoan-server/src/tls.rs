@@ -27,7 +27,10 @@ pub fn certificate_pin(cert_der: &[u8]) -> String {
 
 /// Makes `dir/server.crt` and `dir/server.key` if they are missing (the key
 /// readable by the owner only). Returns the certificate and key paths.
-pub fn ensure_self_signed(dir: &Path, extra_names: &[String]) -> Result<(PathBuf, PathBuf), ServeError> {
+pub fn ensure_self_signed(
+    dir: &Path,
+    extra_names: &[String],
+) -> Result<(PathBuf, PathBuf), ServeError> {
     let cert_path = dir.join(CERT_FILE);
     let key_path = dir.join(KEY_FILE);
     if cert_path.exists() && key_path.exists() {
@@ -36,17 +39,27 @@ pub fn ensure_self_signed(dir: &Path, extra_names: &[String]) -> Result<(PathBuf
     std::fs::create_dir_all(dir).map_err(|e| {
         err(
             format!("không tạo được thư mục chứng chỉ {}: {e}", dir.display()),
-            format!("cannot create the certificate directory {}: {e}", dir.display()),
+            format!(
+                "cannot create the certificate directory {}: {e}",
+                dir.display()
+            ),
         )
     })?;
-    let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
+    let mut names = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
     for n in extra_names {
         if !n.is_empty() && !names.contains(n) {
             names.push(n.clone());
         }
     }
     let ck = rcgen::generate_simple_self_signed(names).map_err(|e| {
-        err(format!("không tạo được chứng chỉ tự ký: {e}"), format!("cannot make the self-signed certificate: {e}"))
+        err(
+            format!("không tạo được chứng chỉ tự ký: {e}"),
+            format!("cannot make the self-signed certificate: {e}"),
+        )
     })?;
     write_private(&key_path, ck.key_pair.serialize_pem().as_bytes())?;
     std::fs::write(&cert_path, ck.cert.pem()).map_err(|e| {
@@ -68,10 +81,16 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ServeError> {
         opts.mode(0o600);
     }
     let mut f = opts.open(path).map_err(|e| {
-        err(format!("không ghi được {}: {e}", path.display()), format!("cannot write {}: {e}", path.display()))
+        err(
+            format!("không ghi được {}: {e}", path.display()),
+            format!("cannot write {}: {e}", path.display()),
+        )
     })?;
     f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| {
-        err(format!("không ghi được {}: {e}", path.display()), format!("cannot write {}: {e}", path.display()))
+        err(
+            format!("không ghi được {}: {e}", path.display()),
+            format!("cannot write {}: {e}", path.display()),
+        )
     })
 }
 
@@ -115,12 +134,23 @@ pub fn load(mode: &TlsMode, extra_names: &[String]) -> Result<Option<TlsMaterial
         .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key_der))
         .map_err(|e| {
             err(
-                format!("chứng chỉ/khóa TLS không dùng được ({}, {}): {e}", cert.display(), key.display()),
-                format!("unusable TLS certificate/key ({}, {}): {e}", cert.display(), key.display()),
+                format!(
+                    "chứng chỉ/khóa TLS không dùng được ({}, {}): {e}",
+                    cert.display(),
+                    key.display()
+                ),
+                format!(
+                    "unusable TLS certificate/key ({}, {}): {e}",
+                    cert.display(),
+                    key.display()
+                ),
             )
         })?;
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Some(TlsMaterial { config: Arc::new(cfg), pin }))
+    Ok(Some(TlsMaterial {
+        config: Arc::new(cfg),
+        pin,
+    }))
 }
 
 #[cfg(test)]
@@ -130,15 +160,32 @@ mod tests {
     #[test]
     fn self_signed_is_made_once_and_pinned() {
         let dir = tempfile::tempdir().unwrap();
-        let m = load(&TlsMode::SelfSigned { dir: dir.path().join("tls") }, &[]).unwrap().unwrap();
+        let m = load(
+            &TlsMode::SelfSigned {
+                dir: dir.path().join("tls"),
+            },
+            &[],
+        )
+        .unwrap()
+        .unwrap();
         assert!(m.pin.starts_with("sha256:") && m.pin.len() == 7 + 64);
         // Second start: same certificate, same pin.
-        let m2 = load(&TlsMode::SelfSigned { dir: dir.path().join("tls") }, &[]).unwrap().unwrap();
+        let m2 = load(
+            &TlsMode::SelfSigned {
+                dir: dir.path().join("tls"),
+            },
+            &[],
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(m.pin, m2.pin);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("tls").join(KEY_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("tls").join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o077, 0, "key readable by others");
         }
     }
@@ -150,7 +197,9 @@ mod tests {
         let k = dir.path().join("k.pem");
         std::fs::write(&c, b"\x00\xffnot pem").unwrap();
         std::fs::write(&k, b"-----BEGIN PRIVATE KEY-----\nZZZ\n").unwrap();
-        let e = load(&TlsMode::Files { cert: c, key: k }, &[]).err().unwrap();
+        let e = load(&TlsMode::Files { cert: c, key: k }, &[])
+            .err()
+            .unwrap();
         assert!(e.to_string().contains("c.pem"), "{e}");
     }
 }

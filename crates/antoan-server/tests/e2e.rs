@@ -19,7 +19,9 @@ fn now() -> time::OffsetDateTime {
 }
 
 async fn enroll(api: &Api, unit_path: &str, dir: &std::path::Path, hostname: &str) -> i64 {
-    let (s, v) = api.post("/api/v1/tokens", json!({"unit_path": unit_path, "days": 3})).await;
+    let (s, v) = api
+        .post("/api/v1/tokens", json!({"unit_path": unit_path, "days": 3}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let token = v["token"].as_str().unwrap().to_string();
     assert!(token.starts_with("aet_"));
@@ -40,7 +42,10 @@ async fn run(dir: &std::path::Path, root: &std::path::Path) -> antoan_agent::Run
 }
 
 fn find<'a>(list: &'a Value, key: &str, val: &str) -> Option<&'a Value> {
-    list.as_array().unwrap().iter().find(|x| x[key].as_str() == Some(val))
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x[key].as_str() == Some(val))
 }
 
 async fn suite(db_url: &str) {
@@ -63,11 +68,18 @@ async fn suite(db_url: &str) {
 
     let hosts = admin.ok("/api/v1/hosts").await;
     assert_eq!(hosts.as_array().unwrap().len(), 2, "{hosts}");
-    let host_a = find(&hosts, "unit_path", WARD_A).expect("host of ward A").clone();
-    let host_b = find(&hosts, "unit_path", WARD_B).expect("host of ward B").clone();
+    let host_a = find(&hosts, "unit_path", WARD_A)
+        .expect("host of ward A")
+        .clone();
+    let host_b = find(&hosts, "unit_path", WARD_B)
+        .expect("host of ward B")
+        .clone();
     assert_eq!(host_a["hostname"], "srv-debian10");
     assert_eq!(host_a["os_eol"], true, "Debian 10 is end-of-life: {host_a}");
-    let (ida, idb) = (host_a["id"].as_i64().unwrap(), host_b["id"].as_i64().unwrap());
+    let (ida, idb) = (
+        host_a["id"].as_i64().unwrap(),
+        host_b["id"].as_i64().unwrap(),
+    );
 
     let findings = admin.ok(&format!("/api/v1/hosts/{ida}/findings")).await;
     let ssh = findings
@@ -85,21 +97,45 @@ async fn suite(db_url: &str) {
     let cfg_path = root_a.path("/etc/ssh/sshd_config");
     let text = std::fs::read_to_string(&cfg_path).unwrap();
     assert!(text.contains("PermitRootLogin yes"), "{text}");
-    std::fs::write(&cfg_path, text.replace("PermitRootLogin yes", "PermitRootLogin no")).unwrap();
+    std::fs::write(
+        &cfg_path,
+        text.replace("PermitRootLogin yes", "PermitRootLogin no"),
+    )
+    .unwrap();
     let s = run(&tmp.path().join("a"), root_a.root()).await;
     assert_eq!(s.sent[0].seq, 2);
 
     let detail = admin.ok(&format!("/api/v1/findings/{ssh_id}")).await;
     assert_eq!(detail["finding"]["state"], "fixed", "{detail}");
     assert!(detail["finding"]["fixed_at"].is_string(), "{detail}");
-    let events: Vec<&str> = detail["history"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
-    assert!(events.contains(&"new") && events.contains(&"fixed"), "{events:?}");
+    let events: Vec<&str> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert!(
+        events.contains(&"new") && events.contains(&"fixed"),
+        "{events:?}"
+    );
     let open_now = admin.ok(&format!("/api/v1/hosts/{ida}/findings")).await;
-    assert!(open_now.as_array().unwrap().iter().all(|f| f["id"] != ssh_id), "fixed finding still listed as open");
+    assert!(
+        open_now
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["id"] != ssh_id),
+        "fixed finding still listed as open"
+    );
     let others = open_now.as_array().unwrap();
     assert!(!others.is_empty());
-    assert!(others.iter().all(|f| f["state"] == "open"), "seen twice → open: {open_now}");
-    let fixed = admin.ok(&format!("/api/v1/findings?host_id={ida}&state=fixed")).await;
+    assert!(
+        others.iter().all(|f| f["state"] == "open"),
+        "seen twice → open: {open_now}"
+    );
+    let fixed = admin
+        .ok(&format!("/api/v1/findings?host_id={ida}&state=fixed"))
+        .await;
     assert_eq!(fixed.as_array().unwrap().len(), 1, "{fixed}");
     let reports = admin.ok(&format!("/api/v1/hosts/{ida}/reports")).await;
     assert_eq!(reports.as_array().unwrap().len(), 2);
@@ -115,56 +151,133 @@ async fn suite(db_url: &str) {
 
     // A ward admin of ward A and a viewer of ward A.
     let units = admin.ok("/api/v1/units").await;
-    let unit_a = find(&units, "path", WARD_A).unwrap()["id"].as_i64().unwrap();
+    let unit_a = find(&units, "path", WARD_A).unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let ward_pw = common::password();
     let (s, v) = admin
-        .post("/api/v1/users", json!({"username": "qt-chilang", "display_name": "Quản trị phường Chi Lăng",
-            "role": "unit-admin", "unit_id": unit_a, "password": ward_pw}))
+        .post(
+            "/api/v1/users",
+            json!({"username": "qt-chilang", "display_name": "Quản trị phường Chi Lăng",
+            "role": "unit-admin", "unit_id": unit_a, "password": ward_pw}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let (s, v) = admin.post("/api/v1/users", json!({"username": "xem-chilang", "role": "viewer", "unit_path": WARD_A})).await;
+    let (s, v) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "xem-chilang", "role": "viewer", "unit_path": WARD_A}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let viewer_otp = v["one_time_password"].as_str().expect("one-time password").to_string();
+    let viewer_otp = v["one_time_password"]
+        .as_str()
+        .expect("one-time password")
+        .to_string();
     assert_eq!(v["user"]["must_change_password"], true);
     let ward = Api::login(&srv.base, "qt-chilang", &ward_pw).await;
 
     let hosts = ward.ok("/api/v1/hosts").await;
     assert_eq!(hosts.as_array().unwrap().len(), 1, "{hosts}");
     assert_eq!(hosts[0]["id"].as_i64(), Some(ida));
-    assert_eq!(ward.get(&format!("/api/v1/hosts/{idb}")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(ward.get(&format!("/api/v1/hosts/{idb}/findings")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(ward.get(&format!("/api/v1/hosts/{idb}/reports")).await.0, StatusCode::NOT_FOUND);
-    let b_findings = admin.ok(&format!("/api/v1/findings?host_id={idb}&state=all")).await;
+    assert_eq!(
+        ward.get(&format!("/api/v1/hosts/{idb}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ward.get(&format!("/api/v1/hosts/{idb}/findings")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ward.get(&format!("/api/v1/hosts/{idb}/reports")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let b_findings = admin
+        .ok(&format!("/api/v1/findings?host_id={idb}&state=all"))
+        .await;
     if let Some(fb) = b_findings.as_array().unwrap().first() {
         let fid = fb["id"].as_i64().unwrap();
-        assert_eq!(ward.get(&format!("/api/v1/findings/{fid}")).await.0, StatusCode::NOT_FOUND);
-        let (s, _) = ward.post("/api/v1/findings/assign", json!({"ids": [fid], "assignee": null})).await;
+        assert_eq!(
+            ward.get(&format!("/api/v1/findings/{fid}")).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, _) = ward
+            .post(
+                "/api/v1/findings/assign",
+                json!({"ids": [fid], "assignee": null}),
+            )
+            .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
     let b_reports = admin.ok(&format!("/api/v1/hosts/{idb}/reports")).await;
     let b_rid = b_reports[0]["id"].as_i64().unwrap();
-    assert_eq!(ward.get(&format!("/api/v1/reports/{b_rid}")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(ward.get(&format!("/api/v1/reports/{rid}")).await.0, StatusCode::OK);
+    assert_eq!(
+        ward.get(&format!("/api/v1/reports/{b_rid}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ward.get(&format!("/api/v1/reports/{rid}")).await.0,
+        StatusCode::OK
+    );
     let all = ward.ok("/api/v1/findings?state=all&limit=100000").await;
-    assert!(all.as_array().unwrap().iter().all(|f| f["unit_path"] == WARD_A), "finding outside the ward");
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["unit_path"] == WARD_A),
+        "finding outside the ward"
+    );
     let agents = ward.ok("/api/v1/agents").await;
     assert_eq!(agents.as_array().unwrap().len(), 1);
-    assert_eq!(ward.call(Method::POST, &format!("/api/v1/agents/{agent_b}/revoke"), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        ward.call(
+            Method::POST,
+            &format!("/api/v1/agents/{agent_b}/revoke"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
     let units = ward.ok("/api/v1/units").await;
-    assert!(units.as_array().unwrap().iter().all(|u| u["path"].as_str().unwrap().starts_with(WARD_A)), "{units}");
-    let (s, _) = ward.post("/api/v1/tokens", json!({"unit_path": WARD_B})).await;
+    assert!(
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["path"].as_str().unwrap().starts_with(WARD_A)),
+        "{units}"
+    );
+    let (s, _) = ward
+        .post("/api/v1/tokens", json!({"unit_path": WARD_B}))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = ward.post("/api/v1/users", json!({"username": "x", "role": "inspector"})).await;
+    let (s, _) = ward
+        .post(
+            "/api/v1/users",
+            json!({"username": "x", "role": "inspector"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let audit = ward.ok("/api/v1/audit").await;
     assert!(audit.is_array());
 
     // The ward admin assigns a finding of their ward to the viewer and waives another.
     let users = ward.ok("/api/v1/users").await;
-    let viewer_id = find(&users, "username", "xem-chilang").unwrap()["id"].as_i64().unwrap();
-    assert!(find(&users, "username", "thanhtra").is_none(), "inspector visible to a ward admin");
+    let viewer_id = find(&users, "username", "xem-chilang").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        find(&users, "username", "thanhtra").is_none(),
+        "inspector visible to a ward admin"
+    );
     let target = others[0]["id"].as_i64().unwrap();
-    let (s, v) = ward.post("/api/v1/findings/assign", json!({"ids": [target], "assignee": viewer_id, "due": "2026-12-31"})).await;
+    let (s, v) = ward
+        .post(
+            "/api/v1/findings/assign",
+            json!({"ids": [target], "assignee": viewer_id, "due": "2026-12-31"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["updated"], 1);
     let f = ward.ok(&format!("/api/v1/findings/{target}")).await;
@@ -185,31 +298,71 @@ async fn suite(db_url: &str) {
 
     // The viewer reads but changes nothing; must change the one-time password (pages).
     let viewer = Api::login(&srv.base, "xem-chilang", &viewer_otp).await;
-    assert_eq!(viewer.ok("/api/v1/hosts").await.as_array().unwrap().len(), 1);
-    let (s, _) = viewer.post("/api/v1/findings/assign", json!({"ids": [target], "assignee": null})).await;
+    assert_eq!(
+        viewer.ok("/api/v1/hosts").await.as_array().unwrap().len(),
+        1
+    );
+    let (s, _) = viewer
+        .post(
+            "/api/v1/findings/assign",
+            json!({"ids": [target], "assignee": null}),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = viewer.post("/api/v1/tokens", json!({"unit_path": WARD_A})).await;
+    let (s, _) = viewer
+        .post("/api/v1/tokens", json!({"unit_path": WARD_A}))
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = viewer.post("/api/v1/session/password", json!({"current_password": viewer_otp, "new_password": "short"})).await;
+    let (s, _) = viewer
+        .post(
+            "/api/v1/session/password",
+            json!({"current_password": viewer_otp, "new_password": "short"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let newpw = common::password();
-    let (s, _) = viewer.post("/api/v1/session/password", json!({"current_password": viewer_otp, "new_password": newpw})).await;
+    let (s, _) = viewer
+        .post(
+            "/api/v1/session/password",
+            json!({"current_password": viewer_otp, "new_password": newpw}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     Api::login(&srv.base, "xem-chilang", &newpw).await;
 
     // CSV twins.
     let (s, csv) = ward.call(Method::GET, "/api/v1/hosts.csv", None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(csv.contains("srv-debian10") && !csv.contains("may-hop-thanh"), "{csv}");
-    let (_, csv2) = ward.call(Method::GET, "/api/v1/findings?format=csv&state=all", None).await;
-    assert!(csv2.contains("LNX-SSH-001") && csv2.contains("unit_path"), "{csv2}");
-    for p in ["/api/v1/units.csv", "/api/v1/agents.csv", "/api/v1/tokens.csv", "/api/v1/users.csv", "/api/v1/waivers.csv", "/api/v1/audit.csv"] {
+    assert!(
+        csv.contains("srv-debian10") && !csv.contains("may-hop-thanh"),
+        "{csv}"
+    );
+    let (_, csv2) = ward
+        .call(Method::GET, "/api/v1/findings?format=csv&state=all", None)
+        .await;
+    assert!(
+        csv2.contains("LNX-SSH-001") && csv2.contains("unit_path"),
+        "{csv2}"
+    );
+    for p in [
+        "/api/v1/units.csv",
+        "/api/v1/agents.csv",
+        "/api/v1/tokens.csv",
+        "/api/v1/users.csv",
+        "/api/v1/waivers.csv",
+        "/api/v1/audit.csv",
+    ] {
         let (s, body) = admin.call(Method::GET, p, None).await;
         assert_eq!(s, StatusCode::OK, "{p}");
         assert!(body.starts_with('\u{feff}'), "{p}: no BOM");
     }
     let audit = admin.ok("/api/v1/audit").await;
-    let actions: Vec<String> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect();
+    let actions: Vec<String> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
     assert!(actions.len() >= 4, "{actions:?}");
 
     // The overview has coverage per unit.
@@ -222,14 +375,30 @@ async fn suite(db_url: &str) {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, page) = b.get(&format!("/hosts/{idb}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "another ward's host page");
-    assert!(!page.contains("srv-debian12") && !page.contains("may-hop-thanh"), "{page}");
+    assert!(
+        !page.contains("srv-debian12") && !page.contains("may-hop-thanh"),
+        "{page}"
+    );
     let (s, page) = b.get(&format!("/hosts/{ida}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("srv-debian10") && page.contains("lang=\"vi\""));
-    for path in ["/", "/findings?state=all", "/agents", "/users", "/audit", "/waivers", "/findings.csv"] {
+    for path in [
+        "/",
+        "/findings?state=all",
+        "/agents",
+        "/users",
+        "/audit",
+        "/waivers",
+        "/findings.csv",
+    ] {
         let (s, page) = b.get(path).await;
         assert_eq!(s, StatusCode::OK, "{path}");
-        assert!(!page.contains("srv-debian12") && !page.contains("may-hop-thanh") && !page.contains(WARD_B), "{path} shows ward B");
+        assert!(
+            !page.contains("srv-debian12")
+                && !page.contains("may-hop-thanh")
+                && !page.contains(WARD_B),
+            "{path} shows ward B"
+        );
     }
     let (s, page) = b.get("/logout").await;
     assert_eq!(s, StatusCode::OK);
@@ -239,12 +408,21 @@ async fn suite(db_url: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn end_to_end_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    suite(&format!("sqlite:{}", dir.path().join("antoan.db").display())).await;
+    suite(&format!(
+        "sqlite:{}",
+        dir.path().join("antoan.db").display()
+    ))
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn end_to_end_postgres() {
-    let Some(pg) = antoan_store::testing::PgCluster::shared() else { return };
-    let url = pg.create_database("server_e2e").await.expect("create database");
+    let Some(pg) = antoan_store::testing::PgCluster::shared() else {
+        return;
+    };
+    let url = pg
+        .create_database("server_e2e")
+        .await
+        .expect("create database");
     suite(&url).await;
 }

@@ -98,19 +98,31 @@ pub struct TokenCreateArgs {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, UserError> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
-        UserError::new(format!("không khởi động được bộ chạy bất đồng bộ: {e}"), format!("cannot start the async runtime: {e}"))
-    })
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            UserError::new(
+                format!("không khởi động được bộ chạy bất đồng bộ: {e}"),
+                format!("cannot start the async runtime: {e}"),
+            )
+        })
 }
 
 fn store_error(db: &str, e: antoan_store::StoreError) -> UserError {
     let shown = redact(db);
-    UserError::new(format!("cơ sở dữ liệu {shown}: {e}"), format!("database {shown}: {e}"))
+    UserError::new(
+        format!("cơ sở dữ liệu {shown}: {e}"),
+        format!("database {shown}: {e}"),
+    )
 }
 
 /// The database URL without a password, for messages.
 fn redact(url: &str) -> String {
-    if let Some(rest) = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://")) {
+    if let Some(rest) = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+    {
         if let Some((cred, host)) = rest.split_once('@') {
             let user = cred.split(':').next().unwrap_or("");
             return format!("postgres://{user}@{host}");
@@ -122,7 +134,9 @@ fn redact(url: &str) -> String {
 pub fn run(args: ServeArgs, lang: Lang) -> Result<ExitCode, UserError> {
     match args.command {
         Some(ServeCommand::Init(a)) => init(a, lang),
-        Some(ServeCommand::Token(TokenArgs { command: TokenCommand::Create(a) })) => token_create(a, lang),
+        Some(ServeCommand::Token(TokenArgs {
+            command: TokenCommand::Create(a),
+        })) => token_create(a, lang),
         None => serve(args, lang),
     }
 }
@@ -136,15 +150,27 @@ fn say(lang: Lang, vi: &str, en: &str) -> String {
 
 fn init(a: InitArgs, lang: Lang) -> Result<ExitCode, UserError> {
     let name = a.admin.trim().to_string();
-    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
         return Err(UserError::new(
             "tên quản trị viên: 1–64 ký tự a-z, 0-9, . _ - @",
             "admin name: 1-64 characters of a-z, 0-9, . _ - @",
         ));
     }
     runtime()?.block_on(async {
-        let store = Store::open(&a.db).await.map_err(|e| store_error(&a.db, e))?;
-        if store.user_by_name(&name).await.map_err(|e| store_error(&a.db, e))?.is_some() {
+        let store = Store::open(&a.db)
+            .await
+            .map_err(|e| store_error(&a.db, e))?;
+        if store
+            .user_by_name(&name)
+            .await
+            .map_err(|e| store_error(&a.db, e))?
+            .is_some()
+        {
             return Err(UserError::new(
                 format!("người dùng \"{name}\" đã tồn tại; không tạo lại"),
                 format!("user \"{name}\" already exists; not created again"),
@@ -154,7 +180,9 @@ fn init(a: InitArgs, lang: Lang) -> Result<ExitCode, UserError> {
         let pw = otp.clone();
         let phc = tokio::task::spawn_blocking(move || antoan_server::auth::hash_password(&pw))
             .await
-            .map_err(|e| UserError::new(format!("lỗi nội bộ: {e}"), format!("internal error: {e}")))?
+            .map_err(|e| {
+                UserError::new(format!("lỗi nội bộ: {e}"), format!("internal error: {e}"))
+            })?
             .map_err(|e| UserError::new(e.message.vi, e.message.en))?;
         let user = NewUser {
             username: name.clone(),
@@ -164,13 +192,22 @@ fn init(a: InitArgs, lang: Lang) -> Result<ExitCode, UserError> {
             unit_id: None,
             must_change_password: true,
         };
-        store.create_user(&user, &Actor::system()).await.map_err(|e| store_error(&a.db, e))?;
+        store
+            .create_user(&user, &Actor::system())
+            .await
+            .map_err(|e| store_error(&a.db, e))?;
         println!(
             "{}",
             say(
                 lang,
-                &format!("Đã tạo cơ sở dữ liệu ({}) và quản trị viên \"{name}\" (thanh tra tỉnh).", store.backend_name()),
-                &format!("Created the database ({}) and the admin \"{name}\" (province inspector).", store.backend_name()),
+                &format!(
+                    "Đã tạo cơ sở dữ liệu ({}) và quản trị viên \"{name}\" (thanh tra tỉnh).",
+                    store.backend_name()
+                ),
+                &format!(
+                    "Created the database ({}) and the admin \"{name}\" (province inspector).",
+                    store.backend_name()
+                ),
             )
         );
         println!(
@@ -189,13 +226,26 @@ fn init(a: InitArgs, lang: Lang) -> Result<ExitCode, UserError> {
 fn token_create(a: TokenCreateArgs, lang: Lang) -> Result<ExitCode, UserError> {
     let unit_path = a.unit.trim().trim_matches('/').to_string();
     runtime()?.block_on(async {
-        let store = Store::open(&a.db).await.map_err(|e| store_error(&a.db, e))?;
-        let unit = store.ensure_unit_path(&unit_path).await.map_err(|e| store_error(&a.db, e))?;
+        let store = Store::open(&a.db)
+            .await
+            .map_err(|e| store_error(&a.db, e))?;
+        let unit = store
+            .ensure_unit_path(&unit_path)
+            .await
+            .map_err(|e| store_error(&a.db, e))?;
         let token = antoan_server::api::admin::new_enrollment_token();
         let expires = time::OffsetDateTime::now_utc() + time::Duration::days(a.days);
-        let actor = Actor { user_id: None, name: "cli".into() };
+        let actor = Actor {
+            user_id: None,
+            name: "cli".into(),
+        };
         let t = store
-            .create_enrollment_token(unit.id, &antoan_server::auth::sha256_hex(&token), expires, &actor)
+            .create_enrollment_token(
+                unit.id,
+                &antoan_server::auth::sha256_hex(&token),
+                expires,
+                &actor,
+            )
             .await
             .map_err(|e| store_error(&a.db, e))?;
         let until = antoan_wire::format_time(t.expires_at);
@@ -203,8 +253,14 @@ fn token_create(a: TokenCreateArgs, lang: Lang) -> Result<ExitCode, UserError> {
             "{}",
             say(
                 lang,
-                &format!("Mã đăng ký tác tử cho đơn vị {} (hiệu lực đến {until}; không hiển thị lại):", t.unit_path),
-                &format!("Agent enrollment token for unit {} (valid until {until}; not shown again):", t.unit_path),
+                &format!(
+                    "Mã đăng ký tác tử cho đơn vị {} (hiệu lực đến {until}; không hiển thị lại):",
+                    t.unit_path
+                ),
+                &format!(
+                    "Agent enrollment token for unit {} (valid until {until}; not shown again):",
+                    t.unit_path
+                ),
             )
         );
         println!("{token}");
@@ -245,23 +301,41 @@ async fn shutdown_signal() {
 
 fn serve(args: ServeArgs, lang: Lang) -> Result<ExitCode, UserError> {
     let tls = match (&args.cert, &args.key, args.tls) {
-        (Some(cert), Some(key), _) => TlsMode::Files { cert: cert.clone(), key: key.clone() },
+        (Some(cert), Some(key), _) => TlsMode::Files {
+            cert: cert.clone(),
+            key: key.clone(),
+        },
         (_, _, TlsChoice::Off) => TlsMode::Off,
         (_, _, TlsChoice::Auto) if args.listen.ip().is_loopback() => TlsMode::Off,
-        _ => TlsMode::SelfSigned { dir: args.tls_dir.clone().unwrap_or_else(|| default_tls_dir(&args.db)) },
+        _ => TlsMode::SelfSigned {
+            dir: args
+                .tls_dir
+                .clone()
+                .unwrap_or_else(|| default_tls_dir(&args.db)),
+        },
     };
     let mut cfg = ServerConfig::new(args.listen, args.db.clone(), tls);
     cfg.expected_interval = time::Duration::hours(i64::from(args.expected_interval_hours.max(1)));
     let db_shown = redact(&args.db);
     runtime()?.block_on(async move {
         let result = antoan_server::serve_with(cfg, shutdown_signal(), |started| {
-            let scheme = if started.tls_pin.is_some() { "https" } else { "http" };
+            let scheme = if started.tls_pin.is_some() {
+                "https"
+            } else {
+                "http"
+            };
             println!(
                 "{}",
                 say(
                     lang,
-                    &format!("antoan serve: cơ sở dữ liệu {db_shown}; đang lắng nghe tại {scheme}://{}", started.addr),
-                    &format!("antoan serve: database {db_shown}; listening on {scheme}://{}", started.addr),
+                    &format!(
+                        "antoan serve: cơ sở dữ liệu {db_shown}; đang lắng nghe tại {scheme}://{}",
+                        started.addr
+                    ),
+                    &format!(
+                        "antoan serve: database {db_shown}; listening on {scheme}://{}",
+                        started.addr
+                    ),
                 )
             );
             if let Some(pin) = &started.tls_pin {
@@ -269,7 +343,9 @@ fn serve(args: ServeArgs, lang: Lang) -> Result<ExitCode, UserError> {
                     "{}",
                     say(
                         lang,
-                        &format!("antoan serve: mã ghim chứng chỉ (đưa cho tác tử: --ca-pin) {pin}"),
+                        &format!(
+                            "antoan serve: mã ghim chứng chỉ (đưa cho tác tử: --ca-pin) {pin}"
+                        ),
                         &format!("antoan serve: certificate pin (give to agents: --ca-pin) {pin}"),
                     )
                 );

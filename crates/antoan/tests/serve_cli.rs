@@ -20,7 +20,10 @@ use serde_json::{json, Value};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_antoan"));
-    c.env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES").env_remove("ANTOAN_LANG");
+    c.env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("ANTOAN_LANG");
     c.env_remove("ANTOAN_DB");
     c.env("ANTOAN_VULN_STORE", "/nonexistent/antoan-tests/vuln.sqlite");
     c
@@ -34,7 +37,12 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn last_line(o: &Output) -> String {
-    assert!(o.status.success(), "exit {:?}: {}", o.status.code(), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
     let out = String::from_utf8(o.stdout.clone()).expect("utf-8");
     out.lines().last().expect("a last line").to_string()
 }
@@ -55,7 +63,15 @@ impl Drop for Server {
 
 fn serve(db: &str, extra: &[&str]) -> Server {
     let mut child = bin()
-        .args(["--lang", "en", "serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .args([
+            "--lang",
+            "en",
+            "serve",
+            "--db",
+            db,
+            "--listen",
+            "127.0.0.1:0",
+        ])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -78,22 +94,40 @@ fn serve(db: &str, extra: &[&str]) -> Server {
 }
 
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(60)).build().unwrap()
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
 }
 
 async fn login(c: &reqwest::Client, url: &str, user: &str, pw: &str) -> String {
-    let r = c.post(format!("{url}/api/v1/session")).json(&json!({"username": user, "password": pw})).send().await.unwrap();
+    let r = c
+        .post(format!("{url}/api/v1/session"))
+        .json(&json!({"username": user, "password": pw}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     v["token"].as_str().unwrap().to_string()
 }
 
 async fn get(c: &reqwest::Client, url: &str, token: &str, path: &str) -> Value {
-    let r = c.get(format!("{url}{path}")).bearer_auth(token).send().await.unwrap();
+    let r = c
+        .get(format!("{url}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200, "GET {path}");
     r.json().await.unwrap()
 }
@@ -108,14 +142,38 @@ fn init_token_serve_and_agent_commands() {
     let again = run(&["serve", "init", "--db", &db, "--admin", "admin"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("admin"));
-    let token = last_line(&run(&["serve", "token", "create", "--db", &db, "--unit", "lang-son/thanh-pho/phuong-chi-lang"]));
+    let token = last_line(&run(&[
+        "serve",
+        "token",
+        "create",
+        "--db",
+        &db,
+        "--unit",
+        "lang-son/thanh-pho/phuong-chi-lang",
+    ]));
     assert!(token.starts_with("aet_") && token.len() > 40, "{token}");
-    let bad = run(&["serve", "token", "create", "--db", &db, "--unit", "Lạng Sơn//x"]);
-    assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stdout));
+    let bad = run(&[
+        "serve",
+        "token",
+        "create",
+        "--db",
+        &db,
+        "--unit",
+        "Lạng Sơn//x",
+    ]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stdout)
+    );
     // Nothing secret in the database in clear.
     let raw = std::fs::read(dir.path().join("antoan.db")).unwrap();
     let hay = String::from_utf8_lossy(&raw);
-    assert!(!hay.contains(&otp) && !hay.contains(&token), "a secret is stored in clear");
+    assert!(
+        !hay.contains(&otp) && !hay.contains(&token),
+        "a secret is stored in clear"
+    );
 
     let srv = serve(&db, &[]);
     assert!(srv.url.starts_with("http://127.0.0.1:"), "{}", srv.url);
@@ -123,9 +181,26 @@ fn init_token_serve_and_agent_commands() {
     // The agent commands against it.
     let state = dir.path().join("agent");
     let fx = antoan_testkit::debian_10_misconfigured();
-    let o = run(&["agent", "enroll", "--server", &srv.url, "--token", &token, "--state-dir", state.to_str().unwrap()]);
+    let o = run(&[
+        "agent",
+        "enroll",
+        "--server",
+        &srv.url,
+        "--token",
+        &token,
+        "--state-dir",
+        state.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = run(&["agent", "run", "--once", "--state-dir", state.to_str().unwrap(), "--root", fx.root().to_str().unwrap()]);
+    let o = run(&[
+        "agent",
+        "run",
+        "--once",
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--root",
+        fx.root().to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     rt().block_on(async {
@@ -136,12 +211,22 @@ fn init_token_serve_and_agent_commands() {
         assert_eq!(hosts[0]["unit_path"], "lang-son/thanh-pho/phuong-chi-lang");
         let id = hosts[0]["id"].as_i64().unwrap();
         let findings = get(&c, &srv.url, &t, &format!("/api/v1/hosts/{id}/findings")).await;
-        assert!(findings.as_array().unwrap().iter().any(|f| f["check"] == "LNX-SSH-001"), "{findings}");
+        assert!(
+            findings
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["check"] == "LNX-SSH-001"),
+            "{findings}"
+        );
     });
 
     // SIGTERM: graceful shutdown, exit 0.
     let mut srv = srv;
-    let st = Command::new("kill").args(["-TERM", &srv.child.id().to_string()]).status().unwrap();
+    let st = Command::new("kill")
+        .args(["-TERM", &srv.child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(st.success());
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -159,8 +244,18 @@ fn self_signed_tls_and_pinned_agent() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("antoan.db").display());
     let tls_dir = dir.path().join("tls");
-    let token = last_line(&run(&["serve", "token", "create", "--db", &db, "--unit", "lang-son"]));
-    let srv = serve(&db, &["--tls", "self-signed", "--tls-dir", tls_dir.to_str().unwrap()]);
+    let token = last_line(&run(&[
+        "serve", "token", "create", "--db", &db, "--unit", "lang-son",
+    ]));
+    let srv = serve(
+        &db,
+        &[
+            "--tls",
+            "self-signed",
+            "--tls-dir",
+            tls_dir.to_str().unwrap(),
+        ],
+    );
     assert!(srv.url.starts_with("https://"), "{}", srv.url);
     let pin = srv.pin.clone().expect("pin printed");
     // The pin is the SHA-256 of the certificate's DER.
@@ -172,17 +267,55 @@ fn self_signed_tls_and_pinned_agent() {
     // A wrong pin is refused; the right one enrolls.
     let state = dir.path().join("agent");
     let wrong = format!("sha256:{}", "0".repeat(64));
-    let o = run(&["agent", "enroll", "--server", &srv.url, "--token", &token, "--state-dir", state.to_str().unwrap(), "--ca-pin", &wrong]);
+    let o = run(&[
+        "agent",
+        "enroll",
+        "--server",
+        &srv.url,
+        "--token",
+        &token,
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--ca-pin",
+        &wrong,
+    ]);
     assert!(!o.status.success());
     let state = dir.path().join("agent2");
-    let o = run(&["agent", "enroll", "--server", &srv.url, "--token", &token, "--state-dir", state.to_str().unwrap(), "--ca-pin", &pin]);
+    let o = run(&[
+        "agent",
+        "enroll",
+        "--server",
+        &srv.url,
+        "--token",
+        &token,
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--ca-pin",
+        &pin,
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     drop(srv);
 
     // Same certificate after a restart; plain HTTP on a public address is refused.
-    let srv = serve(&db, &["--tls", "self-signed", "--tls-dir", tls_dir.to_str().unwrap()]);
+    let srv = serve(
+        &db,
+        &[
+            "--tls",
+            "self-signed",
+            "--tls-dir",
+            tls_dir.to_str().unwrap(),
+        ],
+    );
     assert_eq!(srv.pin.as_deref(), Some(pin.as_str()));
-    let o = run(&["serve", "--db", &db, "--listen", "0.0.0.0:0", "--tls", "off"]);
+    let o = run(&[
+        "serve",
+        "--db",
+        &db,
+        "--listen",
+        "0.0.0.0:0",
+        "--tls",
+        "off",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("loopback"));
 }
@@ -203,9 +336,20 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// (agent index, seq, report id, payload) of a submission answered 202.
+type Accepted = (usize, u64, i64, Vec<u8>);
+
 /// A report document made by the real `antoan audit`.
 fn report_json(root: &Path) -> Value {
-    let o = run(&["audit", "--root", root.to_str().unwrap(), "--format", "json", "--now", "2026-11-24"]);
+    let o = run(&[
+        "audit",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--now",
+        "2026-11-24",
+    ]);
     serde_json::from_slice(&o.stdout).expect("report json")
 }
 
@@ -214,7 +358,17 @@ fn kill_9_during_a_burst_loses_no_accepted_report() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("antoan.db").display());
     let otp = last_line(&run(&["serve", "init", "--db", &db, "--admin", "admin"]));
-    let token = last_line(&run(&["serve", "token", "create", "--db", &db, "--unit", "lang-son/thanh-pho", "--days", "1"]));
+    let token = last_line(&run(&[
+        "serve",
+        "token",
+        "create",
+        "--db",
+        &db,
+        "--unit",
+        "lang-son/thanh-pho",
+        "--days",
+        "1",
+    ]));
     let base = report_json(antoan_testkit::debian_10_misconfigured().root());
     let mut srv = serve(&db, &[]);
     let url = srv.url.clone();
@@ -256,7 +410,7 @@ fn kill_9_during_a_burst_loses_no_accepted_report() {
     };
 
     // The burst: each agent sends its reports in order; the server is killed with SIGKILL midway.
-    let accepted: Arc<Mutex<Vec<(usize, u64, i64, Vec<u8>)>>> = Arc::default();
+    let accepted: Arc<Mutex<Vec<Accepted>>> = Arc::default();
     let started = Instant::now();
     rt.block_on(async {
         let mut tasks = Vec::new();
@@ -280,7 +434,12 @@ fn kill_9_during_a_burst_loses_no_accepted_report() {
                                 Ok(v) => v,
                                 Err(_) => return,
                             };
-                            accepted.lock().unwrap().push((a, seq, v["report_id"].as_i64().unwrap(), payload));
+                            accepted.lock().unwrap().push((
+                                a,
+                                seq,
+                                v["report_id"].as_i64().unwrap(),
+                                payload,
+                            ));
                         }
                         Ok(r) => panic!("agent {a} seq {seq}: unexpected {}", r.status()),
                         Err(_) => return, // the server is gone
@@ -302,8 +461,15 @@ fn kill_9_during_a_burst_loses_no_accepted_report() {
         }
     });
     let accepted = accepted.lock().unwrap().clone();
-    assert!(accepted.len() >= KILL_AFTER, "only {} accepted before the kill", accepted.len());
-    assert!(accepted.len() < AGENTS * PER_AGENT as usize, "the kill came after the burst ended");
+    assert!(
+        accepted.len() >= KILL_AFTER,
+        "only {} accepted before the kill",
+        accepted.len()
+    );
+    assert!(
+        accepted.len() < AGENTS * PER_AGENT as usize,
+        "the kill came after the burst ended"
+    );
 
     // Restart on the same database.
     drop(srv);
@@ -313,39 +479,107 @@ fn kill_9_during_a_burst_loses_no_accepted_report() {
         let t = login(&c, &url, "admin", &otp).await;
         // Every 202 is there, byte for byte.
         for (a, seq, rid, payload) in &accepted {
-            let r = c.get(format!("{url}/api/v1/reports/{rid}")).bearer_auth(&t).send().await.unwrap();
+            let r = c
+                .get(format!("{url}/api/v1/reports/{rid}"))
+                .bearer_auth(&t)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 200, "agent {a} seq {seq} report {rid} lost");
-            assert_eq!(r.bytes().await.unwrap().as_ref(), payload.as_slice(), "agent {a} seq {seq} altered");
+            assert_eq!(
+                r.bytes().await.unwrap().as_ref(),
+                payload.as_slice(),
+                "agent {a} seq {seq} altered"
+            );
         }
         // Nothing half-stored: per host, the reports are whole and gap-free, and the
         // agent's last sequence number matches the newest stored report.
         let agents_now = get(&c, &url, &t, "/api/v1/agents").await;
         let hosts = get(&c, &url, &t, "/api/v1/hosts").await;
         for (a, (id, _)) in agents.iter().enumerate() {
-            let ag = agents_now.as_array().unwrap().iter().find(|x| x["id"] == *id).unwrap();
+            let ag = agents_now
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == *id)
+                .unwrap();
             let last_seq = ag["last_seq"].as_u64().unwrap();
-            let acked = accepted.iter().filter(|x| x.0 == a).map(|x| x.1).max().unwrap_or(0);
-            assert!(last_seq >= acked, "agent {a}: last_seq {last_seq} < acknowledged {acked}");
-            assert!(last_seq <= acked + 1, "agent {a}: at most one unacknowledged commit per agent");
+            let acked = accepted
+                .iter()
+                .filter(|x| x.0 == a)
+                .map(|x| x.1)
+                .max()
+                .unwrap_or(0);
+            assert!(
+                last_seq >= acked,
+                "agent {a}: last_seq {last_seq} < acknowledged {acked}"
+            );
+            assert!(
+                last_seq <= acked + 1,
+                "agent {a}: at most one unacknowledged commit per agent"
+            );
             if last_seq == 0 {
                 continue;
             }
-            let host = hosts.as_array().unwrap().iter().find(|h| h["agent_id"] == *id).expect("host");
-            let reps = get(&c, &url, &t, &format!("/api/v1/hosts/{}/reports?limit=1000", host["id"])).await;
-            let mut seqs: Vec<u64> = reps.as_array().unwrap().iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+            let host = hosts
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|h| h["agent_id"] == *id)
+                .expect("host");
+            let reps = get(
+                &c,
+                &url,
+                &t,
+                &format!("/api/v1/hosts/{}/reports?limit=1000", host["id"]),
+            )
+            .await;
+            let mut seqs: Vec<u64> = reps
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["seq"].as_u64().unwrap())
+                .collect();
             seqs.sort_unstable();
-            assert_eq!(seqs, (1..=last_seq).collect::<Vec<_>>(), "agent {a}: stored sequence numbers");
+            assert_eq!(
+                seqs,
+                (1..=last_seq).collect::<Vec<_>>(),
+                "agent {a}: stored sequence numbers"
+            );
             for r in reps.as_array().unwrap() {
                 let doc = get(&c, &url, &t, &format!("/api/v1/reports/{}", r["id"])).await;
                 assert_eq!(doc["host"]["hostname"], format!("may-{a}"));
             }
-            assert_eq!(host["last_report_id"], reps.as_array().unwrap().iter().max_by_key(|r| r["seq"].as_u64()).unwrap()["id"]);
+            assert_eq!(
+                host["last_report_id"],
+                reps.as_array()
+                    .unwrap()
+                    .iter()
+                    .max_by_key(|r| r["seq"].as_u64())
+                    .unwrap()["id"]
+            );
             // Resending what was in flight: 200 if it had been committed, 202 if not; never an error.
             let (body, _) = body_of(a, last_seq);
-            let r = c.post(format!("{url}/api/v1/reports")).header("content-type", "application/json").body(body).send().await.unwrap();
-            assert_eq!(r.status(), 200, "agent {a}: resend of committed seq {last_seq}");
+            let r = c
+                .post(format!("{url}/api/v1/reports"))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                200,
+                "agent {a}: resend of committed seq {last_seq}"
+            );
             let (body, _) = body_of(a, last_seq + 1);
-            let r = c.post(format!("{url}/api/v1/reports")).header("content-type", "application/json").body(body).send().await.unwrap();
+            let r = c
+                .post(format!("{url}/api/v1/reports"))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 202, "agent {a}: next seq after restart");
         }
     });

@@ -18,16 +18,37 @@ use crate::{ApiError, AppState, CurrentUser};
 
 /// Units in scope, sorted by path.
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", responses((status = 200, description = "[Unit]")))]
-pub async fn units(State(state): State<AppState>, user: CurrentUser, format: ListFormat) -> Result<Response, ApiError> {
+pub async fn units(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    format: ListFormat,
+) -> Result<Response, ApiError> {
     let rows = state.store.units(&user.scope).await?;
-    csvout::list(format, "units", &["id", "parent_id", "path", "slug", "name", "depth"], rows, |u: &Unit| {
-        vec![u.id.to_string(), csvout::opt(&u.parent_id), u.path.clone(), u.slug.clone(), u.name.clone(), u.depth.to_string()]
-    })
+    csvout::list(
+        format,
+        "units",
+        &["id", "parent_id", "path", "slug", "name", "depth"],
+        rows,
+        |u: &Unit| {
+            vec![
+                u.id.to_string(),
+                csvout::opt(&u.parent_id),
+                u.path.clone(),
+                u.slug.clone(),
+                u.name.clone(),
+                u.depth.to_string(),
+            ]
+        },
+    )
 }
 
 /// A visible unit or 404.
 pub async fn visible_unit(state: &AppState, user: &CurrentUser, id: i64) -> Result<Unit, ApiError> {
-    let u = state.store.unit(id).await?.ok_or_else(|| ApiError::not_found("unit"))?;
+    let u = state
+        .store
+        .unit(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unit"))?;
     user.ensure_sees(&u.path, "unit")?;
     Ok(u)
 }
@@ -35,7 +56,11 @@ pub async fn visible_unit(state: &AppState, user: &CurrentUser, id: i64) -> Resu
 /// One unit.
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path,)),
     responses((status = 200, description = "Unit"), (status = 404, description = "no such unit in your scope")))]
-pub async fn unit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<Json<Unit>, ApiError> {
+pub async fn unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Unit>, ApiError> {
     Ok(Json(visible_unit(&state, &user, id).await?))
 }
 
@@ -52,7 +77,9 @@ pub struct NewUnitRequest {
 fn may_create_at(user: &CurrentUser, path: &str) -> bool {
     match &user.scope {
         antoan_store::Scope::All => true,
-        antoan_store::Scope::Subtree { path: own, .. } => path.len() > own.len() + 1 && user.sees(path),
+        antoan_store::Scope::Subtree { path: own, .. } => {
+            path.len() > own.len() + 1 && user.sees(path)
+        }
     }
 }
 
@@ -71,7 +98,10 @@ pub async fn create_unit(
     }
     let mut unit = state.store.ensure_unit_path(&path).await?;
     if let Some(name) = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        state.store.rename_unit(unit.id, name, &actor(&user)).await?;
+        state
+            .store
+            .rename_unit(unit.id, name, &actor(&user))
+            .await?;
         unit.name = name.to_string();
     }
     Ok((StatusCode::CREATED, Json(unit)).into_response())
@@ -95,9 +125,15 @@ pub async fn rename_unit(
     user.require_write()?;
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::bad_request("tên đơn vị phải có từ 1 đến 200 ký tự", "a unit name has 1 to 200 characters"));
+        return Err(ApiError::bad_request(
+            "tên đơn vị phải có từ 1 đến 200 ký tự",
+            "a unit name has 1 to 200 characters",
+        ));
     }
-    state.store.rename_unit(unit.id, name, &actor(&user)).await?;
+    state
+        .store
+        .rename_unit(unit.id, name, &actor(&user))
+        .await?;
     unit.name = name.to_string();
     Ok(Json(unit))
 }
@@ -109,10 +145,16 @@ pub async fn rename_unit(
     request_body(content = String, description = "antoan_wire::EnrollRequest JSON", content_type = "application/json"),
     responses((status = 200, description = "antoan_wire::EnrollResponse"), (status = 400, description = "bad key or hostname"),
               (status = 401, description = "unknown, expired or revoked token")))]
-pub async fn enroll(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<EnrollResponse>, ApiError> {
+pub async fn enroll(
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Result<Json<EnrollResponse>, ApiError> {
     let req: EnrollRequest = serde_json::from_slice(&body).map_err(|e| {
         state.metrics.enrollment("malformed");
-        ApiError::bad_request(format!("yêu cầu đăng ký sai định dạng: {e}"), format!("malformed enrollment request: {e}"))
+        ApiError::bad_request(
+            format!("yêu cầu đăng ký sai định dạng: {e}"),
+            format!("malformed enrollment request: {e}"),
+        )
     })?;
     if antoan_wire::parse_public_key(&req.public_key).is_err() {
         state.metrics.enrollment("bad-key");
@@ -122,21 +164,46 @@ pub async fn enroll(State(state): State<AppState>, body: axum::body::Bytes) -> R
         ));
     }
     let hostname = req.hostname.trim();
-    if hostname.is_empty() || hostname.chars().count() > 255 || hostname.chars().any(char::is_control) {
+    if hostname.is_empty()
+        || hostname.chars().count() > 255
+        || hostname.chars().any(char::is_control)
+    {
         state.metrics.enrollment("malformed");
-        return Err(ApiError::bad_request("tên máy không hợp lệ", "invalid hostname"));
+        return Err(ApiError::bad_request(
+            "tên máy không hợp lệ",
+            "invalid hostname",
+        ));
     }
-    let os: String = req.os.chars().filter(|c| !c.is_control()).take(200).collect();
+    let os: String = req
+        .os
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     let now = time::OffsetDateTime::now_utc();
     let token = req.token.trim();
     if token.is_empty() || token.len() > 200 {
         state.metrics.enrollment("bad-token");
         return Err(bad_token());
     }
-    match state.store.enroll_agent(&auth::sha256_hex(token), req.public_key.trim(), hostname, &os, now).await {
+    match state
+        .store
+        .enroll_agent(
+            &auth::sha256_hex(token),
+            req.public_key.trim(),
+            hostname,
+            &os,
+            now,
+        )
+        .await
+    {
         Ok(agent) => {
             state.metrics.enrollment("ok");
-            Ok(Json(EnrollResponse { agent_id: agent.id, unit_path: agent.unit_path, server_time: antoan_wire::format_time(now) }))
+            Ok(Json(EnrollResponse {
+                agent_id: agent.id,
+                unit_path: agent.unit_path,
+                server_time: antoan_wire::format_time(now),
+            }))
         }
         Err(StoreError::NotFound(_) | StoreError::Expired | StoreError::Revoked) => {
             state.metrics.enrollment("bad-token");
@@ -155,12 +222,26 @@ fn bad_token() -> ApiError {
     )
 }
 
-pub const AGENT_HEADERS: [&str; 10] =
-    ["id", "unit_path", "hostname", "os", "enrolled_at", "revoked", "last_seq", "last_seen", "host_id", "unit_id"];
+pub const AGENT_HEADERS: [&str; 10] = [
+    "id",
+    "unit_path",
+    "hostname",
+    "os",
+    "enrolled_at",
+    "revoked",
+    "last_seq",
+    "last_seen",
+    "host_id",
+    "unit_id",
+];
 
 /// Agents in scope.
 #[utoipa::path(get, path = "/api/v1/agents", tag = "agents", responses((status = 200, description = "[Agent]")))]
-pub async fn agents(State(state): State<AppState>, user: CurrentUser, format: ListFormat) -> Result<Response, ApiError> {
+pub async fn agents(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    format: ListFormat,
+) -> Result<Response, ApiError> {
     let rows = state.store.agents(&user.scope).await?;
     csvout::list(format, "agents", &AGENT_HEADERS, rows, |a: &Agent| {
         vec![
@@ -181,8 +262,16 @@ pub async fn agents(State(state): State<AppState>, user: CurrentUser, format: Li
 /// Revokes an agent: its further reports are refused (403).
 #[utoipa::path(post, path = "/api/v1/agents/{id}/revoke", tag = "agents", params(("id" = i64, Path,)),
     responses((status = 204, description = "revoked"), (status = 404, description = "no such agent in your scope")))]
-pub async fn revoke_agent(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    let agent = state.store.agent(id).await?.ok_or_else(|| ApiError::not_found("agent"))?;
+pub async fn revoke_agent(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let agent = state
+        .store
+        .agent(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("agent"))?;
     user.ensure_sees(&agent.unit_path, "agent")?;
     user.require_write()?;
     state.store.revoke_agent(agent.id, &actor(&user)).await?;
@@ -233,26 +322,49 @@ pub async fn create_token(
             }
             state.store.ensure_unit_path(p).await?
         }
-        (None, None) => return Err(ApiError::bad_request("cần unit_id hoặc unit_path", "unit_id or unit_path is required")),
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "cần unit_id hoặc unit_path",
+                "unit_id or unit_path is required",
+            ))
+        }
     };
     let days = req.days.unwrap_or(state.config.token_days);
     if !(1..=365).contains(&days) {
-        return Err(ApiError::bad_request("số ngày hiệu lực phải từ 1 đến 365", "days must be 1 to 365"));
+        return Err(ApiError::bad_request(
+            "số ngày hiệu lực phải từ 1 đến 365",
+            "days must be 1 to 365",
+        ));
     }
     let token = new_enrollment_token();
     let expires = time::OffsetDateTime::now_utc() + time::Duration::days(days);
-    let info = state.store.create_enrollment_token(unit.id, &auth::sha256_hex(&token), expires, &actor(&user)).await?;
+    let info = state
+        .store
+        .create_enrollment_token(unit.id, &auth::sha256_hex(&token), expires, &actor(&user))
+        .await?;
     Ok((StatusCode::CREATED, Json(NewTokenResponse { token, info })).into_response())
 }
 
 /// Enrollment tokens in scope (never the token itself).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "agents", responses((status = 200, description = "[EnrollmentToken]")))]
-pub async fn tokens(State(state): State<AppState>, user: CurrentUser, format: ListFormat) -> Result<Response, ApiError> {
+pub async fn tokens(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    format: ListFormat,
+) -> Result<Response, ApiError> {
     let rows = state.store.enrollment_tokens(&user.scope).await?;
     csvout::list(
         format,
         "tokens",
-        &["id", "unit_id", "unit_path", "created_at", "expires_at", "revoked", "used_count"],
+        &[
+            "id",
+            "unit_id",
+            "unit_path",
+            "created_at",
+            "expires_at",
+            "revoked",
+            "used_count",
+        ],
         rows,
         |t: &EnrollmentToken| {
             vec![
@@ -271,23 +383,47 @@ pub async fn tokens(State(state): State<AppState>, user: CurrentUser, format: Li
 /// Revokes an enrollment token.
 #[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "agents", params(("id" = i64, Path,)),
     responses((status = 204, description = "revoked"), (status = 404, description = "no such token in your scope")))]
-pub async fn revoke_token(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
     user.require_write()?;
-    let found = state.store.enrollment_tokens(&user.scope).await?.into_iter().any(|t| t.id == id);
+    let found = state
+        .store
+        .enrollment_tokens(&user.scope)
+        .await?
+        .into_iter()
+        .any(|t| t.id == id);
     if !found {
         return Err(ApiError::not_found("token"));
     }
-    state.store.revoke_enrollment_token(id, &actor(&user)).await?;
+    state
+        .store
+        .revoke_enrollment_token(id, &actor(&user))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 // ---------------------------------------------------------------- users
 
-pub const USER_HEADERS: [&str; 7] = ["id", "username", "display_name", "role", "unit_path", "disabled", "must_change_password"];
+pub const USER_HEADERS: [&str; 7] = [
+    "id",
+    "username",
+    "display_name",
+    "role",
+    "unit_path",
+    "disabled",
+    "must_change_password",
+];
 
 /// Users in scope.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, description = "[User]")))]
-pub async fn users(State(state): State<AppState>, user: CurrentUser, format: ListFormat) -> Result<Response, ApiError> {
+pub async fn users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    format: ListFormat,
+) -> Result<Response, ApiError> {
     let rows = state.store.users(&user.scope).await?;
     csvout::list(format, "users", &USER_HEADERS, rows, |u: &User| {
         vec![
@@ -325,7 +461,8 @@ pub struct NewUserResponse {
 fn valid_username(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
 }
 
 /// Creates a user. Unit admins create unit admins and viewers inside their subtree.
@@ -345,11 +482,17 @@ pub async fn create_user(
             "username: 1-64 characters of a-z, 0-9, . _ - @",
         ));
     }
-    let role: Role = req.role.parse().map_err(|e: String| ApiError::bad_request(format!("vai trò không hợp lệ: {e}"), e))?;
+    let role: Role = req
+        .role
+        .parse()
+        .map_err(|e: String| ApiError::bad_request(format!("vai trò không hợp lệ: {e}"), e))?;
     if role == Role::ProvinceInspector {
         user.require_inspector()?;
     }
-    let unit_id = match (req.unit_id, req.unit_path.as_deref().map(|p| p.trim().trim_matches('/'))) {
+    let unit_id = match (
+        req.unit_id,
+        req.unit_path.as_deref().map(|p| p.trim().trim_matches('/')),
+    ) {
         (Some(id), _) => Some(visible_unit(&state, &user, id).await?.id),
         (None, Some(p)) if !p.is_empty() => {
             if !user.sees(p) {
@@ -373,8 +516,15 @@ pub async fn create_user(
         None => (auth::one_time_password(), true),
     };
     let pw = password.clone();
-    let phc = tokio::task::spawn_blocking(move || auth::hash_password(&pw)).await.map_err(|_| ApiError::internal())??;
-    let display_name = req.display_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(username);
+    let phc = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
+        .await
+        .map_err(|_| ApiError::internal())??;
+    let display_name = req
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(username);
     let new = NewUser {
         username: username.to_string(),
         display_name: display_name.chars().take(200).collect(),
@@ -384,7 +534,13 @@ pub async fn create_user(
         must_change_password: one_time,
     };
     let created = state.store.create_user(&new, &actor(&user)).await?;
-    Ok((StatusCode::CREATED, Json(NewUserResponse { user: created, one_time_password: one_time.then_some(password) }))
+    Ok((
+        StatusCode::CREATED,
+        Json(NewUserResponse {
+            user: created,
+            one_time_password: one_time.then_some(password),
+        }),
+    )
         .into_response())
 }
 
@@ -404,8 +560,24 @@ pub async fn audit(
     format: ListFormat,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, ApiError> {
-    let rows = state.store.audit_log(&user.scope, q.limit.unwrap_or(500).clamp(1, 100_000)).await?;
-    csvout::list(format, "audit", &["id", "at", "actor", "action", "object", "detail"], rows, |e: &AuditEntry| {
-        vec![e.id.to_string(), csvout::time(&e.at), e.actor.clone(), e.action.clone(), e.object.clone(), e.detail.clone()]
-    })
+    let rows = state
+        .store
+        .audit_log(&user.scope, q.limit.unwrap_or(500).clamp(1, 100_000))
+        .await?;
+    csvout::list(
+        format,
+        "audit",
+        &["id", "at", "actor", "action", "object", "detail"],
+        rows,
+        |e: &AuditEntry| {
+            vec![
+                e.id.to_string(),
+                csvout::time(&e.at),
+                e.actor.clone(),
+                e.action.clone(),
+                e.object.clone(),
+                e.detail.clone(),
+            ]
+        },
+    )
 }

@@ -41,7 +41,10 @@ fn list_of<T: std::str::FromStr<Err = String>>(s: &str, what: &str) -> Result<Ve
         .filter(|p| !p.is_empty())
         .map(|p| {
             p.parse::<T>().map_err(|e| {
-                ApiError::bad_request(format!("giá trị lọc {what} không hợp lệ: {e}"), format!("bad {what} filter: {e}"))
+                ApiError::bad_request(
+                    format!("giá trị lọc {what} không hợp lệ: {e}"),
+                    format!("bad {what} filter: {e}"),
+                )
             })
         })
         .collect()
@@ -73,8 +76,25 @@ pub fn finding_filter(q: &FindingsQuery, format: ListFormat) -> Result<FindingFi
 }
 
 pub const FINDING_HEADERS: [&str; 20] = [
-    "id", "unit_path", "host_id", "hostname", "finding_key", "check", "kind", "severity", "subject", "title_vi",
-    "title_en", "state", "first_seen", "last_seen", "fixed_at", "assignee", "due", "waived_until", "remediation_vi",
+    "id",
+    "unit_path",
+    "host_id",
+    "hostname",
+    "finding_key",
+    "check",
+    "kind",
+    "severity",
+    "subject",
+    "title_vi",
+    "title_en",
+    "state",
+    "first_seen",
+    "last_seen",
+    "fixed_at",
+    "assignee",
+    "due",
+    "waived_until",
+    "remediation_vi",
     "remediation_en",
 ];
 
@@ -97,13 +117,20 @@ pub fn finding_record(f: &FindingRow) -> Vec<String> {
         csvout::opt_time(&f.fixed_at),
         f.assignee.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
         f.due.map(|d| d.to_string()).unwrap_or_default(),
-        f.waiver.as_ref().map(|w| w.expires_on.to_string()).unwrap_or_default(),
+        f.waiver
+            .as_ref()
+            .map(|w| w.expires_on.to_string())
+            .unwrap_or_default(),
         f.remediation.vi.clone(),
         f.remediation.en.clone(),
     ]
 }
 
-pub fn finding_rows(format: ListFormat, name: &str, rows: Vec<FindingRow>) -> Result<Response, ApiError> {
+pub fn finding_rows(
+    format: ListFormat,
+    name: &str,
+    rows: Vec<FindingRow>,
+) -> Result<Response, ApiError> {
     csvout::list(format, name, &FINDING_HEADERS, rows, finding_record)
 }
 
@@ -125,8 +152,16 @@ pub async fn list(
 }
 
 /// A visible finding or 404.
-pub async fn visible_finding(state: &AppState, user: &CurrentUser, id: i64) -> Result<FindingRow, ApiError> {
-    let f = state.store.finding(id).await?.ok_or_else(|| ApiError::not_found("finding"))?;
+pub async fn visible_finding(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<FindingRow, ApiError> {
+    let f = state
+        .store
+        .finding(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("finding"))?;
     user.ensure_sees(&f.unit_path, "finding")?;
     Ok(f)
 }
@@ -140,7 +175,11 @@ pub struct FindingDetail {
 /// One finding with its history.
 #[utoipa::path(get, path = "/api/v1/findings/{id}", tag = "findings", params(("id" = i64, Path,)),
     responses((status = 200, description = "{finding, history}"), (status = 404, description = "no such finding in your scope")))]
-pub async fn one(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<Json<FindingDetail>, ApiError> {
+pub async fn one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<FindingDetail>, ApiError> {
     let finding = visible_finding(&state, &user, id).await?;
     let history = state.store.finding_history(finding.id).await?;
     Ok(Json(FindingDetail { finding, history }))
@@ -177,9 +216,17 @@ pub async fn assign(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     user.require_write()?;
     if req.ids.is_empty() || req.ids.len() > 10_000 {
-        return Err(ApiError::bad_request("cần từ 1 đến 10.000 phát hiện", "give 1 to 10,000 finding ids"));
+        return Err(ApiError::bad_request(
+            "cần từ 1 đến 10.000 phát hiện",
+            "give 1 to 10,000 finding ids",
+        ));
     }
-    let due = req.due.as_deref().filter(|s| !s.trim().is_empty()).map(|s| parse_date(s, "due")).transpose()?;
+    let due = req
+        .due
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| parse_date(s, "due"))
+        .transpose()?;
     let mut ids = req.ids.clone();
     ids.sort_unstable();
     ids.dedup();
@@ -187,7 +234,11 @@ pub async fn assign(
         visible_finding(&state, &user, *id).await?;
     }
     if let Some(uid) = req.assignee {
-        let target = state.store.user(uid).await?.ok_or_else(|| ApiError::not_found("user"))?;
+        let target = state
+            .store
+            .user(uid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("user"))?;
         let visible = match &target.unit_path {
             Some(p) => user.sees(p),
             None => user.is_inspector(),
@@ -196,12 +247,23 @@ pub async fn assign(
             return Err(ApiError::not_found("user"));
         }
     }
-    let n = state.store.assign_findings(&ids, req.assignee, due, &actor(&user)).await?;
+    let n = state
+        .store
+        .assign_findings(&ids, req.assignee, due, &actor(&user))
+        .await?;
     Ok(Json(serde_json::json!({ "updated": n })))
 }
 
-pub const WAIVER_HEADERS: [&str; 8] =
-    ["id", "finding_id", "justification", "approver", "created_by", "created_at", "expires_on", "revoked"];
+pub const WAIVER_HEADERS: [&str; 8] = [
+    "id",
+    "finding_id",
+    "justification",
+    "approver",
+    "created_by",
+    "created_at",
+    "expires_on",
+    "revoked",
+];
 
 pub fn waiver_record(w: &Waiver) -> Vec<String> {
     vec![
@@ -223,7 +285,11 @@ pub struct FormatQuery {
 
 /// Waivers (accepted risks) in scope.
 #[utoipa::path(get, path = "/api/v1/waivers", tag = "findings", responses((status = 200, description = "[Waiver]")))]
-pub async fn waivers(State(state): State<AppState>, user: CurrentUser, format: ListFormat) -> Result<Response, ApiError> {
+pub async fn waivers(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    format: ListFormat,
+) -> Result<Response, ApiError> {
     let rows = state.store.waivers(&user.scope).await?;
     csvout::list(format, "waivers", &WAIVER_HEADERS, rows, waiver_record)
 }
@@ -251,10 +317,16 @@ pub async fn create_waiver(
     let justification = req.justification.trim();
     let approver = req.approver.trim();
     if justification.is_empty() || justification.chars().count() > 4000 {
-        return Err(ApiError::bad_request("cần lý do chấp nhận rủi ro (tối đa 4000 ký tự)", "a justification is required (4000 characters at most)"));
+        return Err(ApiError::bad_request(
+            "cần lý do chấp nhận rủi ro (tối đa 4000 ký tự)",
+            "a justification is required (4000 characters at most)",
+        ));
     }
     if approver.is_empty() || approver.chars().count() > 200 {
-        return Err(ApiError::bad_request("cần người phê duyệt (tối đa 200 ký tự)", "an approver is required (200 characters at most)"));
+        return Err(ApiError::bad_request(
+            "cần người phê duyệt (tối đa 200 ký tự)",
+            "an approver is required (200 characters at most)",
+        ));
     }
     let expires_on = parse_date(&req.expires_on, "expires_on")?;
     let today = time::OffsetDateTime::now_utc().date();
@@ -277,9 +349,18 @@ pub async fn create_waiver(
 /// Revokes a waiver: the finding counts as open again.
 #[utoipa::path(post, path = "/api/v1/waivers/{id}/revoke", tag = "findings", params(("id" = i64, Path,)),
     responses((status = 204, description = "revoked"), (status = 404, description = "no such waiver in your scope")))]
-pub async fn revoke_waiver(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub async fn revoke_waiver(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
     user.require_write()?;
-    let found = state.store.waivers(&user.scope).await?.into_iter().any(|w| w.id == id);
+    let found = state
+        .store
+        .waivers(&user.scope)
+        .await?
+        .into_iter()
+        .any(|w| w.id == id);
     if !found {
         return Err(ApiError::not_found("waiver"));
     }

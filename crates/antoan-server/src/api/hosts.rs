@@ -15,8 +15,18 @@ use crate::{ApiError, AppState, CurrentUser};
 
 /// Coverage and totals of every unit in scope, and the 30-day trend.
 #[utoipa::path(get, path = "/api/v1/overview", tag = "hosts", responses((status = 200, description = "Overview")))]
-pub async fn overview(State(state): State<AppState>, user: CurrentUser) -> Result<Response, ApiError> {
-    let o = state.store.overview(&user.scope, time::OffsetDateTime::now_utc(), state.config.expected_interval).await?;
+pub async fn overview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, ApiError> {
+    let o = state
+        .store
+        .overview(
+            &user.scope,
+            time::OffsetDateTime::now_utc(),
+            state.config.expected_interval,
+        )
+        .await?;
     Ok(Json(o).into_response())
 }
 
@@ -37,8 +47,20 @@ pub struct HostsQuery {
 }
 
 pub const HOST_HEADERS: [&str; 14] = [
-    "id", "unit_path", "hostname", "os_name", "os_version", "os_eol", "office_eol", "last_seen", "score",
-    "open_critical", "open_high", "open_total", "agent_id", "last_report_id",
+    "id",
+    "unit_path",
+    "hostname",
+    "os_name",
+    "os_version",
+    "os_eol",
+    "office_eol",
+    "last_seen",
+    "score",
+    "open_critical",
+    "open_high",
+    "open_total",
+    "agent_id",
+    "last_report_id",
 ];
 
 pub fn host_record(h: &HostRow) -> Vec<String> {
@@ -61,11 +83,24 @@ pub fn host_record(h: &HostRow) -> Vec<String> {
 }
 
 /// The caller's scope narrowed to a unit's subtree (404 if the unit is not visible).
-pub async fn narrow_scope(state: &AppState, user: &CurrentUser, unit_id: Option<i64>) -> Result<Scope, ApiError> {
-    let Some(id) = unit_id else { return Ok(user.scope.clone()) };
-    let unit = state.store.unit(id).await?.ok_or_else(|| ApiError::not_found("unit"))?;
+pub async fn narrow_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    unit_id: Option<i64>,
+) -> Result<Scope, ApiError> {
+    let Some(id) = unit_id else {
+        return Ok(user.scope.clone());
+    };
+    let unit = state
+        .store
+        .unit(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unit"))?;
     user.ensure_sees(&unit.path, "unit")?;
-    Ok(Scope::Subtree { unit_id: unit.id, path: unit.path })
+    Ok(Scope::Subtree {
+        unit_id: unit.id,
+        path: unit.path,
+    })
 }
 
 /// Hosts in scope, with filters. `.csv` or `?format=csv` for CSV.
@@ -80,7 +115,10 @@ pub async fn list(
     let scope = narrow_scope(&state, &user, q.unit_id).await?;
     let silent_since = match q.silent_hours {
         Some(h) if !(0..=24 * 365 * 20).contains(&h) => {
-            return Err(ApiError::bad_request("silent_hours ngoài khoảng cho phép", "silent_hours out of range"))
+            return Err(ApiError::bad_request(
+                "silent_hours ngoài khoảng cho phép",
+                "silent_hours out of range",
+            ))
         }
         Some(h) => Some(time::OffsetDateTime::now_utc() - time::Duration::hours(h)),
         None => None,
@@ -97,8 +135,16 @@ pub async fn list(
 }
 
 /// A visible host or 404.
-pub async fn visible_host(state: &AppState, user: &CurrentUser, id: i64) -> Result<HostRow, ApiError> {
-    let h = state.store.host(id).await?.ok_or_else(|| ApiError::not_found("host"))?;
+pub async fn visible_host(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<HostRow, ApiError> {
+    let h = state
+        .store
+        .host(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("host"))?;
     user.ensure_sees(&h.unit_path, "host")?;
     Ok(h)
 }
@@ -106,7 +152,11 @@ pub async fn visible_host(state: &AppState, user: &CurrentUser, id: i64) -> Resu
 /// One host.
 #[utoipa::path(get, path = "/api/v1/hosts/{id}", tag = "hosts", params(("id" = i64, Path,)),
     responses((status = 200, description = "HostRow"), (status = 404, description = "no such host in your scope")))]
-pub async fn one(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<Json<HostRow>, ApiError> {
+pub async fn one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<HostRow>, ApiError> {
     Ok(Json(visible_host(&state, &user, id).await?))
 }
 
@@ -144,11 +194,22 @@ pub async fn reports(
     Query(q): Query<ReportsQuery>,
 ) -> Result<Response, ApiError> {
     let host = visible_host(&state, &user, id).await?;
-    let rows = state.store.host_reports(host.id, q.limit.unwrap_or(100).clamp(1, 10_000)).await?;
+    let rows = state
+        .store
+        .host_reports(host.id, q.limit.unwrap_or(100).clamp(1, 10_000))
+        .await?;
     csvout::list(
         format,
         &format!("host-{}-reports", host.id),
-        &["id", "host_id", "seq", "generated_at", "received_at", "score", "findings_open"],
+        &[
+            "id",
+            "host_id",
+            "seq",
+            "generated_at",
+            "received_at",
+            "score",
+            "findings_open",
+        ],
         rows,
         |r: &ReportMeta| {
             vec![
@@ -165,16 +226,29 @@ pub async fn reports(
 }
 
 /// Whether a report belongs to a host the user sees.
-async fn report_visible(state: &AppState, user: &CurrentUser, report_id: i64) -> Result<bool, ApiError> {
+async fn report_visible(
+    state: &AppState,
+    user: &CurrentUser,
+    report_id: i64,
+) -> Result<bool, ApiError> {
     if user.scope == Scope::All {
         return Ok(true);
     }
-    let hosts = state.store.hosts(&user.scope, &HostFilter::default()).await?;
+    let hosts = state
+        .store
+        .hosts(&user.scope, &HostFilter::default())
+        .await?;
     if hosts.iter().any(|h| h.last_report_id == Some(report_id)) {
         return Ok(true);
     }
     for h in &hosts {
-        if state.store.host_reports(h.id, 100_000).await?.iter().any(|r| r.id == report_id) {
+        if state
+            .store
+            .host_reports(h.id, 100_000)
+            .await?
+            .iter()
+            .any(|r| r.id == report_id)
+        {
             return Ok(true);
         }
     }
@@ -184,10 +258,18 @@ async fn report_visible(state: &AppState, user: &CurrentUser, report_id: i64) ->
 /// The stored report JSON exactly as the agent signed it.
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "hosts", params(("id" = i64, Path,)),
     responses((status = 200, description = "antoan report JSON"), (status = 404, description = "no such report in your scope")))]
-pub async fn report(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
+pub async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
     if !report_visible(&state, &user, id).await? {
         return Err(ApiError::not_found("report"));
     }
-    let bytes = state.store.report_json(id).await?.ok_or_else(|| ApiError::not_found("report"))?;
+    let bytes = state
+        .store
+        .report_json(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("report"))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }

@@ -16,12 +16,20 @@ use crate::{AppState, CurrentUser};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(crate::openapi::serve))
-        .route("/api/v1/session", post(session::create).get(session::current).delete(session::destroy))
+        .route(
+            "/api/v1/session",
+            post(session::create)
+                .get(session::current)
+                .delete(session::destroy),
+        )
         .route("/api/v1/session/password", post(session::password))
         .route("/api/v1/overview", get(hosts::overview))
         .route("/api/v1/units", get(admin::units).post(admin::create_unit))
         .route("/api/v1/units.csv", get(admin::units))
-        .route("/api/v1/units/{id}", get(admin::unit).patch(admin::rename_unit))
+        .route(
+            "/api/v1/units/{id}",
+            get(admin::unit).patch(admin::rename_unit),
+        )
         .route("/api/v1/hosts", get(hosts::list))
         .route("/api/v1/hosts.csv", get(hosts::list))
         .route("/api/v1/hosts/{id}", get(hosts::one))
@@ -34,7 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/findings.csv", get(findings::list))
         .route("/api/v1/findings/assign", post(findings::assign))
         .route("/api/v1/findings/{id}", get(findings::one))
-        .route("/api/v1/waivers", get(findings::waivers).post(findings::create_waiver))
+        .route(
+            "/api/v1/waivers",
+            get(findings::waivers).post(findings::create_waiver),
+        )
         .route("/api/v1/waivers.csv", get(findings::waivers))
         .route("/api/v1/waivers/{id}/revoke", post(findings::revoke_waiver))
         .route("/api/v1/agents/enroll", post(admin::enroll))
@@ -42,7 +53,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/agents.csv", get(admin::agents))
         .route("/api/v1/agents/{id}", delete(admin::revoke_agent))
         .route("/api/v1/agents/{id}/revoke", post(admin::revoke_agent))
-        .route("/api/v1/tokens", get(admin::tokens).post(admin::create_token))
+        .route(
+            "/api/v1/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
         .route("/api/v1/tokens.csv", get(admin::tokens))
         .route("/api/v1/tokens/{id}", delete(admin::revoke_token))
         .route("/api/v1/tokens/{id}/revoke", post(admin::revoke_token))

@@ -50,12 +50,20 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/session", tag = "session",
     responses((status = 200, description = "{csrf, expires_at, user}"), (status = 401, description = "not logged in")))]
 pub async fn current(user: CurrentUser) -> Json<SessionInfo> {
-    Json(SessionInfo { token: None, csrf: user.csrf, expires_at: antoan_wire::format_time(user.expires_at), user: user.user })
+    Json(SessionInfo {
+        token: None,
+        csrf: user.csrf,
+        expires_at: antoan_wire::format_time(user.expires_at),
+        user: user.user,
+    })
 }
 
 /// Log out: the token stops working.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "logged out")))]
-pub async fn destroy(State(state): State<AppState>, user: CurrentUser) -> Result<StatusCode, ApiError> {
+pub async fn destroy(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<StatusCode, ApiError> {
     state.store.delete_session(&user.session_sha256).await?;
     Ok(StatusCode::NO_CONTENT)
 }

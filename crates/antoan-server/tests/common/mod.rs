@@ -25,7 +25,9 @@ impl Drop for TestServer {
 /// Starts the whole app (API, ingest, pages) over the store at `db_url`.
 pub async fn start(db_url: &str) -> TestServer {
     let store = Store::open(db_url).await.expect("open store");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let cfg = ServerConfig::new(addr, db_url, TlsMode::Off);
     let state = AppState::new(store, cfg);
@@ -33,7 +35,11 @@ pub async fn start(db_url: &str) -> TestServer {
     let task = tokio::spawn(async move {
         axum::serve(listener, router).await.expect("serve");
     });
-    TestServer { base: format!("http://{addr}"), state, task }
+    TestServer {
+        base: format!("http://{addr}"),
+        state,
+        task,
+    }
 }
 
 /// A random password made at test time (never a committed secret).
@@ -98,8 +104,16 @@ impl Api {
         }
     }
 
-    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, String) {
-        let mut rb = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, String) {
+        let mut rb = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
         if let Some(b) = body {
             rb = rb.json(&b);
         }
@@ -140,15 +154,37 @@ impl Browser {
         let http = client();
         let r = http
             .post(format!("{base}/login"))
-            .form(&[("username", username), ("password", password), ("next", "/")])
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ])
             .send()
             .await
             .expect("login form");
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login form of {username}");
-        let set = r.headers().get("set-cookie").expect("set-cookie").to_str().unwrap().to_string();
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "login form of {username}"
+        );
+        let set = r
+            .headers()
+            .get("set-cookie")
+            .expect("set-cookie")
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
         let cookie = set.split(';').next().unwrap().to_string();
-        let mut b = Browser { base: base.to_string(), cookie, csrf: String::new(), http };
+        let mut b = Browser {
+            base: base.to_string(),
+            cookie,
+            csrf: String::new(),
+            http,
+        };
         let (s, v) = b.get("/api/v1/session").await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let v: Value = serde_json::from_str(&v).unwrap();
@@ -157,7 +193,13 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let r = self.http.get(format!("{}{path}", self.base)).header("cookie", &self.cookie).send().await.expect("get");
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("get");
         let s = r.status();
         (s, r.text().await.unwrap_or_default())
     }

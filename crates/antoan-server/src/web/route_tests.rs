@@ -657,3 +657,50 @@ async fn csv_twins_are_csv() {
         "no Office end-of-life host in the fixture"
     );
 }
+
+#[tokio::test]
+async fn a_one_time_password_must_be_replaced_first() {
+    let f = fixture().await;
+    let phc = format!(
+        "$argon2id$v=19$m=19456,t=2,p=1${}",
+        crate::auth::random_token(16)
+    );
+    let u = f
+        .store
+        .create_user(
+            &NewUser {
+                username: "moi".into(),
+                display_name: "Người mới".into(),
+                password_phc: phc,
+                role: Role::UnitAdmin,
+                unit_id: Some(f.root),
+                must_change_password: true,
+            },
+            &Actor::system(),
+        )
+        .await
+        .expect("user");
+    let who = session(&f.store, &u).await;
+    let req = Request::get("/findings?severity=high")
+        .header(header::COOKIE, format!("antoan_session={}", who.0))
+        .body(Body::empty())
+        .unwrap();
+    let (s, _, loc) = send(&f.app, req).await;
+    assert!(s.is_redirection(), "{s}");
+    assert_eq!(
+        loc.as_deref(),
+        Some("/account/password?next=%2Ffindings%3Fseverity%3Dhigh")
+    );
+    let (s, _, _) = post(
+        &f.app,
+        "/findings/assign",
+        &who,
+        &format!("ids={}&csrf={}", f.finding_a, who.1),
+    )
+    .await;
+    assert!(
+        s.is_redirection(),
+        "no change before the password is replaced"
+    );
+    assert_eq!(assignee(&f.store, f.finding_a).await, None);
+}

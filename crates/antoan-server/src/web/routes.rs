@@ -81,6 +81,37 @@ async fn remember_lang(req: Request, next: Next) -> Response {
 
 // ---------------------------------------------------------------- helpers
 
+/// The logged-in user of a dashboard page. Like [`CurrentUser`] (login
+/// redirect when absent), and a user who still has to replace a one-time
+/// password is sent to the password form first.
+pub struct PageUser(pub CurrentUser);
+
+impl axum::extract::FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let cu = <CurrentUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+            parts, state,
+        )
+        .await
+        .map_err(IntoResponse::into_response)?;
+        if cu.user.must_change_password {
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let enc =
+                percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
+            return Err(Redirect::to(&format!("/account/password?next={enc}")).into_response());
+        }
+        Ok(PageUser(cu))
+    }
+}
+
 /// A server-side error line on stderr (the service manager's journal).
 /// Store errors and Chromium failures carry no secret.
 fn log(msg: &str) {
@@ -247,7 +278,7 @@ fn query_of(uri: &OriginalUri) -> String {
 
 async fn overview_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
 ) -> PageResult {
     let here = here(&uri);
@@ -340,7 +371,7 @@ async fn unit_markup(
 
 async fn unit_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
 ) -> PageResult {
@@ -352,7 +383,7 @@ async fn unit_h(
 /// The unit page printed to PDF (navigation and forms are hidden in print).
 async fn unit_pdf(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
 ) -> PageResult {
@@ -384,7 +415,11 @@ async fn hosts_list(
     Ok((unit, rows))
 }
 
-async fn hosts_h(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+async fn hosts_h(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     let q = HostsQuery::parse(&query_of(&uri));
     let (unit, rows) = hosts_list(&state, &cu, &here, &q).await?;
@@ -408,7 +443,11 @@ async fn hosts_h(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUr
     ))
 }
 
-async fn hosts_csv(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+async fn hosts_csv(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     let mut q = HostsQuery::parse(&query_of(&uri));
     // Every page: fetch all (office_eol makes the filter fetch everything).
@@ -424,7 +463,7 @@ async fn hosts_csv(State(state): State<AppState>, cu: CurrentUser, uri: Original
 
 async fn unit_hosts_csv(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
 ) -> PageResult {
@@ -466,7 +505,7 @@ async fn visible_host(
 
 async fn host_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
 ) -> PageResult {
@@ -551,7 +590,7 @@ async fn latest_report(
 
 async fn host_report_html(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
 ) -> PageResult {
@@ -563,7 +602,7 @@ async fn host_report_html(
 
 async fn host_report_pdf(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
 ) -> PageResult {
@@ -626,7 +665,7 @@ async fn pdf_response(cu: &CurrentUser, here: &str, name: &str, html: String) ->
 
 async fn findings_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
 ) -> PageResult {
     let here = here(&uri);
@@ -660,7 +699,7 @@ async fn findings_h(
 
 async fn findings_csv(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
 ) -> PageResult {
     let here = here(&uri);
@@ -718,7 +757,7 @@ async fn finding_page_response(
 
 async fn finding_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
 ) -> PageResult {
@@ -732,7 +771,7 @@ async fn finding_h(
 /// and so must the assignee.
 async fn assign_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     body: Bytes,
 ) -> PageResult {
@@ -812,7 +851,7 @@ fn scope_has_user(scope: &Scope, u: &antoan_store::User) -> bool {
 
 async fn waiver_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
     body: Bytes,
@@ -864,7 +903,11 @@ async fn waiver_h(
 
 // ---------------------------------------------------------------- waivers
 
-async fn waivers_h(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+async fn waivers_h(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     let ws = state
         .store
@@ -879,7 +922,7 @@ async fn waivers_h(State(state): State<AppState>, cu: CurrentUser, uri: Original
 
 async fn waivers_csv(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
 ) -> PageResult {
     let here = here(&uri);
@@ -893,7 +936,7 @@ async fn waivers_csv(
 
 async fn revoke_waiver_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
     body: Bytes,
@@ -940,14 +983,18 @@ async fn agents_page_response(
     ))
 }
 
-async fn agents_h(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+async fn agents_h(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     agents_page_response(&state, &cu, &here, None).await
 }
 
 async fn agents_csv(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
 ) -> PageResult {
     let here = here(&uri);
@@ -961,7 +1008,7 @@ async fn agents_csv(
 
 async fn tokens_csv(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
 ) -> PageResult {
     let here = here(&uri);
@@ -994,7 +1041,7 @@ fn server_url(state: &AppState, headers: &HeaderMap) -> String {
 
 async fn create_token_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     headers: HeaderMap,
     body: Bytes,
@@ -1028,7 +1075,7 @@ async fn create_token_h(
 
 async fn revoke_token_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
     body: Bytes,
@@ -1054,7 +1101,7 @@ async fn revoke_token_h(
 
 async fn revoke_agent_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     Path(id): Path<i64>,
     body: Bytes,
@@ -1101,12 +1148,20 @@ async fn users_page_response(
     ))
 }
 
-async fn users_h(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+async fn users_h(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     users_page_response(&state, &cu, &here, StatusCode::OK, None, None).await
 }
 
-async fn users_csv(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+async fn users_csv(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     let users = state
         .store
@@ -1127,7 +1182,7 @@ fn valid_username(s: &str) -> bool {
 /// is shown once. Unit admins create unit admins and viewers in their subtree.
 async fn create_user_h(
     State(state): State<AppState>,
-    cu: CurrentUser,
+    PageUser(cu): PageUser,
     uri: OriginalUri,
     body: Bytes,
 ) -> PageResult {
@@ -1219,7 +1274,11 @@ async fn create_user_h(
 
 // ---------------------------------------------------------------- audit
 
-async fn audit_h(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+async fn audit_h(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     let entries = state
         .store
@@ -1232,7 +1291,11 @@ async fn audit_h(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUr
     ))
 }
 
-async fn audit_csv(State(state): State<AppState>, cu: CurrentUser, uri: OriginalUri) -> PageResult {
+async fn audit_csv(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     let entries = state
         .store

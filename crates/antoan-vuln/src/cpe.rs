@@ -70,6 +70,14 @@ impl Component {
             (Component::Na, v) => v.is_none(),
             (Component::Value(_), None) => false,
             (Component::Value(t), Some(v)) => {
+                // Fast path: a plain literal (no wildcard), compared without allocating.
+                if t.iter().all(|x| matches!(x.0, Tok::Lit(_))) {
+                    let mut chars = v.chars();
+                    return t.iter().all(|x| match (x.0.clone(), chars.next()) {
+                        (Tok::Lit(c), Some(d)) => c == d.to_ascii_lowercase(),
+                        _ => false,
+                    }) && chars.next().is_none();
+                }
                 let v: Vec<char> = v.chars().map(|c| c.to_ascii_lowercase()).collect();
                 glob(t, &v)
             }

@@ -72,7 +72,7 @@ pub fn audit_windows(
     let Some(store) = Store::open(store_path)? else {
         return Ok(None);
     };
-    if store.status()?.nvd == 0 {
+    if !store.has_nvd()? {
         return Ok(None);
     }
     let map = program_map(&store)?;

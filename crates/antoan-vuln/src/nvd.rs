@@ -550,6 +550,44 @@ pub fn evaluate_config<'a>(
     config: &'a Configuration,
     platforms: &[Platform],
 ) -> Vec<(usize, &'a CpeMatch, MatchKind)> {
+    evaluate_config_indexed(config, platforms, &PlatformIndex::new(platforms))
+}
+
+/// The platforms by `vendor:product`, so a criteria is compared only with
+/// the platforms of its own product.
+#[derive(Debug, Clone, Default)]
+pub struct PlatformIndex {
+    by_key: std::collections::HashMap<String, Vec<usize>>,
+    all: Vec<usize>,
+}
+
+impl PlatformIndex {
+    pub fn new(platforms: &[Platform]) -> PlatformIndex {
+        let mut by_key: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, p) in platforms.iter().enumerate() {
+            by_key
+                .entry(format!("{}:{}", p.vendor.to_ascii_lowercase(), p.product.to_ascii_lowercase()))
+                .or_default()
+                .push(i);
+        }
+        PlatformIndex { by_key, all: (0..platforms.len()).collect() }
+    }
+
+    fn candidates(&self, c: &Cpe) -> &[usize] {
+        match c.key() {
+            Some(k) => self.by_key.get(&k).map_or(&[], Vec::as_slice),
+            // A wildcard vendor or product: compare with every platform.
+            None => &self.all,
+        }
+    }
+}
+
+/// [`evaluate_config`] with a prebuilt [`PlatformIndex`] of `platforms`.
+pub fn evaluate_config_indexed<'a>(
+    config: &'a Configuration,
+    platforms: &[Platform],
+    index: &PlatformIndex,
+) -> Vec<(usize, &'a CpeMatch, MatchKind)> {
     let mut values = Vec::with_capacity(config.nodes.len());
     let mut hits = Vec::new();
     for node in &config.nodes {
@@ -557,7 +595,8 @@ pub fn evaluate_config<'a>(
         let mut per_match = Vec::with_capacity(node.matches.len());
         for m in &node.matches {
             let mut any = false;
-            for (i, p) in platforms.iter().enumerate() {
+            for &i in index.candidates(&m.criteria) {
+                let p = &platforms[i];
                 if let Some(kind) = match_platform(m, p) {
                     any = true;
                     if m.vulnerable && !p.condition_only {

@@ -22,7 +22,7 @@ use antoan_model::{
 };
 use antoan_version::Scheme;
 
-use crate::nvd::{evaluate_config, MatchKind, NvdCve, PatchLevel, Platform};
+use crate::nvd::{evaluate_config_indexed, MatchKind, NvdCve, PatchLevel, Platform, PlatformIndex};
 use crate::store::NvdLookup;
 
 pub const CHECK_NVD: &str = "vuln.nvd";
@@ -189,11 +189,12 @@ pub fn evaluate(
     // Platform (by label+product) → hits, open and unversioned.
     let mut open: BTreeMap<usize, Vec<Hit>> = BTreeMap::new();
     let mut unversioned: BTreeMap<usize, Vec<Hit>> = BTreeMap::new();
+    let index = PlatformIndex::new(platforms);
     for (cve, source) in lookup.cves.values() {
         // Best verdict per platform for this CVE.
         let mut per: BTreeMap<usize, MatchKind> = BTreeMap::new();
         for cfg in &cve.configurations {
-            for (i, _, kind) in evaluate_config(cfg, platforms) {
+            for (i, _, kind) in evaluate_config_indexed(cfg, platforms, &index) {
                 let rank = |k: &MatchKind| match k {
                     MatchKind::InRange { .. } => 0,
                     MatchKind::Exact => 1,
@@ -258,16 +259,19 @@ pub fn evaluate(
     let mut findings: BTreeMap<(String, &str), Finding> = BTreeMap::new();
     let mut worst = None::<Severity>;
     for (check, groups) in [(CHECK_NVD, &open), (CHECK_NVD_UNVERSIONED, &unversioned)] {
-        let mut by_label: BTreeMap<&str, (usize, Vec<&Hit>)> = BTreeMap::new();
+        type Group<'h> = (usize, Vec<&'h Hit<'h>>, std::collections::BTreeSet<&'h str>);
+        let mut by_label: BTreeMap<&str, Group> = BTreeMap::new();
         for (i, hits) in groups {
-            let e = by_label.entry(platforms[*i].label.as_str()).or_insert((*i, Vec::new()));
+            let e = by_label
+                .entry(platforms[*i].label.as_str())
+                .or_insert((*i, Vec::new(), Default::default()));
             for h in hits {
-                if !e.1.iter().any(|x| x.cve.id == h.cve.id) {
+                if e.2.insert(h.cve.id.as_str()) {
                     e.1.push(h);
                 }
             }
         }
-        for (label, (i, mut hits)) in by_label {
+        for (label, (i, mut hits, _)) in by_label {
             hits.sort_by(|a, b| a.cve.id.cmp(&b.cve.id));
             let f = finding(host, check, &platforms[i], &hits, lookup);
             if check == CHECK_NVD || f.severity == Severity::Critical {

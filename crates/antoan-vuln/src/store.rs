@@ -955,6 +955,17 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether the store holds any NVD record (cheap: no count).
+    pub fn has_nvd(&self) -> Result<bool, VulnError> {
+        if !self.has_table("nvd_cves")? {
+            return Ok(false);
+        }
+        self.conn
+            .query_row("SELECT EXISTS(SELECT 1 FROM nvd_cves)", [], |r| r.get::<_, i64>(0))
+            .map(|n| n > 0)
+            .map_err(|e| db_err(&self.shown, e))
+    }
+
     fn has_table(&self, name: &str) -> Result<bool, VulnError> {
         self.conn
             .query_row(
@@ -987,34 +998,33 @@ impl Store {
             if !self.has_table("nvd_cves")? {
                 return Ok(());
             }
-            let mut ids = self
-                .conn
-                .prepare_cached("SELECT cve FROM nvd_index WHERE key=?1")
-                .map_err(e)?;
             let mut rec = self
                 .conn
-                .prepare_cached("SELECT record, source FROM nvd_cves WHERE id=?1")
+                .prepare_cached(
+                    "SELECT c.id, c.record, c.source FROM nvd_index i JOIN nvd_cves c ON c.id = i.cve WHERE i.key = ?1",
+                )
                 .map_err(e)?;
-            let mut cves = BTreeSet::new();
             for k in wanted {
-                let mut rows = ids.query(params![k]).map_err(e)?;
+                let mut rows = rec.query(params![k]).map_err(e)?;
                 while let Some(r) = rows.next().map_err(e)? {
-                    cves.insert(r.get::<_, String>(0).map_err(e)?);
+                    let id: String = r.get(0).map_err(e)?;
+                    if out.cves.contains_key(&id) {
+                        continue;
+                    }
+                    let json: String = r.get(1).map_err(e)?;
+                    let source: String = r.get(2).map_err(e)?;
+                    let c: crate::nvd::NvdCve = serde_json::from_str(&json).map_err(|x| {
+                        VulnError::store(
+                            &self.shown,
+                            format!(
+                                "NVD record {} is corrupt: {}",
+                                clean(&id, 40),
+                                clean(&x.to_string(), 200)
+                            ),
+                        )
+                    })?;
+                    out.cves.insert(id, (Arc::new(c), source));
                 }
-            }
-            for id in cves {
-                let row: Option<(String, String)> = rec
-                    .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-                    .map_err(e)?;
-                let Some((json, source)) = row else { continue };
-                let c: crate::nvd::NvdCve = serde_json::from_str(&json).map_err(|x| {
-                    VulnError::store(
-                        &self.shown,
-                        format!("NVD record {} is corrupt: {}", clean(&id, 40), clean(&x.to_string(), 200)),
-                    )
-                })?;
-                out.cves.insert(id, (Arc::new(c), source));
             }
             Ok(())
         })();

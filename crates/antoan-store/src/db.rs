@@ -82,10 +82,9 @@ impl<T: Into<Val>> From<Option<T>> for Val {
     }
 }
 
-/// `vals![a, b, c]` → `Vec<Val>`.
+/// `vals![a, b, c]` → `[Val; 3]`.
 macro_rules! vals {
-    () => { Vec::<$crate::db::Val>::new() };
-    ($($v:expr),+ $(,)?) => { vec![$($crate::db::Val::from($v)),+] };
+    ($($v:expr),+ $(,)?) => { [$($crate::db::Val::from($v)),+] };
 }
 pub(crate) use vals;
 

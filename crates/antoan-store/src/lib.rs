@@ -2,8 +2,26 @@
 //!
 //! One API ([`Store`]) over two real backends: SQLite (rusqlite, WAL,
 //! synchronous=FULL, foreign keys on) and PostgreSQL (tokio-postgres with a
-//! deadpool pool). Versioned migrations per backend are embedded and run by
-//! [`Store::open`].
+//! deadpool pool). Versioned migrations per backend are embedded
+//! (`migrations/{sqlite,postgres}/NNNN_name.sql`, recorded in `schema_version`)
+//! and run by [`Store::open`]; a database from a newer antoan is refused.
+//!
+//! Every operation is written once (module `ops`) against a small transaction
+//! trait; SQL uses `$n` placeholders and every value is a bound parameter.
+//! SQLite writes go through one writer thread that commits waiting writes
+//! together (group commit, each in its own savepoint) and answers only after
+//! the durable commit; reads use a small pool of reader connections in
+//! `spawn_blocking`. PostgreSQL writes retry on serialization failure/deadlock.
+//!
+//! Error mapping for the server ([`StoreError`]): `NotFound(what)` → 404 (for
+//! ingest: unknown agent → 401/403), `Conflict` → 409 (replay, taken username,
+//! duplicate session), `Revoked` → 403, `Expired` → 403/401, `Invalid` → 400
+//! (bad unit path, bad hash shape, empty text…), `Db` → 500.
+//!
+//! Times are stored as unix milliseconds (so values come back truncated to the
+//! millisecond), dates as `YYYY-MM-DD`. Scopes use the unit path only.
+//! The store reads the clock only for `created_at`-style stamps of user
+//! mutations (audit rows, tokens, waivers) and the "active waiver" date.
 
 mod db;
 mod error;

@@ -1268,7 +1268,7 @@ pub(crate) async fn host_reports<T: Tx>(
     host_id: i64,
     limit: u32,
 ) -> Result<Vec<ReportMeta>> {
-    let mut p = vals![host_id];
+    let mut p = vals![host_id].to_vec();
     let lim = limit_clause(limit, 0, &mut p);
     let rows = tx
         .query(
@@ -1390,7 +1390,7 @@ pub(crate) async fn findings<T: Tx>(
     scope: &Scope,
     f: &FindingFilter,
 ) -> Result<Vec<FindingRow>> {
-    let mut p = vals![today()];
+    let mut p = vals![today()].to_vec();
     let mut w = vec![scope_cond(scope, "un.path", &mut p)];
     if let Some(uid) = f.unit_id {
         let n = push(&mut p, uid);
@@ -1716,7 +1716,7 @@ pub(crate) async fn overview<T: Tx>(
     let index: HashMap<i64, usize> = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
 
     // Per-unit sums over the hosts directly in each unit (one pass over hosts).
-    let mut p = vals![ms(now - expected_interval)];
+    let mut p = vals![ms(now - expected_interval)].to_vec();
     let c = scope_cond(scope, "u.path", &mut p);
     let rows = tx
         .query(
@@ -1776,7 +1776,7 @@ pub(crate) async fn overview<T: Tx>(
     let today = now.to_offset(time::UtcOffset::UTC).date();
     let start = today - time::Duration::days(29);
     let (start_s, today_s) = (day_text(start), day_text(today));
-    let mut p = vals![start_s.as_str()];
+    let mut p = vals![start_s.as_str()].to_vec();
     let c = scope_cond(scope, "u.path", &mut p);
     let base = tx
         .query(
@@ -1787,7 +1787,7 @@ pub(crate) async fn overview<T: Tx>(
             &p,
         )
         .await?;
-    let mut p = vals![start_s.as_str(), today_s.as_str()];
+    let mut p = vals![start_s.as_str(), today_s.as_str()].to_vec();
     let c = scope_cond(scope, "u.path", &mut p);
     let window = tx
         .query(

@@ -74,16 +74,34 @@ impl Gate {
     /// Starts a non-blocking connect to `addr` if, and only if, its address
     /// was named (for the port sweep, which polls many sockets at once).
     pub fn start_connect(&self, addr: SocketAddr) -> Result<socket2::Socket, ConnectError> {
+        self.start_connect_reusing(addr, None)
+    }
+
+    /// Like [`Gate::start_connect`], on `spare` when given: a non-blocking
+    /// TCP socket of the same family as `addr` (the caller keeps IPv4 and
+    /// IPv6 spares apart) whose earlier connect failed and that
+    /// was disconnected (the sweep reuses sockets to save a socket()/close()
+    /// pair per closed port).
+    pub fn start_connect_reusing(
+        &self,
+        addr: SocketAddr,
+        spare: Option<socket2::Socket>,
+    ) -> Result<socket2::Socket, ConnectError> {
         if !self.permits(addr.ip()) {
             self.refused.fetch_add(1, Ordering::Relaxed);
             return Err(ConnectError::NotNamed(addr.ip()));
         }
         self.attempts.fetch_add(1, Ordering::Relaxed);
         let domain = socket2::Domain::for_address(addr);
-        // Created non-blocking in one call (SOCK_NONBLOCK), no fcntl round trips.
-        let kind = socket2::Type::STREAM.nonblocking();
-        let socket = socket2::Socket::new(domain, kind, Some(socket2::Protocol::TCP))
-            .map_err(ConnectError::Io)?;
+        let socket = match spare {
+            Some(s) => s,
+            None => {
+                // Created non-blocking in one call (SOCK_NONBLOCK), no fcntl round trips.
+                let kind = socket2::Type::STREAM.nonblocking();
+                socket2::Socket::new(domain, kind, Some(socket2::Protocol::TCP))
+                    .map_err(ConnectError::Io)?
+            }
+        };
         match socket.connect(&addr.into()) {
             Ok(()) => Ok(socket),
             Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(socket),

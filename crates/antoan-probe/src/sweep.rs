@@ -142,6 +142,23 @@ pub async fn sweep(
     out
 }
 
+/// Dissolves a failed connection attempt (connect with AF_UNSPEC) so the
+/// socket can connect again; false when the kernel refuses.
+fn disconnect(socket: &socket2::Socket) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: an all-zero sockaddr with family AF_UNSPEC is a valid argument
+    // for connect(2) on a TCP socket (it disconnects); the fd is open and owned.
+    unsafe {
+        let mut sa: libc::sockaddr = std::mem::zeroed();
+        sa.sa_family = libc::AF_UNSPEC as libc::sa_family_t;
+        libc::connect(
+            socket.as_raw_fd(),
+            &sa,
+            std::mem::size_of::<libc::sockaddr>() as libc::socklen_t,
+        ) == 0
+    }
+}
+
 struct Pending {
     addr: SocketAddr,
     socket: socket2::Socket,
@@ -165,6 +182,9 @@ fn poll_sweep(
     let mut pending: Vec<Pending> = Vec::with_capacity(batch);
     let mut in_flight: HashMap<IpAddr, usize> = HashMap::new();
     let mut fds: Vec<libc::pollfd> = Vec::with_capacity(batch);
+    // Sockets whose connect was refused, disconnected and ready for another
+    // (IPv4, IPv6).
+    let mut spares: (Vec<socket2::Socket>, Vec<socket2::Socket>) = (Vec::new(), Vec::new());
     let report = |results: &mut Vec<Probe>, addr: SocketAddr, r: Option<bool>| {
         if let Some(p) = progress {
             p(addr, r == Some(true));
@@ -185,7 +205,12 @@ fn poll_sweep(
                 skipped += 1;
                 continue;
             }
-            match gate.start_connect(addr) {
+            let spare = if addr.is_ipv4() {
+                spares.0.pop()
+            } else {
+                spares.1.pop()
+            };
+            match gate.start_connect_reusing(addr, spare) {
                 Ok(socket) => {
                     *n += 1;
                     pending.push(Pending {
@@ -224,16 +249,15 @@ fn poll_sweep(
             .iter()
             .zip(fds.iter())
             .map(|(p, f)| {
-                if f.revents != 0 {
-                    match p.socket.take_error() {
-                        Ok(None)
-                            if f.revents & libc::POLLOUT != 0
-                                && f.revents & (libc::POLLERR | libc::POLLHUP) == 0 =>
-                        {
-                            Some(Some(true))
-                        }
-                        _ => Some(Some(false)),
-                    }
+                if f.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
+                    // Refused (RST) or unreachable: decided from poll's flags
+                    // alone, without a getsockopt(SO_ERROR) per closed port.
+                    Some(Some(false))
+                } else if f.revents & libc::POLLOUT != 0 {
+                    // Writable without error: the handshake completed.
+                    Some(Some(true))
+                } else if f.revents != 0 {
+                    Some(Some(false))
                 } else if now.duration_since(p.started) >= timeout {
                     Some(None)
                 } else {
@@ -250,6 +274,15 @@ fn poll_sweep(
             if r == Some(true) {
                 // Close with a reset so the host keeps no TIME_WAIT state.
                 let _ = p.socket.set_linger(Some(Duration::ZERO));
+            } else if r == Some(false) {
+                let pool = if p.addr.is_ipv4() {
+                    &mut spares.0
+                } else {
+                    &mut spares.1
+                };
+                if pool.len() < batch && disconnect(&p.socket) {
+                    pool.push(p.socket);
+                }
             }
             if let Some(n) = in_flight.get_mut(&p.addr.ip()) {
                 *n = n.saturating_sub(1);
@@ -259,4 +292,50 @@ fn poll_sweep(
         pending = kept;
     }
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targets::{build, TargetRequest};
+
+    /// Closed ports before an open one: the open port is probed on a reused
+    /// (disconnected) socket and must still be seen open; a listener that
+    /// closes at once is open too, and nothing else is.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reused_sockets_still_see_open_ports() {
+        let l = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let lo = port.saturating_sub(3000).max(1024);
+        let set = build(
+            &TargetRequest {
+                specs: vec!["127.0.0.2".into()],
+                ..Default::default()
+            },
+            &|_: &str| Err("no dns".to_string()),
+        )
+        .unwrap();
+        let gate = Gate::new(&set);
+        let ports: Vec<u16> = (lo..=port).collect();
+        let opts = SweepOptions {
+            per_host: 64,
+            global: 64,
+            ..Default::default()
+        };
+        let ip: IpAddr = "127.0.0.2".parse().unwrap();
+        let out = sweep(&gate, &[ip], &ports, &opts, &Cancel::default(), None).await;
+        assert_eq!(out.done, ports.len() as u64);
+        let open = out.open.get(&ip).cloned().unwrap_or_default();
+        assert!(open.contains(&port), "{port} not seen open: {open:?}");
+        // Any other open port in the range belongs to another listener on this
+        // machine; check each one really accepts.
+        for p in open {
+            let ok = gate
+                .connect(SocketAddr::new(ip, p), Duration::from_secs(1))
+                .await
+                .is_ok();
+            assert!(ok, "{p} is not open");
+        }
+        drop(l);
+    }
 }

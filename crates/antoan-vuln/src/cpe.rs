@@ -176,8 +176,19 @@ fn component(raw: &str, index: usize) -> Result<Component, CpeError> {
         "" => return Err(err(format!("attribute {name} is empty"))),
         _ => {}
     }
+    // Fast path: plain lower-case-able values (almost all of NVD's).
+    if raw
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return Ok(Component::Value(
+            raw.bytes()
+                .map(|b| TokPub(Tok::Lit(char::from(b.to_ascii_lowercase()))))
+                .collect(),
+        ));
+    }
     let chars: Vec<char> = raw.chars().collect();
-    let mut toks = Vec::new();
+    let mut toks = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -251,23 +262,23 @@ impl Cpe {
         let Some(rest) = s.strip_prefix("cpe:2.3:") else {
             return Err(err("does not start with 'cpe:2.3:'"));
         };
-        // Split on ':' that is not quoted.
-        let mut raw = Vec::new();
-        let mut cur = String::new();
-        let mut chars = rest.chars();
-        while let Some(c) = chars.next() {
+        // Split on ':' that is not quoted (slices of `rest`, no copies).
+        let mut raw: Vec<&str> = Vec::with_capacity(11);
+        let mut start = 0;
+        let mut it = rest.char_indices();
+        while let Some((i, c)) = it.next() {
             match c {
                 '\\' => {
-                    cur.push(c);
-                    if let Some(n) = chars.next() {
-                        cur.push(n);
-                    }
+                    it.next();
                 }
-                ':' => raw.push(std::mem::take(&mut cur)),
-                _ => cur.push(c),
+                ':' => {
+                    raw.push(&rest[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
             }
         }
-        raw.push(cur);
+        raw.push(&rest[start..]);
         if raw.len() != 11 {
             return Err(err(format!(
                 "has {} attributes after 'cpe:2.3:', expected 11",

@@ -41,18 +41,46 @@ impl Rng {
 const MAPPED: [(&str, &str, &str); 14] = [
     ("google:chrome", "Google Chrome", "Google LLC"),
     ("mozilla:firefox", "Mozilla Firefox (x64 en-US)", "Mozilla"),
-    ("adobe:acrobat_reader_dc", "Adobe Acrobat Reader DC", "Adobe Systems Incorporated"),
+    (
+        "adobe:acrobat_reader_dc",
+        "Adobe Acrobat Reader DC",
+        "Adobe Systems Incorporated",
+    ),
     ("7-zip:7-zip", "7-Zip 19.00 (x64)", "Igor Pavlov"),
     ("rarlab:winrar", "WinRAR 6.02 (64-bit)", "win.rar GmbH"),
-    ("foxit:pdf_reader", "Foxit PDF Reader", "Foxit Software Inc."),
-    ("oracle:jre", "Java 8 Update 381 (64-bit)", "Oracle Corporation"),
+    (
+        "foxit:pdf_reader",
+        "Foxit PDF Reader",
+        "Foxit Software Inc.",
+    ),
+    (
+        "oracle:jre",
+        "Java 8 Update 381 (64-bit)",
+        "Oracle Corporation",
+    ),
     ("teamviewer:teamviewer", "TeamViewer", "TeamViewer"),
-    ("notepad-plus-plus:notepad++", "Notepad++ (64-bit x64)", "Notepad++ Team"),
+    (
+        "notepad-plus-plus:notepad++",
+        "Notepad++ (64-bit x64)",
+        "Notepad++ Team",
+    ),
     ("videolan:vlc_media_player", "VLC media player", "VideoLAN"),
-    ("microsoft:edge_chromium", "Microsoft Edge", "Microsoft Corporation"),
-    ("zoom:meetings", "Zoom Workplace", "Zoom Video Communications, Inc."),
+    (
+        "microsoft:edge_chromium",
+        "Microsoft Edge",
+        "Microsoft Corporation",
+    ),
+    (
+        "zoom:meetings",
+        "Zoom Workplace",
+        "Zoom Video Communications, Inc.",
+    ),
     ("winscp:winscp", "WinSCP 6.1", "Martin Prikryl"),
-    ("mozilla:thunderbird", "Mozilla Thunderbird (x64 vi)", "Mozilla"),
+    (
+        "mozilla:thunderbird",
+        "Mozilla Thunderbird (x64 vi)",
+        "Mozilla",
+    ),
 ];
 
 fn version(r: &mut Rng) -> String {
@@ -69,7 +97,10 @@ fn cve_json(i: u64, year: u64, r: &mut Rng, products: u64) -> String {
     let (product, windows) = if pick < 5 {
         (String::new(), true)
     } else if pick < 30 {
-        (MAPPED[r.below(MAPPED.len() as u64) as usize].0.to_string(), false)
+        (
+            MAPPED[r.below(MAPPED.len() as u64) as usize].0.to_string(),
+            false,
+        )
     } else {
         // Long tail: low ids are much more frequent.
         let k = r.below(products).min(r.below(products));
@@ -78,8 +109,11 @@ fn cve_json(i: u64, year: u64, r: &mut Rng, products: u64) -> String {
     let sev = ["LOW", "MEDIUM", "HIGH", "CRITICAL"][r.below(4) as usize];
     let mut matches = Vec::new();
     if windows {
-        let (prod, build) = [("windows_10_22h2", 19045), ("windows_11_23h2", 22631), ("windows_11_24h2", 26100)]
-            [r.below(3) as usize];
+        let (prod, build) = [
+            ("windows_10_22h2", 19045),
+            ("windows_11_23h2", 22631),
+            ("windows_11_24h2", 26100),
+        ][r.below(3) as usize];
         matches.push(format!(
             r#"{{"vulnerable":true,"criteria":"cpe:2.3:o:microsoft:{prod}:*:*:*:*:*:*:x64:*","versionEndExcluding":"10.0.{build}.{}"}}"#,
             3000 + r.below(4000)
@@ -105,7 +139,10 @@ fn cve_json(i: u64, year: u64, r: &mut Rng, products: u64) -> String {
             matches.join(",")
         )
     } else {
-        format!(r#"{{"nodes":[{{"operator":"OR","negate":false,"cpeMatch":[{}]}}]}}"#, matches.join(","))
+        format!(
+            r#"{{"nodes":[{{"operator":"OR","negate":false,"cpeMatch":[{}]}}]}}"#,
+            matches.join(",")
+        )
     };
     format!(
         r#"{{"cve":{{"id":"{id}","sourceIdentifier":"cve@mitre.org","published":"{year}-0{}-1{}T10:15:00.000","lastModified":"2026-0{}-01T00:00:00.000","vulnStatus":"Analyzed","descriptions":[{{"lang":"en","value":"Synthetic vulnerability {i} for the benchmark: a crafted file may lead to code execution."}}],"metrics":{{"cvssMetricV31":[{{"source":"nvd@nist.gov","type":"Primary","cvssData":{{"version":"3.1","vectorString":"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H","baseScore":8.8,"baseSeverity":"{sev}"}}}}]}},"configurations":[{config}],"references":[{{"url":"https://example.invalid/{id}","source":"cve@mitre.org"}}]}}}}"#,
@@ -116,7 +153,10 @@ fn cve_json(i: u64, year: u64, r: &mut Rng, products: u64) -> String {
 }
 
 fn main() {
-    let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let cves = args.first().copied().unwrap_or(50_000);
     let programs = args.get(1).copied().unwrap_or(300);
     let runs = args.get(2).copied().unwrap_or(20).max(1);
@@ -132,13 +172,18 @@ fn main() {
     for y in 0..years {
         let year = 2021 + y;
         let n = per.min(cves.saturating_sub(y * per));
-        let items: Vec<String> = (0..n).map(|i| cve_json(y * per + i, year, &mut r, 2000)).collect();
+        let items: Vec<String> = (0..n)
+            .map(|i| cve_json(y * per + i, year, &mut r, 2000))
+            .collect();
         let feed = format!(
             r#"{{"resultsPerPage":{n},"startIndex":0,"totalResults":{n},"format":"NVD_CVE","version":"2.0","timestamp":"2026-11-01T00:00:00.000","vulnerabilities":[{}]}}"#,
             items.join(",")
         );
         bytes += feed.len();
-        files.push(ImportFile { origin: format!("nvdcve-2.0-{year}.json"), bytes: feed.into_bytes() });
+        files.push(ImportFile {
+            origin: format!("nvdcve-2.0-{year}.json"),
+            bytes: feed.into_bytes(),
+        });
     }
     println!(
         "generated {cves} CVEs in {} yearly feed files ({:.1} MB JSON) in {:.2} s",
@@ -195,7 +240,11 @@ fn main() {
     }
     let host = HostInfo {
         hostname: "bench".into(),
-        os: OsInfo { family: OsFamily::Windows, name: "Windows 10 Pro".into(), ..OsInfo::default() },
+        os: OsInfo {
+            family: OsFamily::Windows,
+            name: "Windows 10 Pro".into(),
+            ..OsInfo::default()
+        },
         source: "bench".into(),
         ..HostInfo::default()
     };
@@ -219,23 +268,29 @@ fn main() {
     let mut last = None;
     for _ in 0..runs {
         let t = Instant::now();
-        let out = antoan_vuln::audit_windows(&store, &host, &inv, PatchLevel::Month("2025-01".into()))
-            .expect("match")
-            .expect("store has NVD data");
+        let out =
+            antoan_vuln::audit_windows(&store, &host, &inv, PatchLevel::Month("2025-01".into()))
+                .expect("match")
+                .expect("store has NVD data");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         last = Some(out);
     }
     times.sort_by(|a, b| a.total_cmp(b));
     // Where the time goes: read (lookup) vs evaluate.
     {
-        let s = antoan_vuln::Store::open(&store).expect("open").expect("store");
+        let s = antoan_vuln::Store::open(&store)
+            .expect("open")
+            .expect("store");
         let map = antoan_vuln::program_map(&s).expect("map");
         let win = inv.windows.as_ref().expect("windows");
-        let mut platforms = antoan_vuln::nvd_match::windows_platforms(win, PatchLevel::Month("2025-01".into()));
+        let mut platforms =
+            antoan_vuln::nvd_match::windows_platforms(win, PatchLevel::Month("2025-01".into()));
         platforms.extend(map.platforms(&win.programs));
         let keys = antoan_vuln::nvd_match::lookup_keys(&platforms);
         let t = Instant::now();
-        let lookup = s.nvd_lookup(keys.iter().map(String::as_str)).expect("lookup");
+        let lookup = s
+            .nvd_lookup(keys.iter().map(String::as_str))
+            .expect("lookup");
         let read_ms = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
         let _ = antoan_vuln::nvd_match::evaluate(&host, &platforms, &lookup);

@@ -291,8 +291,7 @@ impl Cpe {
         }
         match &c[0] {
             Component::Any => {}
-            Component::Value(_)
-                if matches!(c[0].literal().as_deref(), Some("a" | "o" | "h")) => {}
+            Component::Value(_) if matches!(c[0].literal().as_deref(), Some("a" | "o" | "h")) => {}
             _ => return Err(err("attribute part must be 'a', 'o', 'h' or '*'")),
         }
         let mut it = c.into_iter();
@@ -388,7 +387,8 @@ mod tests {
             let c = Cpe::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(c.to_string(), s);
         }
-        let c = Cpe::parse("cpe:2.3:a:notepad-plus-plus:notepad\\+\\+:8.6.2:*:*:*:*:*:*:*").unwrap();
+        let c =
+            Cpe::parse("cpe:2.3:a:notepad-plus-plus:notepad\\+\\+:8.6.2:*:*:*:*:*:*:*").unwrap();
         assert_eq!(c.key().as_deref(), Some("notepad-plus-plus:notepad++"));
         assert_eq!(c.version.literal().as_deref(), Some("8.6.2"));
         let dash = Cpe::parse("cpe:2.3:a:v:\\-:*:*:*:*:*:*:*:*").unwrap();
@@ -428,7 +428,10 @@ mod tests {
             ("cpe:2.3:a:v:a*b:*:*:*:*:*:*:*:*", "middle"),
             ("cpe:2.3:a:v:**:*:*:*:*:*:*:*:*", "not allowed"),
             ("cpe:2.3:a:v:?:*:*:*:*:*:*:*:*", "only wildcards"),
-            ("cpe:2.3:a:v:ph\u{1ea1}m:*:*:*:*:*:*:*:*", "not printable ASCII"),
+            (
+                "cpe:2.3:a:v:ph\u{1ea1}m:*:*:*:*:*:*:*:*",
+                "not printable ASCII",
+            ),
             ("cpe:2.3:a:v:p\u{0}:*:*:*:*:*:*:*:*", "not printable ASCII"),
         ];
         for (s, want) in cases {

@@ -43,7 +43,10 @@ fn utf8<'a>(f: &'a ImportFile, what: &str) -> Result<&'a str, VulnError> {
             format!("file is larger than {} MiB", MAX_DOC_BYTES >> 20),
         ));
     }
-    let b = f.bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(&f.bytes);
+    let b = f
+        .bytes
+        .strip_prefix(&[0xef, 0xbb, 0xbf])
+        .unwrap_or(&f.bytes);
     if b.starts_with(&[0xff, 0xfe]) || b.starts_with(&[0xfe, 0xff]) {
         return Err(VulnError::new(
             VulnErrorKind::Syntax,
@@ -74,7 +77,11 @@ fn utf8<'a>(f: &'a ImportFile, what: &str) -> Result<&'a str, VulnError> {
 }
 
 fn base_name(origin: &str) -> String {
-    origin.rsplit(['/', '\\']).next().unwrap_or(origin).to_string()
+    origin
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(origin)
+        .to_string()
 }
 
 fn stem(origin: &str) -> String {
@@ -91,7 +98,12 @@ fn has_ext(origin: &str, exts: &[&str]) -> bool {
 }
 
 fn kb_err(e: antoan_kb::KbError, origin: &str) -> VulnError {
-    VulnError::new(VulnErrorKind::Invalid, origin, e.line, clean(&e.message, 300))
+    VulnError::new(
+        VulnErrorKind::Invalid,
+        origin,
+        e.line,
+        clean(&e.message, 300),
+    )
 }
 
 /// The newest date a product's data states (a release or a latest point
@@ -117,31 +129,62 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// Recognises and validates a document file; `Ok(None)` when `f` is not one
 /// (it is then read as vulnerability data).
 pub fn classify(f: &ImportFile) -> Result<Option<NewDocument>, VulnError> {
-    let b = f.bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(&f.bytes);
+    let b = f
+        .bytes
+        .strip_prefix(&[0xef, 0xbb, 0xbf])
+        .unwrap_or(&f.bytes);
     let first = b.iter().find(|c| !c.is_ascii_whitespace()).copied();
     if crate::program_cpe::looks_like_map(b) {
         let text = utf8(f, "a program → CPE map")?;
         let map = crate::program_cpe::ProgramMap::parse(text, &f.origin)?;
-        return Ok(Some(doc(DOC_PROGRAM_CPE, base_name(&f.origin), text, map.rules.len(), "", true)));
+        return Ok(Some(doc(
+            DOC_PROGRAM_CPE,
+            base_name(&f.origin),
+            text,
+            map.rules.len(),
+            "",
+            true,
+        )));
     }
     if contains(&b[..b.len().min(64 * 1024)], b"[[credential]]") {
         let text = utf8(f, "a credential list")?;
         let n = credentials_shape(text, &f.origin)?;
-        return Ok(Some(doc(DOC_CREDENTIALS, base_name(&f.origin), text, n, "", true)));
+        return Ok(Some(doc(
+            DOC_CREDENTIALS,
+            base_name(&f.origin),
+            text,
+            n,
+            "",
+            true,
+        )));
     }
     if has_ext(&f.origin, &[".md"]) && b.starts_with(b"---") {
         let text = utf8(f, "an endoflife.date product file")?;
         let name = format!("{}.md", stem(&f.origin));
         let p = Lifecycle::from_endoflife_md(text, &name).map_err(|e| kb_err(e, &f.origin))?;
         let newest = product_newest(&p);
-        return Ok(Some(doc(DOC_LIFECYCLE, name, text, p.cycles.len(), &newest, false)));
+        return Ok(Some(doc(
+            DOC_LIFECYCLE,
+            name,
+            text,
+            p.cycles.len(),
+            &newest,
+            false,
+        )));
     }
     if has_ext(&f.origin, &[".csv"]) && b.starts_with(b"version,codename,series") {
         let text = utf8(f, "a distro-info CSV")?;
         let name = format!("{}.csv", stem(&f.origin));
         let p = Lifecycle::from_distro_info_csv(text, &name).map_err(|e| kb_err(e, &f.origin))?;
         let newest = product_newest(&p);
-        return Ok(Some(doc(DOC_DISTRO_INFO, name, text, p.cycles.len(), &newest, false)));
+        return Ok(Some(doc(
+            DOC_DISTRO_INFO,
+            name,
+            text,
+            p.cycles.len(),
+            &newest,
+            false,
+        )));
     }
     if has_ext(&f.origin, &[".json"])
         && matches!(first, Some(b'[' | b'{'))
@@ -151,18 +194,39 @@ pub fn classify(f: &ImportFile) -> Result<Option<NewDocument>, VulnError> {
             let name = format!("{}.md", md.0);
             let p = Lifecycle::from_endoflife_md(&md.1, &name).map_err(|e| kb_err(e, &f.origin))?;
             let newest = product_newest(&p);
-            return Ok(Some(doc(DOC_LIFECYCLE, name, &md.1, p.cycles.len(), &newest, false)));
+            return Ok(Some(doc(
+                DOC_LIFECYCLE,
+                name,
+                &md.1,
+                p.cycles.len(),
+                &newest,
+                false,
+            )));
         }
     }
     if has_ext(&f.origin, &[".lst", ".txt"]) {
         let text = utf8(f, "a password list")?;
         let n = wordlist_entries(text, &f.origin)?;
-        return Ok(Some(doc(DOC_WORDLIST, base_name(&f.origin), text, n, "", false)));
+        return Ok(Some(doc(
+            DOC_WORDLIST,
+            base_name(&f.origin),
+            text,
+            n,
+            "",
+            false,
+        )));
     }
     Ok(None)
 }
 
-fn doc(kind: &str, name: String, text: &str, items: usize, newest: &str, replace_kind: bool) -> NewDocument {
+fn doc(
+    kind: &str,
+    name: String,
+    text: &str,
+    items: usize,
+    newest: &str,
+    replace_kind: bool,
+) -> NewDocument {
     NewDocument {
         kind: kind.into(),
         name,
@@ -240,7 +304,12 @@ fn credentials_shape(text: &str, origin: &str) -> Result<usize, VulnError> {
         )
     })?;
     if raw.credential.is_empty() {
-        return Err(VulnError::new(VulnErrorKind::Invalid, origin, None, "no [[credential]] entries"));
+        return Err(VulnError::new(
+            VulnErrorKind::Invalid,
+            origin,
+            None,
+            "no [[credential]] entries",
+        ));
     }
     Ok(raw.credential.len())
 }
@@ -250,7 +319,10 @@ fn credentials_shape(text: &str, origin: &str) -> Result<usize, VulnError> {
 fn endoflife_json(f: &ImportFile) -> Result<Option<(String, String)>, VulnError> {
     use serde_json::Value;
     crate::osv::precheck(&f.bytes, &f.origin)?;
-    let b = f.bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(&f.bytes);
+    let b = f
+        .bytes
+        .strip_prefix(&[0xef, 0xbb, 0xbf])
+        .unwrap_or(&f.bytes);
     let v: Value = serde_json::from_slice(b).map_err(|e| {
         VulnError::new(
             VulnErrorKind::Syntax,
@@ -265,7 +337,11 @@ fn endoflife_json(f: &ImportFile) -> Result<Option<(String, String)>, VulnError>
         Value::Array(a) if a.first().is_some_and(|r| r.get("cycle").is_some()) => {
             (stem(&f.origin), a.clone(), false)
         }
-        Value::Object(o) => match o.get("result").and_then(|r| r.get("releases")).and_then(Value::as_array) {
+        Value::Object(o) => match o
+            .get("result")
+            .and_then(|r| r.get("releases"))
+            .and_then(Value::as_array)
+        {
             Some(a) => {
                 let n = o
                     .get("result")
@@ -279,13 +355,26 @@ fn endoflife_json(f: &ImportFile) -> Result<Option<(String, String)>, VulnError>
         },
         _ => return Ok(None),
     };
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-        return Err(invalid(format!("product name {:?} is not a plain name", clean(&name, 60))));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(invalid(format!(
+            "product name {:?} is not a plain name",
+            clean(&name, 60)
+        )));
     }
     let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     let is_date = |s: &str| {
         s.len() == 10
-            && s.bytes().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() })
+            && s.bytes().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
     };
     // A support field: a date, or a boolean.
     let support = |x: Option<&Value>| -> Option<String> {
@@ -309,9 +398,16 @@ fn endoflife_json(f: &ImportFile) -> Result<Option<(String, String)>, VulnError>
         };
         let mut fields: BTreeMap<&str, String> = BTreeMap::new();
         let get = |k: &str| o.get(k);
-        let cycle = if v1 { text_of(get("name")) } else { text_of(get("cycle")) };
+        let cycle = if v1 {
+            text_of(get("name"))
+        } else {
+            text_of(get("cycle"))
+        };
         let Some(cycle) = cycle else {
-            return Err(invalid(format!("release {i} has no {}", if v1 { "name" } else { "cycle" })));
+            return Err(invalid(format!(
+                "release {i} has no {}",
+                if v1 { "name" } else { "cycle" }
+            )));
         };
         if let Some(c) = text_of(get("codename")) {
             fields.insert("codename", q(&c));
@@ -345,7 +441,12 @@ fn endoflife_json(f: &ImportFile) -> Result<Option<(String, String)>, VulnError>
                 }
             }
         } else {
-            for (from, to) in [("eol", "eol"), ("support", "eoas"), ("extendedSupport", "eoes"), ("lts", "lts")] {
+            for (from, to) in [
+                ("eol", "eol"),
+                ("support", "eoas"),
+                ("extendedSupport", "eoes"),
+                ("lts", "lts"),
+            ] {
                 if let Some(x) = support(get(from)) {
                     fields.insert(to, x);
                 }
@@ -373,7 +474,10 @@ fn endoflife_json(f: &ImportFile) -> Result<Option<(String, String)>, VulnError>
 /// imported endoflife.date product or distro-info table replaces the one
 /// already there when its newest stated date is later (or when there is
 /// none). Returns the knowledge sources used, for the report.
-pub fn overlay_lifecycle(store: &Store, lifecycle: &mut Lifecycle) -> Result<Vec<KnowledgeSource>, VulnError> {
+pub fn overlay_lifecycle(
+    store: &Store,
+    lifecycle: &mut Lifecycle,
+) -> Result<Vec<KnowledgeSource>, VulnError> {
     let mut used = Vec::new();
     for (kind, distro) in [(DOC_LIFECYCLE, false), (DOC_DISTRO_INFO, true)] {
         for d in store.documents(kind)? {
@@ -385,7 +489,11 @@ pub fn overlay_lifecycle(store: &Store, lifecycle: &mut Lifecycle) -> Result<Vec
                 Lifecycle::from_endoflife_md(&d.content, &d.name)
             }
             .map_err(|e| kb_err(e, &shown))?;
-            let current = if distro { lifecycle.distro_info(&name) } else { lifecycle.product(&name) };
+            let current = if distro {
+                lifecycle.distro_info(&name)
+            } else {
+                lifecycle.product(&name)
+            };
             let newer = match current {
                 None => true,
                 Some(c) => product_newest(&product) > product_newest(c),

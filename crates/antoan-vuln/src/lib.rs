@@ -17,8 +17,8 @@ pub mod kev;
 pub mod matching;
 pub mod nvd;
 pub mod nvd_match;
-pub mod program_cpe;
 pub mod osv;
+pub mod program_cpe;
 pub mod store;
 
 pub use error::{VulnError, VulnErrorKind};

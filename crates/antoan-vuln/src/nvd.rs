@@ -228,10 +228,21 @@ impl CpeMatch {
 
     fn in_bounds(&self, version: &str, scheme: Scheme) -> bool {
         let c = |b: &str| scheme.compare(version, b);
-        self.start_including.as_deref().is_none_or(|b| c(b) != Ordering::Less)
-            && self.start_excluding.as_deref().is_none_or(|b| c(b) == Ordering::Greater)
-            && self.end_including.as_deref().is_none_or(|b| c(b) != Ordering::Greater)
-            && self.end_excluding.as_deref().is_none_or(|b| c(b) == Ordering::Less)
+        self.start_including
+            .as_deref()
+            .is_none_or(|b| c(b) != Ordering::Less)
+            && self
+                .start_excluding
+                .as_deref()
+                .is_none_or(|b| c(b) == Ordering::Greater)
+            && self
+                .end_including
+                .as_deref()
+                .is_none_or(|b| c(b) != Ordering::Greater)
+            && self
+                .end_excluding
+                .as_deref()
+                .is_none_or(|b| c(b) == Ordering::Less)
     }
 }
 
@@ -243,7 +254,10 @@ pub fn looks_like_nvd(bytes: &[u8]) -> bool {
     }
     let head = &b[..b.len().min(64 * 1024)];
     let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    has(b"\"NVD_CVE\"") || has(b"\"sourceIdentifier\"") || has(b"\"cpeMatch\"") || has(b"\"vulnStatus\"")
+    has(b"\"NVD_CVE\"")
+        || has(b"\"sourceIdentifier\"")
+        || has(b"\"cpeMatch\"")
+        || has(b"\"vulnStatus\"")
 }
 
 fn severity_word(s: &str) -> Option<Severity> {
@@ -268,9 +282,9 @@ fn pick_metric(m: &WireMetrics) -> (Option<Severity>, Option<String>) {
             let Some(sev) = word.and_then(severity_word) else {
                 continue;
             };
-            let score = d.base_score.map(|s| {
-                format!("{s:.1} (CVSS {})", clean(d.version.trim(), 8))
-            });
+            let score = d
+                .base_score
+                .map(|s| format!("{s:.1} (CVSS {})", clean(d.version.trim(), 8)));
             return (Some(sev), score);
         }
     }
@@ -460,7 +474,10 @@ pub struct Platform {
 pub enum MatchKind {
     /// Inside explicit version bounds; `fixed` is the first fixed version
     /// when the upper bound is exclusive.
-    InRange { range: String, fixed: Option<String> },
+    InRange {
+        range: String,
+        fixed: Option<String>,
+    },
     /// The criteria names exactly the installed version.
     Exact,
     /// The criteria names the product with no version information.
@@ -501,10 +518,11 @@ pub fn match_platform(m: &CpeMatch, p: &Platform) -> Option<MatchKind> {
         if p.version.trim().is_empty() {
             return None;
         }
-        m.in_bounds(&p.version, p.scheme).then(|| MatchKind::InRange {
-            range: m.range_text(),
-            fixed: m.end_excluding.clone(),
-        })
+        m.in_bounds(&p.version, p.scheme)
+            .then(|| MatchKind::InRange {
+                range: m.range_text(),
+                fixed: m.end_excluding.clone(),
+            })
     };
     match &c.version {
         Component::Any => {
@@ -566,11 +584,18 @@ impl PlatformIndex {
         let mut by_key: std::collections::HashMap<String, Vec<usize>> = Default::default();
         for (i, p) in platforms.iter().enumerate() {
             by_key
-                .entry(format!("{}:{}", p.vendor.to_ascii_lowercase(), p.product.to_ascii_lowercase()))
+                .entry(format!(
+                    "{}:{}",
+                    p.vendor.to_ascii_lowercase(),
+                    p.product.to_ascii_lowercase()
+                ))
                 .or_default()
                 .push(i);
         }
-        PlatformIndex { by_key, all: (0..platforms.len()).collect() }
+        PlatformIndex {
+            by_key,
+            all: (0..platforms.len()).collect(),
+        }
     }
 
     fn candidates(&self, c: &Cpe) -> &[usize] {
@@ -711,7 +736,11 @@ mod tests {
             and: true,
             negate: false,
             nodes: vec![
-                Node { and: false, negate: false, matches: vec![vuln] },
+                Node {
+                    and: false,
+                    negate: false,
+                    matches: vec![vuln],
+                },
                 Node {
                     and: false,
                     negate: false,
@@ -771,8 +800,14 @@ mod tests {
             condition_only: false,
             patch: PatchLevel::Unknown,
         };
-        let r2 = m(true, "cpe:2.3:o:microsoft:windows_server_2012:r2:*:*:*:*:*:*:*");
-        let gold = m(true, "cpe:2.3:o:microsoft:windows_server_2012:-:*:*:*:*:*:*:*");
+        let r2 = m(
+            true,
+            "cpe:2.3:o:microsoft:windows_server_2012:r2:*:*:*:*:*:*:*",
+        );
+        let gold = m(
+            true,
+            "cpe:2.3:o:microsoft:windows_server_2012:-:*:*:*:*:*:*:*",
+        );
         assert_eq!(match_platform(&r2, &s2012r2), Some(MatchKind::Unbounded));
         assert_eq!(match_platform(&gold, &s2012r2), None);
         let mut w7 = s2012r2.clone();

@@ -35,7 +35,10 @@ fn release_products(build: u32) -> (Vec<&'static str>, Vec<&'static str>) {
         6002 | 6003 => (v(&["windows_vista"]), v(&["windows_server_2008"])),
         7600 | 7601 => (v(&["windows_7"]), v(&["windows_server_2008"])),
         9200 => (v(&["windows_8"]), v(&["windows_server_2012"])),
-        9600 => (v(&["windows_8.1"]), v(&["windows_server_2012", "windows_server_2012_r2"])),
+        9600 => (
+            v(&["windows_8.1"]),
+            v(&["windows_server_2012", "windows_server_2012_r2"]),
+        ),
         10240 => (v(&["windows_10_1507"]), v(&[])),
         10586 => (v(&["windows_10_1511"]), v(&[])),
         14393 => (v(&["windows_10_1607"]), v(&["windows_server_2016"])),
@@ -62,8 +65,13 @@ fn release_products(build: u32) -> (Vec<&'static str>, Vec<&'static str>) {
 
 fn is_server(w: &WindowsInventory) -> bool {
     use antoan_model::windows::WindowsRole;
-    matches!(w.role, WindowsRole::MemberServer | WindowsRole::DomainController)
-        || w.installation_type.to_ascii_lowercase().starts_with("server")
+    matches!(
+        w.role,
+        WindowsRole::MemberServer | WindowsRole::DomainController
+    ) || w
+        .installation_type
+        .to_ascii_lowercase()
+        .starts_with("server")
         || matches!(w.product_type.as_str(), "ServerNT" | "LanmanNT")
         || w.product_name.contains("Server")
 }
@@ -114,7 +122,11 @@ pub fn windows_platforms(w: &WindowsInventory, patch: PatchLevel) -> Vec<Platfor
     let label = format!(
         "{} ({})",
         crate::error::clean(shown.trim(), 80),
-        if version.is_empty() { w.build.to_string() } else { version.clone() }
+        if version.is_empty() {
+            w.build.to_string()
+        } else {
+            version.clone()
+        }
     );
     let mut out = Vec::new();
     for p in products {
@@ -130,7 +142,11 @@ pub fn windows_platforms(w: &WindowsInventory, patch: PatchLevel) -> Vec<Platfor
             product: p.to_string(),
             cpe_version,
             version: version.clone(),
-            update: if p.ends_with("_r2") { None } else { update.clone() },
+            update: if p.ends_with("_r2") {
+                None
+            } else {
+                update.clone()
+            },
             target_hw: target_hw.clone(),
             scheme: Scheme::Windows,
             condition_only: false,
@@ -262,9 +278,11 @@ pub fn evaluate(
         type Group<'h> = (usize, Vec<&'h Hit<'h>>, std::collections::BTreeSet<&'h str>);
         let mut by_label: BTreeMap<&str, Group> = BTreeMap::new();
         for (i, hits) in groups {
-            let e = by_label
-                .entry(platforms[*i].label.as_str())
-                .or_insert((*i, Vec::new(), Default::default()));
+            let e = by_label.entry(platforms[*i].label.as_str()).or_insert((
+                *i,
+                Vec::new(),
+                Default::default(),
+            ));
             for h in hits {
                 if e.2.insert(h.cve.id.as_str()) {
                     e.1.push(h);
@@ -297,7 +315,10 @@ pub fn evaluate(
     )
 }
 
-fn kev_of<'a>(h: &Hit, lookup: &'a NvdLookup) -> Option<(String, Option<&'a crate::kev::KevEntry>)> {
+fn kev_of<'a>(
+    h: &Hit,
+    lookup: &'a NvdLookup,
+) -> Option<(String, Option<&'a crate::kev::KevEntry>)> {
     match lookup.kev.get(&h.cve.id) {
         Some(k) => Some((k.date_added.clone(), Some(k))),
         None => h.cve.kev_added.clone().map(|d| (d, None)),
@@ -331,7 +352,10 @@ fn finding(
         let observed = match &h.kind {
             MatchKind::InRange { range, fixed: f } => {
                 if let Some(f) = f {
-                    if fixed.as_deref().is_none_or(|b| p.scheme.compare(f, b).is_gt()) {
+                    if fixed
+                        .as_deref()
+                        .is_none_or(|b| p.scheme.compare(f, b).is_gt())
+                    {
                         fixed = Some(f.clone());
                     }
                 }
@@ -426,7 +450,10 @@ fn finding(
                     } else {
                         ""
                     };
-                    format!("{} ({} {}: {}) added {}{ransom}", k.cve, k.vendor, k.product, k.name, k.date_added)
+                    format!(
+                        "{} ({} {}: {}) added {}{ransom}",
+                        k.cve, k.vendor, k.product, k.name, k.date_added
+                    )
                 }
                 None => format!("{} added {date} (NVD cisaExploitAdd)", h.cve.id),
             };
@@ -496,7 +523,10 @@ fn finding(
         title,
         remediation: remediation.fill(&vars),
         evidence,
-        controls: crate::matching::CONTROLS.iter().map(|s| s.to_string()).collect(),
+        controls: crate::matching::CONTROLS
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         reason: None,
         attributes,
         references: cves.iter().map(|s| s.to_string()).collect(),

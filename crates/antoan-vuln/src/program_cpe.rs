@@ -101,12 +101,7 @@ impl ProgramMap {
         }
         let raw: RawMap = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text.as_bytes(), s.start));
-            VulnError::new(
-                VulnErrorKind::Syntax,
-                origin,
-                line,
-                clean(e.message(), 200),
-            )
+            VulnError::new(VulnErrorKind::Syntax, origin, line, clean(e.message(), 200))
         })?;
         let invalid = |m: String| VulnError::new(VulnErrorKind::Invalid, origin, None, m);
         if raw.schema != 1 {
@@ -135,8 +130,7 @@ impl ProgramMap {
             for c in &r.cpe {
                 let ok = c.split_once(':').is_some_and(|(v, p)| {
                     let good = |s: &str| {
-                        !s.is_empty()
-                            && s.chars().all(|ch| ch.is_ascii_graphic() && ch != ':')
+                        !s.is_empty() && s.chars().all(|ch| ch.is_ascii_graphic() && ch != ':')
                     };
                     good(v) && good(p)
                 });
@@ -150,8 +144,7 @@ impl ProgramMap {
             if r.parts == Some(0) {
                 return Err(invalid(format!("rule {id:?}: parts must be at least 1")));
             }
-            if r
-                .name_prefix
+            if r.name_prefix
                 .iter()
                 .chain(&r.name_contains)
                 .any(|s| s.trim().is_empty())
@@ -170,7 +163,11 @@ impl ProgramMap {
     pub fn with_overrides(self, user: ProgramMap) -> ProgramMap {
         let ids: BTreeSet<&str> = user.rules.iter().map(|r| r.id.as_str()).collect();
         let mut rules = user.rules.clone();
-        rules.extend(self.rules.into_iter().filter(|r| !ids.contains(r.id.as_str())));
+        rules.extend(
+            self.rules
+                .into_iter()
+                .filter(|r| !ids.contains(r.id.as_str())),
+        );
         let mut origins = user.origins;
         origins.extend(self.origins);
         ProgramMap { rules, origins }
@@ -185,7 +182,9 @@ impl ProgramMap {
                     || r.name_contains.iter().any(|x| ci_contains(name, x)))
                 && (r.publisher_contains.is_empty()
                     || p.publisher.trim().is_empty()
-                    || r.publisher_contains.iter().any(|x| ci_contains(&p.publisher, x)))
+                    || r.publisher_contains
+                        .iter()
+                        .any(|x| ci_contains(&p.publisher, x)))
                 && !r.exclude.iter().any(|x| ci_contains(name, x))
         })
     }
@@ -196,7 +195,9 @@ impl ProgramMap {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for p in programs {
-            let Some(rule) = self.rule_for(p) else { continue };
+            let Some(rule) = self.rule_for(p) else {
+                continue;
+            };
             let Some(version) = version_of(p, rule) else {
                 continue;
             };
@@ -284,38 +285,127 @@ mod tests {
     fn embedded_map_maps_common_software() {
         let m = ProgramMap::embedded().unwrap();
         let cases = [
-            ("7-Zip 19.00 (x64)", "19.00", "Igor Pavlov", "7-zip:7-zip", "19.00"),
-            ("WinRAR 6.22 (64-bit)", "6.22.0", "win.rar GmbH", "rarlab:winrar", "6.22.0"),
-            ("Google Chrome", "120.0.6099.130", "Google LLC", "google:chrome", "120.0.6099.130"),
-            ("Mozilla Firefox (x64 vi)", "121.0", "Mozilla", "mozilla:firefox", "121.0"),
-            ("Mozilla Firefox ESR (x64 en-US)", "115.6.0", "Mozilla", "mozilla:firefox_esr", "115.6.0"),
-            ("Foxit PDF Reader", "2023.3.0.23028", "Foxit Software Inc.", "foxit:pdf_reader", "2023.3.0.23028"),
-            ("Adobe Acrobat Reader DC - Vietnamese", "23.006.20360", "Adobe Systems Incorporated", "adobe:acrobat_reader_dc", "23.006.20360"),
-            ("Java 8 Update 381 (64-bit)", "8.0.3810.9", "Oracle Corporation", "oracle:jre", "8.0.3810.9"),
-            ("TeamViewer", "15.48.5", "TeamViewer", "teamviewer:teamviewer", "15.48.5"),
-            ("UltraViewer version 6.6.50", "6.6.50", "DucFabulous", "ultraviewer:ultraviewer", "6.6.50"),
+            (
+                "7-Zip 19.00 (x64)",
+                "19.00",
+                "Igor Pavlov",
+                "7-zip:7-zip",
+                "19.00",
+            ),
+            (
+                "WinRAR 6.22 (64-bit)",
+                "6.22.0",
+                "win.rar GmbH",
+                "rarlab:winrar",
+                "6.22.0",
+            ),
+            (
+                "Google Chrome",
+                "120.0.6099.130",
+                "Google LLC",
+                "google:chrome",
+                "120.0.6099.130",
+            ),
+            (
+                "Mozilla Firefox (x64 vi)",
+                "121.0",
+                "Mozilla",
+                "mozilla:firefox",
+                "121.0",
+            ),
+            (
+                "Mozilla Firefox ESR (x64 en-US)",
+                "115.6.0",
+                "Mozilla",
+                "mozilla:firefox_esr",
+                "115.6.0",
+            ),
+            (
+                "Foxit PDF Reader",
+                "2023.3.0.23028",
+                "Foxit Software Inc.",
+                "foxit:pdf_reader",
+                "2023.3.0.23028",
+            ),
+            (
+                "Adobe Acrobat Reader DC - Vietnamese",
+                "23.006.20360",
+                "Adobe Systems Incorporated",
+                "adobe:acrobat_reader_dc",
+                "23.006.20360",
+            ),
+            (
+                "Java 8 Update 381 (64-bit)",
+                "8.0.3810.9",
+                "Oracle Corporation",
+                "oracle:jre",
+                "8.0.3810.9",
+            ),
+            (
+                "TeamViewer",
+                "15.48.5",
+                "TeamViewer",
+                "teamviewer:teamviewer",
+                "15.48.5",
+            ),
+            (
+                "UltraViewer version 6.6.50",
+                "6.6.50",
+                "DucFabulous",
+                "ultraviewer:ultraviewer",
+                "6.6.50",
+            ),
             ("UniKey 4.3 RC4", "", "", "unikey:unikey", "4.3"),
             ("Zalo 24.1.1", "24.1.1", "VNG Corp.", "zalo:zalo", "24.1.1"),
-            ("Notepad++ (64-bit x64)", "8.6.2", "Notepad++ Team", "notepad-plus-plus:notepad++", "8.6.2"),
-            ("Microsoft Office Professional Plus 2016", "16.0.4266.1001", "Microsoft Corporation", "microsoft:office", "2016"),
+            (
+                "Notepad++ (64-bit x64)",
+                "8.6.2",
+                "Notepad++ Team",
+                "notepad-plus-plus:notepad++",
+                "8.6.2",
+            ),
+            (
+                "Microsoft Office Professional Plus 2016",
+                "16.0.4266.1001",
+                "Microsoft Corporation",
+                "microsoft:office",
+                "2016",
+            ),
         ];
         for (name, ver, publisher, want, want_cpe_version) in cases {
             let p = m.platforms(&[prog(name, ver, publisher)]);
             let first = p.first().unwrap_or_else(|| panic!("{name} not mapped"));
-            assert_eq!(format!("{}:{}", first.vendor, first.product), want, "{name}");
-            assert_eq!(first.cpe_version.as_deref(), Some(want_cpe_version), "{name}");
+            assert_eq!(
+                format!("{}:{}", first.vendor, first.product),
+                want,
+                "{name}"
+            );
+            assert_eq!(
+                first.cpe_version.as_deref(),
+                Some(want_cpe_version),
+                "{name}"
+            );
         }
         for (name, publisher) in [
             ("Microsoft Edge WebView2 Runtime", "Microsoft Corporation"),
-            ("Microsoft Office Proofing Tools 2016 - English", "Microsoft Corporation"),
+            (
+                "Microsoft Office Proofing Tools 2016 - English",
+                "Microsoft Corporation",
+            ),
             ("Mozilla Maintenance Service", "Mozilla"),
             ("7-Zip 19.00", "Somebody Else"),
             ("Java Auto Updater", "Oracle Corporation"),
         ] {
-            assert!(m.platforms(&[prog(name, "1.0", publisher)]).is_empty(), "{name}");
+            assert!(
+                m.platforms(&[prog(name, "1.0", publisher)]).is_empty(),
+                "{name}"
+            );
         }
         // Same product twice (32- and 64-bit) counts once.
-        let twice = m.platforms(&[prog("7-Zip 19.00", "19.00", ""), prog("7-Zip 19.00 (x64)", "19.00", "")]);
+        let twice = m.platforms(&[
+            prog("7-Zip 19.00", "19.00", ""),
+            prog("7-Zip 19.00 (x64)", "19.00", ""),
+        ]);
         assert_eq!(twice.len(), 1);
     }
 
@@ -332,7 +422,10 @@ mod tests {
         assert_eq!(m.rules.iter().filter(|r| r.id == "7-zip").count(), 1);
         assert!(m.platforms(&[prog("7-Zip 19.00", "19.00", "")]).is_empty());
         let p = m.platforms(&[prog("MISA SME 2023", "26.1.0.5", "MISA JSC")]);
-        assert_eq!((p[0].product.as_str(), p[0].version.as_str()), ("sme", "26.1"));
+        assert_eq!(
+            (p[0].product.as_str(), p[0].version.as_str()),
+            ("sme", "26.1")
+        );
         assert_eq!(m.origins, ["mine.toml", EMBEDDED_NAME]);
     }
 

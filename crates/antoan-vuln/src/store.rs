@@ -224,7 +224,11 @@ pub fn import_with_progress(
         if crate::nvd::looks_like_nvd(&f.bytes) {
             let cves = crate::nvd::parse(&f.bytes, &f.origin)?;
             report_files.push((f.origin.clone(), cves.len()));
-            let newest = cves.iter().map(|c| c.modified.clone()).max().unwrap_or_default();
+            let newest = cves
+                .iter()
+                .map(|c| c.modified.clone())
+                .max()
+                .unwrap_or_default();
             nvd.push((f.origin.clone(), sha256_hex(&f.bytes), newest, cves));
             continue;
         }
@@ -572,7 +576,9 @@ fn write_nvd(
         .prepare("SELECT modified FROM nvd_cves WHERE id=?1")
         .map_err(e)?;
     let mut del_cve = tx.prepare("DELETE FROM nvd_cves WHERE id=?1").map_err(e)?;
-    let mut del_idx = tx.prepare("DELETE FROM nvd_index WHERE cve=?1").map_err(e)?;
+    let mut del_idx = tx
+        .prepare("DELETE FROM nvd_index WHERE cve=?1")
+        .map_err(e)?;
     let mut ins_cve = tx
         .prepare("INSERT INTO nvd_cves VALUES(?1, ?2, ?3, ?4, ?5)")
         .map_err(e)?;
@@ -616,9 +622,8 @@ fn write_nvd(
                 withdrawn += 1;
                 continue;
             }
-            let record = serde_json::to_string(c).map_err(|x| {
-                VulnError::store(shown, format!("cannot encode {}: {x}", c.id))
-            })?;
+            let record = serde_json::to_string(c)
+                .map_err(|x| VulnError::store(shown, format!("cannot encode {}: {x}", c.id)))?;
             ins_cve
                 .execute(params![c.id, c.modified, c.published, record, source])
                 .map_err(e)?;
@@ -636,7 +641,9 @@ fn write_nvd(
                 ins_idx.execute(params![k, c.id]).map_err(e)?;
             }
             written += 1;
-            if (written_before + written).is_multiple_of(1000) && !progress(written_before + written) {
+            if (written_before + written).is_multiple_of(1000)
+                && !progress(written_before + written)
+            {
                 return Err(VulnError::new(
                     VulnErrorKind::Io,
                     shown,
@@ -961,7 +968,9 @@ impl Store {
             return Ok(false);
         }
         self.conn
-            .query_row("SELECT EXISTS(SELECT 1 FROM nvd_cves)", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT EXISTS(SELECT 1 FROM nvd_cves)", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .map(|n| n > 0)
             .map_err(|e| db_err(&self.shown, e))
     }

@@ -19,10 +19,14 @@ fn fixture(name: &str) -> ImportFile {
 }
 
 fn fixtures() -> Vec<ImportFile> {
-    ["CVE-2017-0144.json", "CVE-2023-38831.json", "CVE-2022-29072.json"]
-        .iter()
-        .map(|n| fixture(n))
-        .collect()
+    [
+        "CVE-2017-0144.json",
+        "CVE-2023-38831.json",
+        "CVE-2022-29072.json",
+    ]
+    .iter()
+    .map(|n| fixture(n))
+    .collect()
 }
 
 fn store() -> (tempfile::TempDir, PathBuf) {
@@ -45,7 +49,13 @@ fn program(name: &str, version: &str, publisher: &str) -> WindowsProgram {
     }
 }
 
-fn host(product: &str, server: bool, build: u32, ubr: u32, programs: Vec<WindowsProgram>) -> (HostInfo, Inventory) {
+fn host(
+    product: &str,
+    server: bool,
+    build: u32,
+    ubr: u32,
+    programs: Vec<WindowsProgram>,
+) -> (HostInfo, Inventory) {
     let host = HostInfo {
         hostname: "pc-01".into(),
         os: OsInfo {
@@ -62,7 +72,11 @@ fn host(product: &str, server: bool, build: u32, ubr: u32, programs: Vec<Windows
         build,
         ubr: Some(ubr),
         architecture: "x64".into(),
-        role: if server { WindowsRole::MemberServer } else { WindowsRole::Workstation },
+        role: if server {
+            WindowsRole::MemberServer
+        } else {
+            WindowsRole::Workstation
+        },
         programs,
         ..WindowsInventory::default()
     };
@@ -89,7 +103,13 @@ fn old_apps() -> Vec<WindowsProgram> {
 #[test]
 fn unpatched_windows_10_1607_with_old_7zip_and_winrar() {
     let (_d, p) = store();
-    let (h, inv) = host("Windows 10 Enterprise 2016 LTSB", false, 14393, 693, old_apps());
+    let (h, inv) = host(
+        "Windows 10 Enterprise 2016 LTSB",
+        false,
+        14393,
+        693,
+        old_apps(),
+    );
     let (f, check) = audit_windows(&p, &h, &inv, PatchLevel::Month("2017-01".into()))
         .unwrap()
         .unwrap();
@@ -103,7 +123,10 @@ fn unpatched_windows_10_1607_with_old_7zip_and_winrar() {
     assert_eq!(w.severity, Severity::Critical, "known exploited");
     assert_eq!(w.attributes["cve"], "CVE-2017-0144");
     assert_eq!(w.attributes["installed_version"], "10.0.14393.693");
-    assert_eq!(w.attributes["fixed_version"], "cumulative update of 2017-03 or later");
+    assert_eq!(
+        w.attributes["fixed_version"],
+        "cumulative update of 2017-03 or later"
+    );
     assert_eq!(w.attributes["known_exploited"], "CVE-2017-0144");
     assert_eq!(w.attributes["kev_date_added"], "2022-02-10");
     assert_eq!(w.attributes["source"], "NVD (CVE-2017-0144.json)");
@@ -160,7 +183,9 @@ fn patched_and_newer_hosts_give_nothing() {
             program("WinRAR 6.23 (32-bit)", "6.23.0", "win.rar GmbH"),
         ],
     );
-    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Unknown).unwrap().unwrap();
+    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Unknown)
+        .unwrap()
+        .unwrap();
     assert!(f.is_empty(), "{f:#?}");
 }
 
@@ -169,19 +194,32 @@ fn server_2016_and_2012_r2_by_patch_standing() {
     let (_d, p) = store();
     // Server 2016 shares build 14393 with 1607 but is named windows_server_2016.
     let (h, inv) = host("Windows Server 2016 Standard", true, 14393, 6709, vec![]);
-    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Before("2024-02".into())).unwrap().unwrap();
+    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Before("2024-02".into()))
+        .unwrap()
+        .unwrap();
     // Older than every known update, but the oldest known is after 2017-03: cannot tell.
     let u = find(&f, "vuln.nvd-unversioned", "Server 2016").unwrap();
     assert_eq!(u.attributes["cve"], "CVE-2017-0144");
-    assert_eq!(u.severity, Severity::Critical, "KEV raises even an undecided match");
-    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Month("2024-02".into())).unwrap().unwrap();
+    assert_eq!(
+        u.severity,
+        Severity::Critical,
+        "KEV raises even an undecided match"
+    );
+    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Month("2024-02".into()))
+        .unwrap()
+        .unwrap();
     assert!(f.is_empty(), "{f:#?}");
     // Server 2012 R2: windows_server_2012:r2 matches, windows_server_2012:- does not double it.
     let (h, inv) = host("Windows Server 2012 R2 Standard", true, 9600, 17000, vec![]);
-    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Month("2016-11".into())).unwrap().unwrap();
+    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Month("2016-11".into()))
+        .unwrap()
+        .unwrap();
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].attributes["installed_version"], "6.3.9600.17000");
-    assert!(f[0].evidence.iter().any(|e| e.source.contains("CVE-2017-0144")));
+    assert!(f[0]
+        .evidence
+        .iter()
+        .any(|e| e.source.contains("CVE-2017-0144")));
 }
 
 #[test]
@@ -193,11 +231,16 @@ fn kev_catalogue_in_the_store_names_the_entry() {
     };
     import(&p, &[kev], "2026-11-21").unwrap();
     let (h, inv) = host("Windows 10 Pro", false, 19045, 5371, old_apps());
-    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Unknown).unwrap().unwrap();
+    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Unknown)
+        .unwrap()
+        .unwrap();
     let z = find(&f, "vuln.nvd", "7-Zip").unwrap();
     assert_eq!(z.severity, Severity::Critical);
     assert_eq!(z.attributes["kev_date_added"], "2026-01-02");
-    assert!(z.evidence.iter().any(|e| e.source == "CISA KEV" && e.observed.contains("test entry")));
+    assert!(z
+        .evidence
+        .iter()
+        .any(|e| e.source == "CISA KEV" && e.observed.contains("test entry")));
 }
 
 #[test]
@@ -208,7 +251,10 @@ fn user_program_map_is_imported_and_overrides() {
         [[program]]\nid = \"7-zip\"\nname_prefix = [\"Nén Tệp\"]\ncpe = [\"7-zip:7-zip\"]\n";
     let r = import(
         &p,
-        &[ImportFile { origin: "/tmp/my-map.toml".into(), bytes: map.as_bytes().to_vec() }],
+        &[ImportFile {
+            origin: "/tmp/my-map.toml".into(),
+            bytes: map.as_bytes().to_vec(),
+        }],
         "2026-11-21",
     )
     .unwrap();
@@ -216,7 +262,10 @@ fn user_program_map_is_imported_and_overrides() {
     let s = Store::open(&p).unwrap().unwrap();
     let docs = s.document_list().unwrap();
     assert_eq!(docs.len(), 1);
-    assert_eq!((docs[0].kind.as_str(), docs[0].name.as_str(), docs[0].items), ("program-cpe", "my-map.toml", 1));
+    assert_eq!(
+        (docs[0].kind.as_str(), docs[0].name.as_str(), docs[0].items),
+        ("program-cpe", "my-map.toml", 1)
+    );
     let m = antoan_vuln::program_map(&s).unwrap();
     assert_eq!(m.origins[0], "my-map.toml");
     let (h, inv) = host(
@@ -224,9 +273,14 @@ fn user_program_map_is_imported_and_overrides() {
         false,
         19045,
         5371,
-        vec![program("Nén Tệp 21.07", "21.07", ""), program("7-Zip 21.07", "21.07", "Igor Pavlov")],
+        vec![
+            program("Nén Tệp 21.07", "21.07", ""),
+            program("7-Zip 21.07", "21.07", "Igor Pavlov"),
+        ],
     );
-    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Unknown).unwrap().unwrap();
+    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Unknown)
+        .unwrap()
+        .unwrap();
     assert_eq!(f.len(), 1, "{f:#?}");
     assert!(f[0].subject.starts_with("Nén Tệp"));
 }
@@ -239,18 +293,33 @@ fn updates_and_rejections() {
     assert_eq!((r.written, r.unchanged), (0, 1));
     // A rejected newer copy removes it.
     let rejected = br#"{"cve":{"id":"CVE-2023-38831","sourceIdentifier":"cve@mitre.org","published":"2023-08-23T17:15:11.357","lastModified":"2026-01-01T00:00:00.000","vulnStatus":"Rejected","descriptions":[{"lang":"en","value":"** REJECT **"}],"configurations":[]}}"#;
-    let r = import(&p, &[ImportFile { origin: "rej.json".into(), bytes: rejected.to_vec() }], "2026-11-22").unwrap();
+    let r = import(
+        &p,
+        &[ImportFile {
+            origin: "rej.json".into(),
+            bytes: rejected.to_vec(),
+        }],
+        "2026-11-22",
+    )
+    .unwrap();
     assert_eq!(r.withdrawn, 1);
     let s = Store::open(&p).unwrap().unwrap();
     assert_eq!(s.status().unwrap().nvd, 2);
     let (h, inv) = host("Windows 10 Pro", false, 19045, 5371, old_apps());
-    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Unknown).unwrap().unwrap();
+    let (f, _) = audit_windows(&p, &h, &inv, PatchLevel::Unknown)
+        .unwrap()
+        .unwrap();
     assert!(find(&f, "vuln.nvd", "WinRAR").is_none());
 }
 
 fn refused(p: &Path, bad: ImportFile, want: &str) {
     let before = std::fs::read(p).unwrap();
-    let e = import(p, &[fixture("CVE-2023-38831.json"), bad.clone()], "2026-11-23").unwrap_err();
+    let e = import(
+        p,
+        &[fixture("CVE-2023-38831.json"), bad.clone()],
+        "2026-11-23",
+    )
+    .unwrap_err();
     assert_eq!(e.file, bad.origin, "{e}");
     assert!(e.to_string().contains(want), "{e}");
     assert!(e.text().vi.contains(&bad.origin));
@@ -262,19 +331,39 @@ fn refused(p: &Path, bad: ImportFile, want: &str) {
 #[test]
 fn bad_nvd_input_is_refused_and_the_store_is_untouched() {
     let (_d, p) = store();
-    let good = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/nvd/CVE-2017-0144.json")).unwrap();
-    let f = |name: &str, b: Vec<u8>| ImportFile { origin: name.into(), bytes: b };
+    let good = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/nvd/CVE-2017-0144.json"),
+    )
+    .unwrap();
+    let f = |name: &str, b: Vec<u8>| ImportFile {
+        origin: name.into(),
+        bytes: b,
+    };
     // Truncated in the middle of the configurations.
-    refused(&p, f("trunc.json", good[..good.len() * 2 / 3].to_vec()), "EOF while parsing");
+    refused(
+        &p,
+        f("trunc.json", good[..good.len() * 2 / 3].to_vec()),
+        "EOF while parsing",
+    );
     // A criteria that is not CPE 2.3.
     let bad_cpe = String::from_utf8(good.clone()).unwrap().replace(
         "cpe:2.3:o:microsoft:windows_10_1607:-",
         "cpe:2.3:o:microsoft:windows 10:-",
     );
-    refused(&p, f("badcpe.json", bad_cpe.into_bytes()), "configurations[0].nodes[0].cpeMatch[2]");
+    refused(
+        &p,
+        f("badcpe.json", bad_cpe.into_bytes()),
+        "configurations[0].nodes[0].cpeMatch[2]",
+    );
     // An unknown operator.
-    let bad_op = String::from_utf8(good.clone()).unwrap().replace("\"operator\": \"OR\"", "\"operator\": \"NAND\"");
-    refused(&p, f("badop.json", bad_op.into_bytes()), "neither AND nor OR");
+    let bad_op = String::from_utf8(good.clone())
+        .unwrap()
+        .replace("\"operator\": \"OR\"", "\"operator\": \"NAND\"");
+    refused(
+        &p,
+        f("badop.json", bad_op.into_bytes()),
+        "neither AND nor OR",
+    );
     // UTF-16 with a byte-order mark.
     let mut u16 = vec![0xff, 0xfe];
     for c in String::from_utf8(good.clone()).unwrap().encode_utf16() {
@@ -291,16 +380,27 @@ fn bad_nvd_input_is_refused_and_the_store_is_untouched() {
     // Not a CVE id.
     refused(
         &p,
-        f("id.json", br#"{"cve":{"id":"MS17-010","sourceIdentifier":"x","configurations":[]}}"#.to_vec()),
+        f(
+            "id.json",
+            br#"{"cve":{"id":"MS17-010","sourceIdentifier":"x","configurations":[]}}"#.to_vec(),
+        ),
         "not a CVE id",
     );
     // A broken program map.
     refused(
         &p,
-        f("map.toml", b"schema = 1\n[[program]]\nid = \"x\"\ncpe = [\"a:b\"]\n".to_vec()),
+        f(
+            "map.toml",
+            b"schema = 1\n[[program]]\nid = \"x\"\ncpe = [\"a:b\"]\n".to_vec(),
+        ),
         "needs name_prefix",
     );
     assert!(Store::open(&p).unwrap().unwrap().status().unwrap().nvd == 3);
-    let e = import(&p, &[f("bin.json", b"{\"sourceIdentifier\": \xff}".to_vec())], "2026-11-23").unwrap_err();
+    let e = import(
+        &p,
+        &[f("bin.json", b"{\"sourceIdentifier\": \xff}".to_vec())],
+        "2026-11-23",
+    )
+    .unwrap_err();
     assert_eq!(e.kind, VulnErrorKind::Syntax);
 }

@@ -106,9 +106,18 @@ impl Bench {
         let port = |p: u16| if standard { p } else { 0 };
         let bind = |ip: &str, p: u16| -> TcpListener {
             rt.block_on(async {
-                TcpListener::bind((ip, p))
-                    .await
-                    .unwrap_or_else(|e| panic!("bench: bind {ip}:{p}: {e}"))
+                loop {
+                    let l = TcpListener::bind((ip, p))
+                        .await
+                        .unwrap_or_else(|e| panic!("bench: bind {ip}:{p}: {e}"));
+                    // An ephemeral port that the scanner treats specially by
+                    // number (34567, 37777: quiet recorder protocols) would
+                    // change what it sends; take another.
+                    let got = l.local_addr().map(|a| a.port()).unwrap_or(0);
+                    if p != 0 || !matches!(got, 34567 | 37777) {
+                        break l;
+                    }
+                }
             })
         };
         let recorder = bind("127.0.0.2", port(80));

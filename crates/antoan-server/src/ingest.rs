@@ -110,7 +110,9 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         );
     }
     let key = agent.public_key.clone();
-    let verified = match tokio::task::spawn_blocking(move || raw.verify(&key)).await {
+    // The payload is moved (not copied) into the verified submission, and its SHA-256 is
+    // computed once, for the signature, and handed to the store for the idempotency check.
+    let (verified, payload_sha256) = match tokio::task::spawn_blocking(move || raw.into_verified(&key)).await {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => return reject(&state, wire_error(&e)),
         Err(_) => return reject(&state, ApiError::internal()),
@@ -123,7 +125,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         report_json: &verified.report_json,
         report: &verified.report,
     };
-    match state.store.ingest_report(&ingest).await {
+    match state.store.ingest_report_with_sha256(&ingest, payload_sha256).await {
         Ok(IngestOutcome::Accepted { report_id, .. }) => {
             state.metrics.report("accepted");
             state.metrics.ingest_latency(start.elapsed());

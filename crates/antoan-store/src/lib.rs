@@ -398,11 +398,31 @@ impl Store {
     /// upsert (one host per agent), report stored (deflate-compressed), findings lifecycle,
     /// agent last_seq/last_seen. Unknown agent → NotFound("agent"); revoked → Revoked.
     pub async fn ingest_report(&self, s: &IngestReport<'_>) -> Result<IngestOutcome, StoreError> {
+        self.ingest(s, None).await
+    }
+
+    /// [`Store::ingest_report`] for a caller that already has the lowercase hex SHA-256 of
+    /// `s.report_json` (the server computes it once to check the agent's signature); the store
+    /// then does not hash the payload again. `payload_sha256` must be exactly that digest.
+    pub async fn ingest_report_with_sha256(
+        &self,
+        s: &IngestReport<'_>,
+        payload_sha256: String,
+    ) -> Result<IngestOutcome, StoreError> {
+        self.ingest(s, Some(payload_sha256)).await
+    }
+
+    async fn ingest(
+        &self,
+        s: &IngestReport<'_>,
+        sha: Option<String>,
+    ) -> Result<IngestOutcome, StoreError> {
         let mut d = ops::IngestData::from_report(s)?;
         let json = s.report_json.to_vec();
         let (sha, body) =
             tokio::task::spawn_blocking(move || -> Result<(String, Vec<u8>), StoreError> {
-                Ok((sha256_hex(&json), compress(&json)?))
+                let sha = sha.unwrap_or_else(|| sha256_hex(&json));
+                Ok((sha, compress(&json)?))
             })
             .await
             .map_err(|e| StoreError::Db(format!("internal: compression task failed: {e}")))??;

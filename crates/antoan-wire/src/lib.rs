@@ -10,6 +10,8 @@
 //! The crate re-exports the `ed25519_dalek` it is built against, so callers build keys with the
 //! same version: `antoan_wire::ed25519_dalek::SigningKey`.
 
+use std::borrow::Cow;
+
 use antoan_model::{Report, Text};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -242,8 +244,9 @@ pub fn decode(body: &[u8]) -> Result<RawSubmission, WireError> {
         return Err(WireError::TooLarge);
     }
     // serde_json keeps its default recursion limit (128), so deeply nested input is an error,
-    // not a stack overflow; non-UTF-8 input is an error too.
-    let sub: Submission = serde_json::from_slice(body).map_err(|e| WireError::Malformed(e.to_string()))?;
+    // not a stack overflow; non-UTF-8 input is an error too. The payload (a few hundred KiB of
+    // base64) is borrowed from the body when it has no escapes, instead of copied into a String.
+    let sub: SubmissionRef<'_> = serde_json::from_slice(body).map_err(|e| WireError::Malformed(e.to_string()))?;
     if sub.seq == 0 {
         return Err(WireError::Malformed("`seq` must be at least 1".to_string()));
     }
@@ -254,7 +257,28 @@ pub fn decode(body: &[u8]) -> Result<RawSubmission, WireError> {
     }
     let sig = B64.decode(sub.signature.as_bytes()).map_err(|_| WireError::BadBase64("signature"))?;
     let signature: [u8; 64] = sig.as_slice().try_into().map_err(|_| WireError::BadBase64("signature"))?;
-    Ok(RawSubmission { agent_id: sub.agent_id, seq: sub.seq, sent_at_raw: sub.sent_at, sent_at, payload, signature })
+    Ok(RawSubmission {
+        agent_id: sub.agent_id,
+        seq: sub.seq,
+        sent_at_raw: sub.sent_at.into_owned(),
+        sent_at,
+        payload,
+        signature,
+    })
+}
+
+/// [`Submission`] as parsed by [`decode`]: same fields and strictness, strings borrowed from the body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "Submission")]
+struct SubmissionRef<'a> {
+    agent_id: i64,
+    seq: u64,
+    #[serde(borrow)]
+    sent_at: Cow<'a, str>,
+    #[serde(borrow)]
+    payload: Cow<'a, str>,
+    #[serde(borrow)]
+    signature: Cow<'a, str>,
 }
 
 /// Decodes report JSON (serde_json, recursion-limited) into the model type.
@@ -266,10 +290,7 @@ impl RawSubmission {
     /// Checks the signature against the agent's public key (base64, 32 bytes) with
     /// `verify_strict`, then decodes the report.
     pub fn verify(&self, public_key_b64: &str) -> Result<VerifiedSubmission, WireError> {
-        let key = parse_public_key(public_key_b64)?;
-        let sig = Signature::from_bytes(&self.signature);
-        let msg = signing_bytes(self.agent_id, self.seq, &self.sent_at_raw, &self.payload);
-        key.verify_strict(&msg, &sig).map_err(|_| WireError::BadSignature)?;
+        self.check_signature(public_key_b64)?;
         let report = decode_report(&self.payload)?;
         Ok(VerifiedSubmission {
             agent_id: self.agent_id,
@@ -278,6 +299,33 @@ impl RawSubmission {
             report_json: self.payload.clone(),
             report,
         })
+    }
+
+    /// Same checks as [`RawSubmission::verify`], consuming the submission (the payload is moved,
+    /// not copied) and also returning the lowercase hex SHA-256 of the payload, computed once for
+    /// the signature and reusable by the caller (e.g. for the store's idempotency check).
+    pub fn into_verified(self, public_key_b64: &str) -> Result<(VerifiedSubmission, String), WireError> {
+        let sha = self.check_signature(public_key_b64)?;
+        let report = decode_report(&self.payload)?;
+        let v = VerifiedSubmission {
+            agent_id: self.agent_id,
+            seq: self.seq,
+            sent_at: self.sent_at,
+            report_json: self.payload,
+            report,
+        };
+        Ok((v, sha))
+    }
+
+    /// `verify_strict` of the signature; returns the payload's hex SHA-256.
+    fn check_signature(&self, public_key_b64: &str) -> Result<String, WireError> {
+        let key = parse_public_key(public_key_b64)?;
+        let sig = Signature::from_bytes(&self.signature);
+        let sha = sha256_hex(&self.payload);
+        let msg = format!("{SIGNING_CONTEXT}\n{}\n{}\n{}\n{sha}", self.agent_id, self.seq, self.sent_at_raw);
+        debug_assert_eq!(msg.as_bytes(), signing_bytes(self.agent_id, self.seq, &self.sent_at_raw, &self.payload));
+        key.verify_strict(msg.as_bytes(), &sig).map_err(|_| WireError::BadSignature)?;
+        Ok(sha)
     }
 
     /// Hex SHA-256 of the payload (what the server compares for idempotent resends).

@@ -293,3 +293,30 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn into_verified_matches_verify_and_hashes_once() {
+    let k = key(9);
+    let json = report_json();
+    let sub = sign(&k, 5, 2, SENT, &json);
+    let raw = decode(&body(&sub)).expect("decode");
+    let by_ref = raw.verify(&pubkey(&k)).expect("verify");
+    let (owned, sha) = raw.clone().into_verified(&pubkey(&k)).expect("into_verified");
+    assert_eq!(owned, by_ref);
+    assert_eq!(sha, sha256_hex(&json));
+    assert_eq!(raw.clone().into_verified(&pubkey(&key(10))), Err(WireError::BadSignature));
+}
+
+#[test]
+fn escaped_strings_still_decode() {
+    // JSON escapes force the decoder off its borrowed fast path: same result.
+    let k = key(11);
+    let sub = sign(&k, 6, 1, SENT, &report_json());
+    let plain = String::from_utf8(body(&sub)).expect("utf8");
+    let escaped = plain.replace('/', "\\/").replacen("2026", "\\u0032026", 1);
+    assert_ne!(plain, escaped);
+    let a = decode(plain.as_bytes()).expect("plain");
+    let b = decode(escaped.as_bytes()).expect("escaped");
+    assert_eq!(a, b);
+    assert!(b.verify(&pubkey(&k)).is_ok());
+}

@@ -90,6 +90,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", requires = "check_credentials")]
     pub credentials: Option<PathBuf>,
 
+    /// Kho tri thức: danh sách thông tin đăng nhập đã nạp bằng `antoan kb import` cũng được thử / the knowledge store: credential lists imported with `antoan kb import` are tried too.
+    #[arg(long, value_name = "FILE", env = "ANTOAN_VULN_STORE", default_value = crate::kb::DEFAULT_STORE)]
+    pub kb_store: PathBuf,
+
     /// Số lần thử đăng nhập tối đa mỗi giây (0 = không giới hạn) / most login attempts per second overall (0 = unpaced).
     #[arg(long, value_name = "N", default_value_t = 10.0)]
     pub max_rate: f64,
@@ -259,8 +263,12 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
     });
     let fp = Fingerprints::embedded();
     let creds = if args.check_credentials {
+        // Order of trial (the per-account budget is small): the user's own
+        // file, then lists imported into the knowledge store, then the
+        // embedded defaults.
         let mut list = antoan_probe::credentials::CredentialList::embedded();
-        let mut name = "antoan defaults".to_string();
+        let mut front = Vec::new();
+        let mut sources = Vec::new();
         if let Some(p) = &args.credentials {
             let text = std::fs::read_to_string(p).map_err(|e| {
                 UserError::new(
@@ -268,22 +276,27 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
                     format!("cannot read {}: {e}", p.display()),
                 )
             })?;
-            let extra = antoan_probe::credentials::CredentialList::parse(
-                &text,
-                &p.display().to_string(),
-            )
-            .map_err(|e| {
-                UserError::new(
-                    format!("danh sách thông tin đăng nhập không hợp lệ: {e}"),
-                    format!("invalid credential list: {e}"),
-                )
-            })?;
-            // The user's own list is tried first (the per-account budget is small).
-            let mut entries = extra.entries;
-            entries.append(&mut list.entries);
-            list.entries = entries;
-            name = format!("antoan defaults + {}", p.display());
+            let extra =
+                antoan_probe::credentials::CredentialList::parse(&text, &p.display().to_string())
+                    .map_err(|e| {
+                    UserError::new(
+                        format!("danh sách thông tin đăng nhập không hợp lệ: {e}"),
+                        format!("invalid credential list: {e}"),
+                    )
+                })?;
+            front.extend(extra.entries);
+            sources.push(p.display().to_string());
         }
+        for (shown, imported) in imported_credentials(&args.kb_store)? {
+            front.extend(imported.entries);
+            sources.push(shown);
+        }
+        front.append(&mut list.entries);
+        list.entries = front;
+        let name = std::iter::once("antoan defaults".to_string())
+            .chain(sources)
+            .collect::<Vec<_>>()
+            .join(" + ");
         if !args.max_rate.is_finite() || args.max_rate < 0.0 {
             return Err(UserError::new(
                 "--max-rate phải là số không âm",
@@ -373,6 +386,42 @@ pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, UserError> {
     output::emit(
         &report,
         lang,
-        output::Emit { format: args.format, color: args.color, output: args.output.as_deref(), fail_on: args.fail_on },
+        output::Emit {
+            format: args.format,
+            color: args.color,
+            output: args.output.as_deref(),
+            fail_on: args.fail_on,
+        },
     )
+}
+
+/// The credential lists imported into the knowledge store (`antoan kb import`),
+/// each named `kb:<file name>`. A missing store adds nothing; a store or list
+/// that cannot be read stops the scan with a message naming it.
+fn imported_credentials(
+    store: &std::path::Path,
+) -> Result<Vec<(String, antoan_probe::credentials::CredentialList)>, UserError> {
+    let vuln_error = |e: antoan_vuln::VulnError| {
+        let t = e.text();
+        UserError::new(t.vi, t.en)
+    };
+    let Some(store) = antoan_vuln::Store::open(store).map_err(vuln_error)? else {
+        return Ok(Vec::new());
+    };
+    let docs = store
+        .documents(antoan_vuln::documents::DOC_CREDENTIALS)
+        .map_err(vuln_error)?;
+    let mut out = Vec::new();
+    for d in docs {
+        let shown = format!("kb:{}", d.name);
+        let list =
+            antoan_probe::credentials::CredentialList::parse(&d.content, &shown).map_err(|e| {
+                UserError::new(
+                    format!("danh sách thông tin đăng nhập đã nạp không hợp lệ: {e}"),
+                    format!("invalid imported credential list: {e}"),
+                )
+            })?;
+        out.push((shown, list));
+    }
+    Ok(out)
 }

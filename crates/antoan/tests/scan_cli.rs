@@ -12,6 +12,11 @@ fn antoan(args: &[&str]) -> Output {
     let state = std::env::temp_dir().join(format!("antoan-scan-state-{}", std::process::id()));
     c.args(args)
         .env("XDG_STATE_HOME", state)
+        // Never the machine's own knowledge store (imported credential lists are tried).
+        .env(
+            "ANTOAN_VULN_STORE",
+            std::env::temp_dir().join(format!("antoan-scan-no-store-{}", std::process::id())),
+        )
         .env("ANTOAN_LANG", "en")
         .env_remove("LC_ALL")
         .env_remove("LANG");
@@ -266,7 +271,12 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
     const PLANTED_BASIC: &str = "Planted-Rec0rder-4417";
     const PLANTED_DIGEST: &str = "Planted-Digest-5521";
     let basic = AuthServer::start("127.0.0.2", 0, AuthKind::Basic, &[("admin", PLANTED_BASIC)]);
-    let digest = AuthServer::start("127.0.0.3", 0, AuthKind::Digest, &[("admin", PLANTED_DIGEST)]);
+    let digest = AuthServer::start(
+        "127.0.0.3",
+        0,
+        AuthKind::Digest,
+        &[("admin", PLANTED_DIGEST)],
+    );
     let factory = AuthServer::start("127.0.0.4", 0, AuthKind::Basic, &[("admin", "12345")]);
     let lockout = AuthServer::start(
         "127.0.0.5",
@@ -295,22 +305,46 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
     let state = dir.join("ledger.json");
     let state_arg = state.to_str().unwrap();
     let common = [
-        "scan", "127.0.0.2-5", "--ports", &ports, "--check-credentials", "--credentials", list_arg,
-        "--max-rate", "50", "--no-progress", "--fail-on", "critical", "--state-file", state_arg,
+        "scan",
+        "127.0.0.2-5",
+        "--ports",
+        &ports,
+        "--check-credentials",
+        "--credentials",
+        list_arg,
+        "--max-rate",
+        "50",
+        "--no-progress",
+        "--fail-on",
+        "critical",
+        "--state-file",
+        state_arg,
     ];
     let mut args: Vec<&str> = common.to_vec();
     args.extend(["--format", "json"]);
     let out = antoan(&args);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out);
     let weak: Vec<(String, String, Value)> = findings(&v)
         .into_iter()
         .filter(|(_, _, f)| f["kind"] == "weak-credential")
         .collect();
     let subjects: Vec<&str> = weak.iter().map(|(_, s, _)| s.as_str()).collect();
-    for (s, svc) in [(&basic, "http-basic"), (&digest, "http-digest"), (&factory, "http-basic")] {
+    for (s, svc) in [
+        (&basic, "http-basic"),
+        (&digest, "http-digest"),
+        (&factory, "http-basic"),
+    ] {
         let want = format!("{}/{svc}", s.addr);
-        assert!(subjects.contains(&want.as_str()), "{want} not in {subjects:?}");
+        assert!(
+            subjects.contains(&want.as_str()),
+            "{want} not in {subjects:?}"
+        );
     }
     assert_eq!(weak.len(), 3, "{subjects:?}");
     let notes = v["inventory"]["collection"].as_array().unwrap();
@@ -327,7 +361,11 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
     }
     {
         let c = lockout.counters.lock().unwrap();
-        assert!(c.locked.is_empty(), "the lockout server locked {:?}", c.locked);
+        assert!(
+            c.locked.is_empty(),
+            "the lockout server locked {:?}",
+            c.locked
+        );
         assert_eq!(c.attempts.get("admin"), Some(&3), "{:?}", c.attempts);
     }
     let mut outputs = vec![out];
@@ -335,7 +373,10 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
     let ledger = std::fs::read_to_string(&state).unwrap();
     assert!(ledger.contains("\"admin\""), "{ledger}");
     for p in [PLANTED_BASIC, PLANTED_DIGEST, "12345"] {
-        assert!(!ledger.contains(p), "the password {p} appears in the ledger");
+        assert!(
+            !ledger.contains(p),
+            "the password {p} appears in the ledger"
+        );
     }
     // Terminal and HTML, each with a fresh ledger (the lockout server is left out).
     for format in ["terminal", "html"] {
@@ -346,11 +387,28 @@ fn check_credentials_finds_defaults_never_locks_and_never_prints_a_password() {
             .collect::<Vec<_>>()
             .join(",");
         let out = antoan(&[
-            "scan", "127.0.0.2-4", "--ports", &ports, "--check-credentials", "--credentials",
-            list_arg, "--max-rate", "50", "--no-progress", "--format", format, "--color", "never",
-            "--state-file", state.to_str().unwrap(),
+            "scan",
+            "127.0.0.2-4",
+            "--ports",
+            &ports,
+            "--check-credentials",
+            "--credentials",
+            list_arg,
+            "--max-rate",
+            "50",
+            "--no-progress",
+            "--format",
+            format,
+            "--color",
+            "never",
+            "--state-file",
+            state.to_str().unwrap(),
         ]);
-        assert!(out.status.code() == Some(1), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.code() == Some(1),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         outputs.push(out);
     }
     for out in &outputs {
@@ -381,24 +439,52 @@ fn two_runs_share_the_per_account_limit_through_the_state_file() {
     let port = lockout.addr.port().to_string();
     let run = || {
         antoan(&[
-            "scan", "127.0.0.6", "--ports", &port, "--check-credentials", "--max-rate", "0",
-            "--no-progress", "--format", "json", "--state-file", state.to_str().unwrap(),
-            "--fail-on", "critical",
+            "scan",
+            "127.0.0.6",
+            "--ports",
+            &port,
+            "--check-credentials",
+            "--max-rate",
+            "0",
+            "--no-progress",
+            "--format",
+            "json",
+            "--state-file",
+            state.to_str().unwrap(),
+            "--fail-on",
+            "critical",
         ])
     };
     let first = run();
-    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let attempts_after_first = lockout.total_attempts();
     assert!(attempts_after_first >= 1, "the first run tried nothing");
     let second = run();
-    assert_eq!(second.status.code(), Some(0), "{}", String::from_utf8_lossy(&second.stderr));
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
     let third = run();
     assert_eq!(third.status.code(), Some(0));
     {
         let c = lockout.counters.lock().unwrap();
-        assert!(c.locked.is_empty(), "the lockout server locked {:?}", c.locked);
+        assert!(
+            c.locked.is_empty(),
+            "the lockout server locked {:?}",
+            c.locked
+        );
         for (user, n) in &c.attempts {
-            assert!(*n <= 3, "{n} attempts on {user} across three runs (limit 3 per 15 min)");
+            assert!(
+                *n <= 3,
+                "{n} attempts on {user} across three runs (limit 3 per 15 min)"
+            );
         }
         assert_eq!(c.attempts.get("admin"), Some(&3), "{:?}", c.attempts);
     }
@@ -422,24 +508,149 @@ fn two_runs_share_the_per_account_limit_through_the_state_file() {
     }
 
     // A corrupt ledger stops the run with a message naming the file ...
-    std::fs::write(&state, b"{\"format\": \"antoan-credential-ledger/1\", \"accounts\": [").unwrap();
+    std::fs::write(
+        &state,
+        b"{\"format\": \"antoan-credential-ledger/1\", \"accounts\": [",
+    )
+    .unwrap();
     let out = run();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(state.to_str().unwrap()) && err.contains("corrupt"), "{err}");
+    assert!(
+        err.contains(state.to_str().unwrap()) && err.contains("corrupt"),
+        "{err}"
+    );
     assert!(err.contains("--replace-corrupt-state"), "{err}");
-    assert_eq!(lockout.total_attempts(), 3, "a run with a corrupt ledger must not try logins");
+    assert_eq!(
+        lockout.total_attempts(),
+        3,
+        "a run with a corrupt ledger must not try logins"
+    );
     // ... and starts fresh only when asked (the old file is kept).
     let out = antoan(&[
-        "scan", "127.0.0.6", "--ports", &port, "--no-progress", "--format", "json",
-        "--check-credentials", "--state-file", state.to_str().unwrap(), "--replace-corrupt-state",
-        "--max-attempts-per-account", "0", "--fail-on", "critical",
+        "scan",
+        "127.0.0.6",
+        "--ports",
+        &port,
+        "--no-progress",
+        "--format",
+        "json",
+        "--check-credentials",
+        "--state-file",
+        state.to_str().unwrap(),
+        "--replace-corrupt-state",
+        "--max-attempts-per-account",
+        "0",
+        "--fail-on",
+        "critical",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut kept = state.as_os_str().to_owned();
     kept.push(".corrupt");
     assert!(std::path::Path::new(&kept).exists());
-    assert!(antoan_probe::ledger::Ledger::load(&state).unwrap().is_some());
+    assert!(antoan_probe::ledger::Ledger::load(&state)
+        .unwrap()
+        .is_some());
     assert_eq!(lockout.locked(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A credential list imported with `antoan kb import` is tried by `scan
+/// --check-credentials` without naming it again; its password never shows.
+#[test]
+fn imported_credential_list_is_tried() {
+    use antoan_probe::authbench::{AuthKind, AuthServer};
+    const PLANTED: &str = "Imported-Nvr-8830";
+    let server = AuthServer::start("127.0.0.6", 0, AuthKind::Basic, &[("admin", PLANTED)]);
+    let dir = std::env::temp_dir().join(format!("antoan-kbcreds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("don-vi-credentials.toml");
+    std::fs::write(
+        &list,
+        format!("[[credential]]\nvendor = \"Nhà thầu lắp đặt\"\nservice = \"http-basic\"\nusername = \"admin\"\npassword = \"{PLANTED}\"\nsource = \"biên bản bàn giao\"\n"),
+    )
+    .unwrap();
+    let store = dir.join("kb.sqlite");
+    let import = Command::new(env!("CARGO_BIN_EXE_antoan"))
+        .args([
+            "kb",
+            "import",
+            "--store",
+            store.to_str().unwrap(),
+            list.to_str().unwrap(),
+        ])
+        .env("ANTOAN_LANG", "en")
+        .output()
+        .unwrap();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let port = server.addr.port().to_string();
+    let state = dir.join("ledger.json");
+    let scan = |store: &std::path::Path| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_antoan"));
+        c.args([
+            "scan",
+            "127.0.0.6",
+            "--ports",
+            &port,
+            "--check-credentials",
+            "--max-rate",
+            "50",
+            "--no-progress",
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+            "--state-file",
+            state.to_str().unwrap(),
+        ])
+        .env("ANTOAN_VULN_STORE", store)
+        .env("ANTOAN_LANG", "en");
+        c.output().unwrap()
+    };
+    let out = scan(&store);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out);
+    let want = format!("{}/http-basic", server.addr);
+    let weak: Vec<Value> = findings(&v)
+        .into_iter()
+        .filter(|(_, s, f)| f["kind"] == "weak-credential" && *s == want)
+        .map(|(_, _, f)| f)
+        .collect();
+    assert_eq!(weak.len(), 1, "{v}");
+    for text in [&out.stdout, &out.stderr] {
+        assert!(
+            !String::from_utf8_lossy(text).contains(PLANTED),
+            "the imported password appears in the output"
+        );
+    }
+    // A broken store stops the scan with a message naming it (exit 2), not a silent skip.
+    let broken = dir.join("broken.sqlite");
+    std::fs::write(&broken, b"not a database at all").unwrap();
+    let out = scan(&broken);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("broken.sqlite"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

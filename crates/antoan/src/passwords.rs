@@ -5,9 +5,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use antoan_model::{
-    HostInfo, Inventory, Lang, OsFamily, OsInfo, Report, ToolInfo, SCHEMA_VERSION,
-};
+use antoan_model::{HostInfo, Inventory, Lang, OsFamily, OsInfo, Report, ToolInfo, SCHEMA_VERSION};
 use antoan_passwords::engine::{Phase, Progress};
 use antoan_passwords::{parse, run, sam, Account};
 use time::OffsetDateTime;
@@ -32,6 +30,10 @@ pub struct PasswordsArgs {
     /// Thêm danh sách mật khẩu (mỗi dòng một mật khẩu) / add a word list (one candidate a line); may be repeated.
     #[arg(long = "wordlist", value_name = "FILE")]
     pub wordlists: Vec<std::path::PathBuf>,
+
+    /// Kho tri thức: danh sách mật khẩu đã nạp bằng `antoan kb import` cũng được thử / the knowledge store: word lists imported with `antoan kb import` are tried too.
+    #[arg(long, value_name = "FILE", env = "ANTOAN_VULN_STORE", default_value = crate::kb::DEFAULT_STORE)]
+    pub kb_store: std::path::PathBuf,
 
     /// Thêm các luật dài (ngày tháng, số điện thoại, luật trên cả danh sách) / also the long tail of rules (dates, phone numbers, rules over whole lists).
     #[arg(long)]
@@ -234,10 +236,16 @@ pub fn run(args: PasswordsArgs, lang: Lang) -> Result<ExitCode, UserError> {
     context_words.sort();
     context_words.dedup();
 
+    // Word lists imported into the knowledge store are written to a private
+    // temporary folder under their imported names (findings say "in list
+    // <name>"), and tried after the caller's own lists.
+    let (_imported_dir, imported) = imported_wordlists(&args.kb_store)?;
+    let mut wordlists = args.wordlists.clone();
+    wordlists.extend(imported);
     let opts = run::RunOptions {
         host_key: host.identity_key(),
         context_words,
-        wordlists: args.wordlists.clone(),
+        wordlists,
         full_rules: args.rules,
         no_builtin: args.no_builtin,
         budget: args.time_budget.map(Duration::from_secs_f64),
@@ -277,10 +285,14 @@ pub fn run(args: PasswordsArgs, lang: Lang) -> Result<ExitCode, UserError> {
     output::emit(
         &report,
         lang,
-        output::Emit { format: args.format, color: args.color, output: args.output.as_deref(), fail_on: args.fail_on },
+        output::Emit {
+            format: args.format,
+            color: args.color,
+            output: args.output.as_deref(),
+            fail_on: args.fail_on,
+        },
     )
 }
-
 
 /// `antoan audit --passwords`: the same audit on the audited system's local
 /// accounts, through antoan-audit, with the same progress bar.
@@ -291,16 +303,71 @@ pub fn audit_passwords(
     lang: Lang,
 ) -> Result<(), UserError> {
     let pw = antoan_audit::passwords::PasswordOptions {
-        budget: (budget_secs.is_finite() && budget_secs > 0.0).then(|| Duration::from_secs_f64(budget_secs)),
+        budget: (budget_secs.is_finite() && budget_secs > 0.0)
+            .then(|| Duration::from_secs_f64(budget_secs)),
         full_rules: false,
     };
     let mut bar = Bar::new();
-    let r = antoan_audit::passwords::append_password_audit(opts, &pw, report, &mut |p: &Progress| bar.update(p));
+    let r =
+        antoan_audit::passwords::append_password_audit(opts, &pw, report, &mut |p: &Progress| {
+            bar.update(p)
+        });
     bar.finish();
     let s = r.map_err(|e| user(e.text().clone()))?;
     match lang {
-        Lang::Vi => eprintln!("antoan: mật khẩu: {} tài khoản; {}", s.accounts, s.coverage.vi),
-        Lang::En => eprintln!("antoan: passwords: {} accounts; {}", s.accounts, s.coverage.en),
+        Lang::Vi => eprintln!(
+            "antoan: mật khẩu: {} tài khoản; {}",
+            s.accounts, s.coverage.vi
+        ),
+        Lang::En => eprintln!(
+            "antoan: passwords: {} accounts; {}",
+            s.accounts, s.coverage.en
+        ),
     }
     Ok(())
+}
+
+/// The word lists imported into the knowledge store (`antoan kb import`),
+/// written to a temporary folder that lives as long as the returned guard.
+/// A missing store adds nothing; a store that cannot be read stops the run
+/// with a message naming it.
+fn imported_wordlists(
+    store: &std::path::Path,
+) -> Result<(Option<tempfile::TempDir>, Vec<std::path::PathBuf>), UserError> {
+    let vuln_error = |e: antoan_vuln::VulnError| {
+        let t = e.text();
+        UserError::new(t.vi, t.en)
+    };
+    let Some(store) = antoan_vuln::Store::open(store).map_err(vuln_error)? else {
+        return Ok((None, Vec::new()));
+    };
+    let docs = store
+        .documents(antoan_vuln::documents::DOC_WORDLIST)
+        .map_err(vuln_error)?;
+    if docs.is_empty() {
+        return Ok((None, Vec::new()));
+    }
+    let io = |e: std::io::Error| {
+        UserError::new(
+            format!("không ghi được danh sách mật khẩu tạm: {e}"),
+            format!("cannot write a temporary word list: {e}"),
+        )
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("antoan-wordlists-")
+        .tempdir()
+        .map_err(io)?;
+    let mut paths = Vec::new();
+    for d in docs {
+        // Only the file name part of the imported name: never a path.
+        let name = std::path::Path::new(&d.name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "imported.lst".to_string());
+        let p = dir.path().join(&name);
+        std::fs::write(&p, d.content.as_bytes()).map_err(io)?;
+        paths.push(p);
+    }
+    Ok((Some(dir), paths))
 }

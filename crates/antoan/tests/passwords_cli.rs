@@ -17,6 +17,8 @@ fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_antoan"));
     c.env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES").env_remove("ANTOAN_LANG");
     c.env("NO_COLOR", "1");
+    // Never the machine's own knowledge store (its imported word lists would be tried).
+    c.env("ANTOAN_VULN_STORE", std::env::temp_dir().join(format!("antoan-pw-no-store-{}", std::process::id())));
     c
 }
 
@@ -444,4 +446,36 @@ fn audit_passwords_on_a_windows_volume() {
     let by_passwords = dg.iter().any(|x| x.1 == "tamthoi" && x.0 == "passwords.empty");
     assert!(by_baseline ^ by_passwords, "{dg:?}");
     assert!(dg.contains(&("passwords.empty".into(), "Guest".into(), "medium".into())), "{dg:?}");
+}
+
+/// A word list imported with `antoan kb import` is tried by `antoan
+/// passwords` without naming it again; the report names the list, not the word.
+#[test]
+fn imported_wordlist_is_tried_and_named() {
+    let d = tempfile::tempdir().unwrap();
+    let custom = "Phuong-Chi-Lang@2026!";
+    std::fs::write(
+        d.path().join("hashes.txt"),
+        format!("b:1002:aad3b435b51404eeaad3b435b51404ee:{}:::\n", hex(&nt_hash(custom).0)),
+    )
+    .unwrap();
+    std::fs::write(d.path().join("mat-khau-don-vi.lst"), format!("mot-tu-khac\n{custom}\n")).unwrap();
+    let store = d.path().join("kb.sqlite");
+    let store_arg = store.to_str().unwrap();
+    let o = run(&["kb", "import", "--store", store_arg, "mat-khau-don-vi.lst"], d.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::remove_file(d.path().join("mat-khau-don-vi.lst")).unwrap();
+    // Without the store: not found.
+    let o = run(&["passwords", "hashes.txt", "--format", "json", "--kb-store", "absent.sqlite"], d.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    // With it: found, and named by the imported list.
+    let o = run(&["passwords", "hashes.txt", "--format", "json", "--kb-store", store_arg], d.path());
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    assert_eq!(subjects(&v, "passwords.weak"), vec!["b"]);
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["check"] == "passwords.weak").unwrap();
+    assert_eq!(f["attributes"]["why"], "in list mat-khau-don-vi.lst");
+    for text in [&o.stdout, &o.stderr] {
+        assert!(!String::from_utf8_lossy(text).contains(custom), "the password appears in the output");
+    }
 }

@@ -38,13 +38,25 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// What the verifier does with the server's certificate.
 #[derive(Debug)]
-struct PinnedVerifier {
-    pin: String,
+enum Trust {
+    /// Accept exactly the certificate with this pin.
+    Pinned(String),
+    /// Accept any certificate and remember it: used once, at trust-on-first-use enrollment, to
+    /// learn the pin.
+    Capture(Mutex<Option<Vec<u8>>>),
+}
+
+/// The one certificate verifier of the agent. Either way the TLS handshake signature is still
+/// verified against the presented certificate's key.
+#[derive(Debug)]
+struct Verifier {
+    trust: Trust,
     provider: Arc<CryptoProvider>,
 }
 
-impl ServerCertVerifier for PinnedVerifier {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -53,61 +65,24 @@ impl ServerCertVerifier for PinnedVerifier {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let got = cert_pin(end_entity.as_ref());
-        if got == self.pin {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::General(format!(
-                "server certificate does not match the pinned one (pinned sha256 {}, server presented {got})",
-                self.pin
-            )))
+        match &self.trust {
+            Trust::Pinned(pin) => {
+                let got = cert_pin(end_entity.as_ref());
+                if got == *pin {
+                    Ok(ServerCertVerified::assertion())
+                } else {
+                    Err(rustls::Error::General(format!(
+                        "server certificate does not match the pinned one (pinned sha256 {pin}, server presented {got})"
+                    )))
+                }
+            }
+            Trust::Capture(captured) => {
+                if let Ok(mut g) = captured.lock() {
+                    *g = Some(end_entity.as_ref().to_vec());
+                }
+                Ok(ServerCertVerified::assertion())
+            }
         }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// Accepts any certificate (still checking the handshake signature) and remembers it: used once,
-/// at trust-on-first-use enrollment, to learn the pin.
-#[derive(Debug)]
-struct CaptureVerifier {
-    captured: Mutex<Option<Vec<u8>>>,
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for CaptureVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        if let Ok(mut g) = self.captured.lock() {
-            *g = Some(end_entity.as_ref().to_vec());
-        }
-        Ok(ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
@@ -145,7 +120,7 @@ fn config_with(verifier: Arc<dyn ServerCertVerifier>) -> Result<ClientConfig> {
 /// A rustls client configuration that accepts exactly the certificate with this pin.
 pub fn pinned_config(pin: &str) -> Result<ClientConfig> {
     let pin = parse_pin(pin)?;
-    let mut cfg = config_with(Arc::new(PinnedVerifier { pin, provider: provider() }))?;
+    let mut cfg = config_with(Arc::new(Verifier { trust: Trust::Pinned(pin), provider: provider() }))?;
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(cfg)
 }
@@ -153,7 +128,7 @@ pub fn pinned_config(pin: &str) -> Result<ClientConfig> {
 /// Connects to `host:port`, completes a TLS handshake and returns the pin of the certificate the
 /// server presented (trust on first use).
 pub async fn fetch_server_pin(host: &str, port: u16, timeout: Duration) -> Result<String> {
-    let verifier = Arc::new(CaptureVerifier { captured: Mutex::new(None), provider: provider() });
+    let verifier = Arc::new(Verifier { trust: Trust::Capture(Mutex::new(None)), provider: provider() });
     let cfg = config_with(verifier.clone())?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
     let name = ServerName::try_from(host.to_string()).map_err(|e| AgentError::Tls(format!("{host}: {e}")))?;
@@ -166,11 +141,11 @@ pub async fn fetch_server_pin(host: &str, port: u16, timeout: Duration) -> Resul
     let _stream = tokio::time::timeout(timeout, work)
         .await
         .map_err(|_| AgentError::Network(format!("{host}:{port}: timed out after {}s", timeout.as_secs())))??;
-    let der = verifier
-        .captured
-        .lock()
-        .ok()
-        .and_then(|g| g.clone())
+    let captured = match &verifier.trust {
+        Trust::Capture(c) => c.lock().ok().and_then(|g| g.clone()),
+        Trust::Pinned(_) => None,
+    };
+    let der = captured
         .ok_or_else(|| AgentError::Tls(format!("{host}:{port}: the server presented no certificate")))?;
     Ok(cert_pin(&der))
 }

@@ -64,6 +64,15 @@ pub struct Inventory {
     /// Windows facts read from the registry (hives or `.reg` exports); absent on Linux.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<crate::windows::WindowsInventory>,
+    /// Network interfaces, routes and saved Wi-Fi profiles (collector
+    /// `network`). `None` when the collector did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Network>,
+    /// When the operating system was installed, and how that is known
+    /// (collector `os-install`; Linux). Windows carries it in
+    /// `windows.install_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_install: Option<OsInstall>,
     /// What each collector did: ok, or why it could not.
     #[serde(default)]
     pub collection: Vec<CollectorNote>,
@@ -431,4 +440,90 @@ impl CollectRequest {
         self.config_files.extend(other.config_files.iter().cloned());
         self.registry_values.extend(other.registry_values.iter().cloned());
     }
+}
+
+/// Network interfaces and routes, and the Wi-Fi networks the host remembers.
+/// Live, the kernel's state; from a mounted disk or a registry, what is
+/// configured (`live: false`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Network {
+    /// The interfaces, sorted by name.
+    #[serde(default)]
+    pub interfaces: Vec<NetInterface>,
+    /// Routes, sorted (destination, interface, gateway).
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    /// Saved Wi-Fi profiles: the network names only, never a passphrase or key.
+    #[serde(default)]
+    pub wifi_profiles: Vec<WifiProfile>,
+    /// The state was read from the running kernel (not only configuration).
+    #[serde(default)]
+    pub live: bool,
+    /// Windows: the WLAN service (Wlansvc) is installed and not disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wireless_service: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InterfaceKind {
+    Loopback,
+    /// A wired physical adapter.
+    Ethernet,
+    Wireless,
+    /// Software interfaces: bridges, tunnels, veth, VPN and hypervisor adapters.
+    Virtual,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NetInterface {
+    /// `eth0`, `wlp2s0`; on Windows the adapter description (or its GUID).
+    pub name: String,
+    pub kind: InterfaceKind,
+    /// Live: administratively up and not reported down. Configured: brought
+    /// up at boot (Linux `auto`/`ONBOOT`, NetworkManager autoconnect; Windows
+    /// an adapter with an address or DHCP).
+    pub up: bool,
+    /// Addresses in CIDR form (`192.168.1.10/24`, `fe80::1/64`).
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    /// Configured to obtain its address by DHCP.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dhcp: bool,
+    /// MAC address, when known and not all zeros.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardware_address: Option<String>,
+    /// Where it was read: `/sys/class/net/eth0`, `/etc/network/interfaces:5`, a registry key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Route {
+    /// Destination in CIDR form; `0.0.0.0/0` or `::/0` for the default route.
+    pub destination: String,
+    /// Next hop, when the route goes through a gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Interface name as in [`NetInterface::name`]; empty when not known.
+    #[serde(default)]
+    pub interface: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WifiProfile {
+    /// The network name (SSID, or the profile name Windows shows).
+    pub ssid: String,
+    /// File (and line) or registry key it was read from.
+    pub source: String,
+}
+
+/// When the operating system was installed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OsInstall {
+    /// YYYY-MM-DD (UTC).
+    pub date: String,
+    /// How it is known: `root filesystem birth time`, `/var/log/installer/syslog`, …
+    pub source: String,
 }

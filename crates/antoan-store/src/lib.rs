@@ -25,6 +25,7 @@
 
 mod db;
 mod error;
+mod inspections;
 mod migrate;
 mod ops;
 mod pg;
@@ -506,6 +507,192 @@ impl Store {
     pub async fn revoke_waiver(&self, id: i64, actor: &Actor) -> Result<(), StoreError> {
         let actor = actor.clone();
         run!(self, write, |tx| ops::revoke_waiver(tx, id, &actor))
+    }
+
+    // ---- inspections
+
+    /// Creates an open inspection with one checklist (version 1) per unit. A taken `code` →
+    /// Conflict; an unknown unit → NotFound("unit"); no checklist, an empty code/title, a level
+    /// outside 1-3 or a unit listed twice → Invalid.
+    pub async fn create_inspection(
+        &self,
+        n: &NewInspection,
+        actor: &Actor,
+    ) -> Result<InspectionRow, StoreError> {
+        let (n, actor) = (n.clone(), actor.clone());
+        run!(self, write, |tx| ops::create_inspection(tx, &n, &actor))
+    }
+    /// The inspections with at least one unit in scope, newest first.
+    pub async fn inspections(&self, scope: &Scope) -> Result<Vec<InspectionRow>, StoreError> {
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::inspections(tx, &scope))
+    }
+    pub async fn inspection(&self, id: i64) -> Result<Option<InspectionRow>, StoreError> {
+        run!(self, read, |tx| ops::inspection(tx, id))
+    }
+    /// Replaces the inspection document (antoan_inspect::Inspection JSON). Concluded → Conflict.
+    pub async fn update_inspection_document(
+        &self,
+        id: i64,
+        document: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let (document, actor) = (document.to_owned(), actor.clone());
+        run!(self, write, |tx| ops::update_inspection_document(
+            tx, id, &document, &actor
+        ))
+    }
+    /// The inspection's checklists, sorted by unit path.
+    pub async fn checklists(&self, inspection_id: i64) -> Result<Vec<ChecklistRow>, StoreError> {
+        run!(self, read, |tx| ops::checklists(tx, inspection_id))
+    }
+    pub async fn checklist(
+        &self,
+        inspection_id: i64,
+        unit_id: i64,
+    ) -> Result<Option<ChecklistRow>, StoreError> {
+        run!(self, read, |tx| ops::checklist(tx, inspection_id, unit_id))
+    }
+    /// Optimistic: `expected_version` must equal the stored version (else Conflict); bumps it;
+    /// Conflict when concluded.
+    pub async fn save_checklist(
+        &self,
+        inspection_id: i64,
+        unit_id: i64,
+        checklist: &str,
+        expected_version: i64,
+        actor: &Actor,
+    ) -> Result<ChecklistRow, StoreError> {
+        let (checklist, actor) = (checklist.to_owned(), actor.clone());
+        run!(self, write, |tx| ops::save_checklist(
+            tx,
+            inspection_id,
+            unit_id,
+            &checklist,
+            expected_version,
+            &actor
+        ))
+    }
+    /// Stores the file and, in the same transaction, the checklist JSON that now references it
+    /// (same version rule as [`Store::save_checklist`]). `sha256` must be the lowercase hex
+    /// digest of `body` (else Invalid).
+    pub async fn add_evidence(
+        &self,
+        e: &NewEvidence,
+        checklist: &str,
+        expected_version: i64,
+        actor: &Actor,
+    ) -> Result<EvidenceMeta, StoreError> {
+        let (e, checklist, actor) = (e.clone(), checklist.to_owned(), actor.clone());
+        run!(self, write, |tx| ops::add_evidence(
+            tx,
+            &e,
+            &checklist,
+            expected_version,
+            &actor
+        ))
+    }
+    /// The evidence files of one unit's checklist (metadata only), oldest first.
+    pub async fn evidence_list(
+        &self,
+        inspection_id: i64,
+        unit_id: i64,
+    ) -> Result<Vec<EvidenceMeta>, StoreError> {
+        run!(self, read, |tx| ops::evidence_list(
+            tx,
+            inspection_id,
+            unit_id
+        ))
+    }
+    /// One evidence file with its bytes.
+    pub async fn evidence(&self, id: i64) -> Result<Option<(EvidenceMeta, Vec<u8>)>, StoreError> {
+        run!(self, read, |tx| ops::evidence(tx, id))
+    }
+    /// One transaction: findings lifecycle on each unit's site host (created on first use), state
+    /// → concluded. Already concluded → Conflict; a unit not in the inspection → Invalid.
+    pub async fn conclude_inspection(
+        &self,
+        id: i64,
+        outcomes: &[UnitOutcome],
+        actor: &Actor,
+    ) -> Result<ConcludeOutcome, StoreError> {
+        let (outcomes, actor) = (outcomes.to_vec(), actor.clone());
+        run!(self, write, |tx| ops::conclude_inspection(
+            tx, id, &outcomes, &actor
+        ))
+    }
+
+    // ---- host marks: state secrets and handovers
+
+    /// Marks (or unmarks) a host as holding state secrets. A site host → Invalid.
+    pub async fn set_state_secret(
+        &self,
+        host_id: i64,
+        on: bool,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let actor = actor.clone();
+        run!(self, write, |tx| ops::set_state_secret(
+            tx, host_id, on, &actor
+        ))
+    }
+    /// Opens a device handover on a host. Unknown host → NotFound("host"); site host → Invalid.
+    pub async fn create_handover(
+        &self,
+        n: &NewHandover,
+        actor: &Actor,
+    ) -> Result<HandoverRow, StoreError> {
+        let (n, actor) = (n.clone(), actor.clone());
+        run!(self, write, |tx| ops::create_handover(tx, &n, &actor))
+    }
+    /// Handovers of hosts in scope (only the open ones with `open_only`), newest first.
+    pub async fn handovers(
+        &self,
+        scope: &Scope,
+        open_only: bool,
+    ) -> Result<Vec<HandoverRow>, StoreError> {
+        let scope = scope.clone();
+        run!(self, read, |tx| ops::handovers(tx, &scope, open_only))
+    }
+    pub async fn handover(&self, id: i64) -> Result<Option<HandoverRow>, StoreError> {
+        run!(self, read, |tx| ops::handover(tx, id))
+    }
+    /// Records the latest evaluation (status JSON); `closed_report_id: Some(_)` closes it (state
+    /// closed, closed_at now). An audit row (actor "system") only when it closes. Not open →
+    /// Conflict; unknown → NotFound("handover").
+    pub async fn record_handover_status(
+        &self,
+        id: i64,
+        status: &str,
+        closed_report_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let status = status.to_owned();
+        run!(self, write, |tx| ops::record_handover_status(
+            tx,
+            id,
+            &status,
+            closed_report_id
+        ))
+    }
+    /// An inspector's exception closes an open handover (state exception). Not open → Conflict.
+    pub async fn handover_exception(
+        &self,
+        id: i64,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let (reason, actor) = (reason.to_owned(), actor.clone());
+        run!(self, write, |tx| ops::handover_exception(
+            tx, id, &reason, &actor
+        ))
+    }
+    /// The marks of the agent's host (state secret, open handovers) in one indexed read; None
+    /// when the agent has no host yet.
+    pub async fn host_marks_by_agent(
+        &self,
+        agent_id: i64,
+    ) -> Result<Option<HostMarks>, StoreError> {
+        run!(self, read, |tx| ops::host_marks_by_agent(tx, agent_id))
     }
 
     // ---- dashboard

@@ -23,6 +23,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "trend",
         sql: include_str!("../migrations/sqlite/0002_trend.sql"),
     },
+    Migration {
+        version: 3,
+        name: "inspections",
+        sql: include_str!("../migrations/sqlite/0003_inspections.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -36,10 +41,15 @@ pub(crate) const POSTGRES: &[Migration] = &[
         name: "trend",
         sql: include_str!("../migrations/postgres/0002_trend.sql"),
     },
+    Migration {
+        version: 3,
+        name: "inspections",
+        sql: include_str!("../migrations/postgres/0003_inspections.sql"),
+    },
 ];
 
 /// The schema version this build writes and reads.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 fn too_new(found: i64) -> StoreError {
     StoreError::Invalid(format!(

@@ -11,6 +11,8 @@ use crate::types::*;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+pub(crate) use crate::inspections::*;
+
 // ---------------------------------------------------------------- helpers
 
 /// The wall clock, for `created_at`-style stamps of user mutations (the store
@@ -1199,7 +1201,7 @@ pub(crate) async fn ingest_report<T: Tx>(tx: &mut T, d: &IngestData) -> Result<I
 // ---------------------------------------------------------------- hosts, reports
 
 const HOST_COLS: &str = "h.id, h.unit_id, un.path, h.agent_id, h.hostname, h.os_name, h.os_version, h.os_eol, h.office_eol,
-    h.last_report_id, h.last_seen, h.score, h.open_critical, h.open_high, h.open_total";
+    h.last_report_id, h.last_seen, h.score, h.open_critical, h.open_high, h.open_total, h.kind, h.state_secret";
 
 fn host_row(r: &Row) -> Result<HostRow> {
     Ok(HostRow {
@@ -1218,6 +1220,8 @@ fn host_row(r: &Row) -> Result<HostRow> {
         open_critical: r.u32(12)?,
         open_high: r.u32(13)?,
         open_total: r.u32(14)?,
+        kind: r.text(15)?,
+        state_secret: r.bool(16)?,
     })
 }
 
@@ -1314,7 +1318,8 @@ pub(crate) async fn report_body<T: Tx>(
 const FINDING_SELECT: &str = "SELECT f.id, f.host_id, h.hostname, un.path, f.finding_key, f.check_id, f.kind, f.severity, f.subject,
        f.title_vi, f.title_en, f.remediation_vi, f.remediation_en, f.state, f.first_seen, f.last_seen, f.fixed_at,
        f.assignee_id, us.display_name, us.username, f.due,
-       w.id, w.finding_id, w.justification, w.approver, w.created_by, w.created_at, w.expires_on, w.revoked
+       w.id, w.finding_id, w.justification, w.approver, w.created_by, w.created_at, w.expires_on, w.revoked,
+       f.owner
   FROM findings f
   JOIN hosts h ON h.id = f.host_id
   JOIN units un ON un.id = h.unit_id
@@ -1378,6 +1383,7 @@ fn finding_row(r: &Row) -> Result<FindingRow> {
             None => None,
             Some(_) => Some(waiver_row(r, 21)?),
         },
+        owner: r.opt_text(29)?,
     })
 }
 
@@ -1842,6 +1848,8 @@ pub(crate) async fn overview<T: Tx>(
     Ok(Overview {
         units: stats,
         trend,
+        open_handovers: 0,
+        state_secret_hosts: 0,
     })
 }
 

@@ -187,6 +187,9 @@ pub struct HostFilter {
     /// 0 = no limit.
     pub limit: u32,
     pub offset: u32,
+    /// Also list the site hosts (the per-unit pseudo-hosts carrying inspection findings).
+    #[serde(default)]
+    pub include_sites: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,7 +212,23 @@ pub struct HostRow {
     pub open_critical: u32,
     pub open_high: u32,
     pub open_total: u32,
+    /// "agent" (a computer with an agent) or "site" (the unit's pseudo-host for the physical and
+    /// process findings of inspections; never counted as a host).
+    #[serde(default = "default_host_kind")]
+    pub kind: String,
+    /// Marked as holding state secrets (stricter rules on its reports).
+    #[serde(default)]
+    pub state_secret: bool,
 }
+
+fn default_host_kind() -> String {
+    HOST_KIND_AGENT.to_string()
+}
+
+/// [`HostRow::kind`] of a computer with an agent.
+pub const HOST_KIND_AGENT: &str = "agent";
+/// [`HostRow::kind`] of a unit's site host (inspection findings).
+pub const HOST_KIND_SITE: &str = "site";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -307,6 +326,9 @@ pub struct FindingRow {
     pub due: Option<Date>,
     /// The active waiver (not revoked, not expired), if any.
     pub waiver: Option<Waiver>,
+    /// The owner named by an inspection (the assignee stays a user).
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -361,6 +383,12 @@ pub struct Overview {
     pub units: Vec<UnitStats>,
     /// One point per day, the last 30 days, oldest first.
     pub trend: Vec<TrendPoint>,
+    /// Open device handovers on hosts in scope.
+    #[serde(default)]
+    pub open_handovers: u32,
+    /// Hosts in scope marked as holding state secrets.
+    #[serde(default)]
+    pub state_secret_hosts: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -396,6 +424,199 @@ pub struct AuditEntry {
     pub action: String,
     pub object: String,
     pub detail: String,
+}
+
+// ---------------------------------------------------------------- inspections
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InspectionState {
+    Open,
+    Concluded,
+}
+
+impl InspectionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InspectionState::Open => "open",
+            InspectionState::Concluded => "concluded",
+        }
+    }
+}
+
+impl std::str::FromStr for InspectionState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "open" => Ok(InspectionState::Open),
+            "concluded" => Ok(InspectionState::Concluded),
+            other => Err(format!(
+                "unknown inspection state '{other}' (expected open or concluded)"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InspectionRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub level: u8,
+    pub state: InspectionState,
+    /// antoan_inspect::Inspection JSON as stored.
+    pub document: String,
+    pub previous_id: Option<i64>,
+    /// The inspected units, sorted by path.
+    pub units: Vec<Unit>,
+    pub created_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub concluded_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewInspection {
+    pub code: String,
+    pub title: String,
+    pub level: u8,
+    pub document: String,
+    pub previous_id: Option<i64>,
+    /// (unit_id, antoan_inspect::Checklist JSON), at least one.
+    pub checklists: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChecklistRow {
+    pub inspection_id: i64,
+    pub unit: Unit,
+    pub checklist: String,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EvidenceMeta {
+    pub id: i64,
+    pub inspection_id: i64,
+    pub unit_id: i64,
+    pub item_id: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub uploaded_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewEvidence {
+    pub inspection_id: i64,
+    pub unit_id: i64,
+    pub item_id: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub sha256: String,
+    pub body: Vec<u8>,
+}
+
+/// One unit's outcome when an inspection is concluded.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitOutcome {
+    pub unit_id: i64,
+    /// Non-compliant items as findings (antoan_inspect::findings::checklist_findings): opened, kept
+    /// or reopened on the unit's site host. Attribute "deadline" (YYYY-MM-DD) → `due` when the
+    /// finding has none yet; attribute "owner" → `findings.owner`.
+    pub findings: Vec<antoan_model::Finding>,
+    /// Finding ids (`Finding.id`, i.e. finding_key) of items answered compliant: an existing
+    /// not-fixed finding with that key becomes fixed (event "fixed", detail "inspection CODE").
+    /// Keys in neither list are left as they are (not assessed verifies nothing).
+    pub compliant_keys: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConcludeOutcome {
+    pub opened: u32,
+    pub reopened: u32,
+    pub kept: u32,
+    pub fixed: u32,
+}
+
+// ---------------------------------------------------------------- handovers and marks
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HandoverState {
+    Open,
+    Closed,
+    Exception,
+}
+
+impl HandoverState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandoverState::Open => "open",
+            HandoverState::Closed => "closed",
+            HandoverState::Exception => "exception",
+        }
+    }
+}
+
+impl std::str::FromStr for HandoverState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "open" => Ok(HandoverState::Open),
+            "closed" => Ok(HandoverState::Closed),
+            "exception" => Ok(HandoverState::Exception),
+            other => Err(format!(
+                "unknown handover state '{other}' (expected open, closed or exception)"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HandoverRow {
+    pub id: i64,
+    pub host_id: i64,
+    pub hostname: String,
+    pub unit_path: String,
+    #[serde(with = "crate::types::iso_date")]
+    pub date: Date,
+    pub reason: String,
+    pub state: HandoverState,
+    pub opened_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opened_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closed_at: Option<OffsetDateTime>,
+    pub closed_report_id: Option<i64>,
+    /// JSON of antoan_inspect::handover::HandoverStatus as last evaluated ("" before the first
+    /// evaluation).
+    pub status: String,
+    pub exception_by: Option<String>,
+    pub exception_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewHandover {
+    pub host_id: i64,
+    #[serde(with = "crate::types::iso_date")]
+    pub date: Date,
+    pub reason: String,
+}
+
+/// What ingest needs to know about the agent's host, in one read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HostMarks {
+    pub host_id: i64,
+    pub state_secret: bool,
+    pub open_handovers: Vec<HandoverRow>,
 }
 
 /// `YYYY-MM-DD` (de)serialisation of `time::Date`.

@@ -129,6 +129,7 @@ pub async fn list(
         silent_since,
         limit: page_limit(q.limit, format),
         offset: q.offset.unwrap_or(0),
+        include_sites: false,
     };
     let rows = state.store.hosts(&scope, &f).await?;
     csvout::list(format, "hosts", &HOST_HEADERS, rows, host_record)

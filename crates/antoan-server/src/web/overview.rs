@@ -335,6 +335,7 @@ impl HostsQuery {
             silent_since: self.silent.then_some(silent_before),
             limit,
             offset,
+            include_sites: false,
         }
     }
 

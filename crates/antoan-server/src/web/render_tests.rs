@@ -87,6 +87,8 @@ fn host(name: &str) -> HostRow {
         open_critical: 1,
         open_high: 0,
         open_total: 4,
+        kind: "agent".into(),
+        state_secret: false,
     }
 }
 
@@ -129,6 +131,7 @@ fn finding(id: i64, waived: bool) -> FindingRow {
         assignee: Some((7, EVIL.into())),
         due: Some(date!(2026 - 12 - 31)),
         waiver: if waived { Some(waiver()) } else { None },
+        owner: None,
     }
 }
 
@@ -227,6 +230,8 @@ fn overview_shows_totals_tree_and_vietnamese() {
             open_total: 10,
             reports: 9,
         }],
+        open_handovers: 0,
+        state_secret_hosts: 0,
     };
     let s = overview_page(&ctx(&u, Lang::Vi), &ov).into_string();
     assert_escaped(&s);
@@ -256,6 +261,8 @@ fn overview_empty_state() {
         &Overview {
             units: vec![],
             trend: vec![],
+            open_handovers: 0,
+            state_secret_hosts: 0,
         },
     )
     .into_string();
@@ -285,6 +292,8 @@ fn unit_page_escapes_and_links() {
             ),
         ],
         trend: vec![],
+        open_handovers: 0,
+        state_secret_hosts: 0,
     };
     let s = unit_page(
         &ctx(&u, Lang::Vi),
@@ -701,6 +710,8 @@ fn overview_cards_link_to_lists() {
     let ov = Overview {
         units: vec![stats(unit(1, None, "lang-son", "Lạng Sơn"), 10, 9, 3)],
         trend: vec![],
+        open_handovers: 0,
+        state_secret_hosts: 0,
     };
     let s = overview_page(&ctx(&u, Lang::Vi), &ov).into_string();
     for href in [

@@ -480,6 +480,23 @@ pub async fn csrf_guard(
                 .to_ascii_lowercase()
                 .starts_with("application/x-www-form-urlencoded")
         });
+    // A file upload form (multipart, no script to set the header) carries the
+    // token in its action URL: `?csrf=…` (inspection evidence uploads).
+    let is_multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    if provided.is_none() && is_multipart {
+        provided = form_pairs(parts.uri.query().unwrap_or(""))
+            .into_iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v);
+    }
     let body = if provided.is_none() && is_form {
         let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
             Ok(b) => b,

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod findings;
 pub mod hosts;
+pub mod inspections;
 pub mod session;
 
 use antoan_store::Actor;
@@ -64,6 +65,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/users.csv", get(admin::users))
         .route("/api/v1/audit", get(admin::audit))
         .route("/api/v1/audit.csv", get(admin::audit))
+        .route("/api/v1/inspections", get(inspections::list).post(inspections::create))
+        .route("/api/v1/inspections/{id}", get(inspections::one))
+        .route("/api/v1/inspections/{id}/conclude", post(inspections::conclude))
+        .route("/api/v1/inspections/{id}/units/{unit_id}/checklist", get(inspections::checklist))
+        .route("/api/v1/inspections/{id}/units/{unit_id}/items/{*item}", axum::routing::put(inspections::answer))
+        .route("/api/v1/inspections/{id}/units/{unit_id}/refresh", post(inspections::refresh))
+        .route("/api/v1/inspections/{id}/units/{unit_id}/evidence", post(inspections::evidence)
+            .layer(axum::extract::DefaultBodyLimit::max(crate::web::inspections_core::upload_body_limit())))
+        .route("/api/v1/inspections/{id}/units/{unit_id}/scans", post(inspections::scan)
+            .layer(axum::extract::DefaultBodyLimit::max(crate::web::inspections_core::upload_body_limit())))
+        .route("/api/v1/inspections/{id}/units/{unit_id}/conclusion", get(inspections::conclusion))
+        .route("/api/v1/evidence/{id}", get(inspections::evidence_file))
 }
 
 /// The store's actor for changes made by this user.

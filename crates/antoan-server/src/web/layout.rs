@@ -145,10 +145,11 @@ pub fn percent(part: u32, whole: u32) -> Option<u32> {
 /// A whole page. `title` is the page heading (escaped).
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     let lang = ctx.lang;
-    let nav: [(&str, Tr); 7] = [
+    let nav: [(&str, Tr); 8] = [
         ("/", t::NAV_OVERVIEW),
         ("/hosts", t::HOSTS),
         ("/findings", t::NAV_FINDINGS),
+        ("/inspections", super::inspections_text::NAV_INSPECTIONS),
         ("/waivers", t::NAV_WAIVERS),
         ("/agents", t::NAV_AGENTS),
         ("/users", t::NAV_USERS),

@@ -59,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/users.csv", get(users_csv))
         .route("/audit", get(audit_h))
         .route("/audit.csv", get(audit_csv))
+        .merge(super::inspections::router())
         .layer(middleware::from_fn(remember_lang))
 }
 

@@ -32,10 +32,12 @@ pub mod antivirus;
 pub mod dpkg;
 pub mod files;
 pub mod firewall;
+pub mod install;
 pub mod kernel;
 pub mod listening;
 pub mod modules;
 pub mod mounts;
+pub mod network;
 pub mod os;
 pub mod pam;
 pub mod rootfs;
@@ -342,5 +344,9 @@ pub fn collect_linux(
     lap("mounts::collect");
     kernel::collect_boot(&mut ctx);
     lap("kernel::collect_boot");
+    network::collect(&mut ctx);
+    lap("network::collect");
+    install::collect(&mut ctx);
+    lap("install::collect");
     Ok((host, ctx.inv))
 }

@@ -36,7 +36,7 @@ fn running_as_root() -> bool {
     std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(d.path()).unwrap()) == 0
 }
 
-const ALL: [&str; 22] = [
+const ALL: [&str; 25] = [
     "os",
     "kernel",
     "packages.dpkg",
@@ -59,6 +59,9 @@ const ALL: [&str; 22] = [
     "scheduled",
     "mounts",
     "boot",
+    "network",
+    "network.wifi",
+    "os-install",
 ];
 
 fn every_collector_noted(inv: &Inventory) {
@@ -734,4 +737,81 @@ fn unusable_roots_are_errors() {
     );
     let e = collect_linux(&Source::Root(d.path().into()), &CollectRequest::default()).unwrap_err();
     assert!(matches!(e, CollectError::IsWindows(_)), "{e}");
+}
+
+#[test]
+fn network_and_install_date_from_a_mounted_disk() {
+    use antoan_model::InterfaceKind;
+    // A Debian desk computer with a gateway and a saved Wi-Fi network.
+    let f = tk::debian_12_clean()
+        .installed_on("2023-06-10")
+        .static_network("enp3s0", "192.168.1.20/24", "192.168.1.1")
+        .wifi_profile("Phòng Kế toán");
+    let (_, inv) = collect(&f);
+    every_collector_noted(&inv);
+    let net = inv.network.as_ref().unwrap();
+    assert!(!net.live);
+    let n = inv.note("network").unwrap();
+    assert_eq!(n.status, CollectorStatus::Ok);
+    assert!(n.reason.contains("live interface state"), "{n:?}");
+    let e = net.interfaces.iter().find(|i| i.name == "enp3s0").unwrap();
+    assert_eq!((e.kind, e.up), (InterfaceKind::Ethernet, true));
+    assert_eq!(e.addresses, vec!["192.168.1.20/24"]);
+    assert_eq!(net.routes[0].gateway.as_deref(), Some("192.168.1.1"));
+    assert_eq!(status(&inv, "network.wifi"), CollectorStatus::Ok);
+    assert_eq!(net.wifi_profiles.len(), 1);
+    assert_eq!(net.wifi_profiles[0].ssid, "Phòng Kế toán");
+    let json = serde_json::to_string(&inv).unwrap();
+    assert!(
+        !json.contains("wifi-"),
+        "a passphrase reached the inventory"
+    );
+    let install = inv.os_install.as_ref().unwrap();
+    assert_eq!(
+        (install.date.as_str(), install.source.as_str()),
+        ("2023-06-10", "/var/log/installer/syslog")
+    );
+
+    // A Rocky stand-alone host: loopback only, no Wi-Fi, installed by Anaconda.
+    let f = tk::rocky_9_clean()
+        .loopback_only()
+        .installed_on("2024-02-01");
+    let (_, inv) = collect(&f);
+    let net = inv.network.as_ref().unwrap();
+    assert!(
+        net.interfaces
+            .iter()
+            .all(|i| i.kind == InterfaceKind::Loopback),
+        "{net:?}"
+    );
+    assert!(net.routes.is_empty() && net.wifi_profiles.is_empty());
+    assert_eq!(
+        inv.os_install.as_ref().unwrap().source,
+        "/root/anaconda-ks.cfg"
+    );
+
+    // No installer trace and a copied (not mounted) root: no date, said so.
+    let (_, inv) = collect(&tk::ubuntu_24_04_clean());
+    assert!(inv.os_install.is_none());
+    assert_eq!(status(&inv, "os-install"), CollectorStatus::Absent);
+}
+
+#[test]
+fn hostile_network_configuration_is_noted_not_fatal() {
+    let f = tk::debian_12_clean()
+        .file(
+            "/etc/netplan/01-bad.yaml",
+            b"network:\n  ethernets: [\x00\xff",
+            0o644,
+        )
+        .file("/etc/network/interfaces", b"\x00\x01\x02iface\n", 0o644)
+        .file(
+            "/etc/NetworkManager/system-connections/x.nmconnection",
+            b"\xff\xfe[connection]\ntype=wifi\n",
+            0o600,
+        );
+    let (_, inv) = collect(&f);
+    let n = inv.note("network").unwrap();
+    assert_eq!(n.status, CollectorStatus::Error, "{n:?}");
+    assert!(n.reason.contains("/etc/netplan/01-bad.yaml"), "{n:?}");
 }

@@ -138,18 +138,29 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         Some(Err(e)) => return reject(&state, wire_error(&e)),
         None => return reject(&state, ApiError::internal()),
     };
+    // Host marks (state-secret, open handovers): one indexed read; a state-secret host's
+    // findings lifecycle sees the report with the state-secret findings added (the stored body
+    // stays the agent's exact bytes).
+    let marks = match crate::marks::lookup(&state, verified.agent_id).await {
+        Ok(m) => m,
+        Err(e) => return reject(&state, e.into()),
+    };
+    let lifecycle = crate::marks::lifecycle_report(marks.as_ref(), &verified.report);
     let ingest = IngestReport {
         agent_id: verified.agent_id,
         seq: verified.seq,
         sent_at: verified.sent_at,
         received_at,
         report_json: &verified.report_json,
-        report: &verified.report,
+        report: lifecycle.as_ref().unwrap_or(&verified.report),
     };
     match state.store.ingest_report_with_sha256(&ingest, payload_sha256).await {
         Ok(IngestOutcome::Accepted { report_id, .. }) => {
             state.metrics.report("accepted");
             state.metrics.ingest_latency(start.elapsed());
+            if let Some(m) = marks.as_ref().filter(|m| !m.open_handovers.is_empty()) {
+                crate::marks::after_accept(&state, m, &verified.report, report_id).await;
+            }
             (
                 StatusCode::ACCEPTED,
                 Json(SubmissionAccepted {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod csvout;
 pub mod error;
 pub mod ingest;
+pub mod marks;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod findings;
 pub mod hosts;
 pub mod inspections;
+pub mod marks;
 pub mod session;
 
 use antoan_store::Actor;
@@ -39,6 +40,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/hosts/{id}/reports", get(hosts::reports))
         .route("/api/v1/hosts/{id}/reports.csv", get(hosts::reports))
         .route("/api/v1/reports/{id}", get(hosts::report))
+        .route("/api/v1/hosts/{id}/state-secret", post(marks::state_secret))
+        .route("/api/v1/handovers", get(marks::list).post(marks::create))
+        .route("/api/v1/handovers.csv", get(marks::list))
+        .route("/api/v1/handovers/{id}", get(marks::one))
+        .route("/api/v1/handovers/{id}/exception", post(marks::exception))
         .route("/api/v1/findings", get(findings::list))
         .route("/api/v1/findings.csv", get(findings::list))
         .route("/api/v1/findings/assign", post(findings::assign))

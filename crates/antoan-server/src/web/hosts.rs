@@ -173,6 +173,7 @@ pub fn inventory_summary(ctx: &Ctx, r: &Report) -> Markup {
 }
 
 /// `/hosts/{id}`. `findings` are the host's unfixed findings.
+#[allow(dead_code)]
 pub fn host_page(
     ctx: &Ctx,
     host: &HostRow,
@@ -180,6 +181,27 @@ pub fn host_page(
     findings: &[FindingRow],
     reports: &[ReportMeta],
     silent_before: OffsetDateTime,
+) -> Markup {
+    host_page_with(
+        ctx,
+        host,
+        latest,
+        findings,
+        reports,
+        silent_before,
+        html! {},
+    )
+}
+
+/// [`host_page`] with a section after the facts (the host's marks: state secret, handovers).
+pub fn host_page_with(
+    ctx: &Ctx,
+    host: &HostRow,
+    latest: &LatestReport,
+    findings: &[FindingRow],
+    reports: &[ReportMeta],
+    silent_before: OffsetDateTime,
+    marks: Markup,
 ) -> Markup {
     let silent = host.last_seen.is_none_or(|s| s < silent_before);
     page(
@@ -190,6 +212,7 @@ pub fn host_page(
                 a href="/" { (ctx.tr(t::NAV_OVERVIEW)) } " › "
                 a href={ "/units/" (host.unit_id) } { (host.unit_path) } " › " (host.hostname)
             }
+            @if host.state_secret { p { span.flag { (ctx.tr(t::STATE_SECRET_FLAG)) } " " (ctx.tr(t::STATE_SECRET_ON)) } }
             dl.facts {
                 dt { (ctx.tr(t::UNIT)) } dd { (host.unit_path) }
                 dt { (ctx.tr(t::OS)) } dd {
@@ -211,6 +234,7 @@ pub fn host_page(
                     a href={ "/api/v1/reports/" (rid) } { (ctx.tr(t::REPORT_JSON)) }
                 }
             }
+            (marks)
             h2 { (ctx.tr(t::FINDINGS)) " (" (findings.len()) ")" }
             @if findings.is_empty() {
                 p.muted { (ctx.tr(t::NO_FINDINGS_HOST)) }

@@ -253,6 +253,36 @@ strings! {
     WIN_WORKSTATION = "Máy trạm" / "Workstation";
     WIN_MEMBER_SERVER = "Máy chủ thành viên" / "Member server";
     WIN_DC = "Máy chủ điều khiển miền" / "Domain controller";
+
+    // host marks: state-secret computers and device handovers (MARKS)
+    NAV_HANDOVERS = "Bàn giao" / "Handovers";
+    HANDOVERS = "Bàn giao thiết bị" / "Device handovers";
+    OPEN_HANDOVERS = "Bàn giao chưa đóng" / "Open handovers";
+    HOST_HANDOVERS = "Bàn giao của máy này" / "Handovers of this host";
+    STATE_SECRET = "Máy soạn thảo bí mật nhà nước" / "State-secret computer";
+    STATE_SECRET_FLAG = "Bí mật nhà nước" / "State secret";
+    STATE_SECRET_HOSTS = "Máy bí mật nhà nước" / "State-secret computers";
+    STATE_SECRET_HELP = "Máy được đánh dấu phải không có giao diện mạng định tuyến ra ngoài máy, không có kết nối không dây, không cài phần mềm điều khiển từ xa và chặn thiết bị lưu trữ USB; mỗi sai lệch trong báo cáo là một phát hiện nghiêm trọng." / "A marked host must have no network interface with a route outside the host, no wireless, no remote-control software, and USB storage blocked; every deviation in its reports is a critical finding.";
+    STATE_SECRET_ON = "Máy này được đánh dấu là máy soạn thảo, lưu trữ bí mật nhà nước." / "This host is marked as holding state secrets.";
+    STATE_SECRET_OFF = "Máy này không được đánh dấu là máy bí mật nhà nước." / "This host is not marked as holding state secrets.";
+    MARK_STATE_SECRET = "Đánh dấu là máy bí mật nhà nước" / "Mark as a state-secret computer";
+    UNMARK_STATE_SECRET = "Bỏ đánh dấu bí mật nhà nước" / "Remove the state-secret mark";
+    OPEN_HANDOVER = "Mở biên bản bàn giao" / "Open a handover";
+    HANDOVER_DATE = "Ngày bàn giao" / "Handover date";
+    HANDOVER_REASON = "Lý do bàn giao" / "Reason for the handover";
+    HANDOVER_HELP = "Khi máy đổi chức năng hoặc người sử dụng: biên bản chỉ đóng khi báo cáo sau đó cho thấy hệ điều hành được cài lại sau ngày bàn giao và phần mềm phòng chống mã độc có mẫu nhận diện mới, hoặc khi thanh tra ghi nhận ngoại lệ." / "When a computer changes function or owner: the handover closes only when a later report shows the operating system reinstalled after the handover date and anti-malware with current signatures, or when an inspector records an exception.";
+    LATEST_EVALUATION = "Đánh giá gần nhất" / "Latest evaluation";
+    HANDOVER_OPEN = "Chưa đóng" / "Open";
+    HANDOVER_CLOSED = "Đã đóng" / "Closed";
+    HANDOVER_EXCEPTION = "Đóng theo ngoại lệ" / "Closed by exception";
+    RECORD_EXCEPTION = "Ghi nhận ngoại lệ và đóng" / "Record an exception and close";
+    EXCEPTION_REASON = "Lý do ngoại lệ" / "Reason for the exception";
+    NO_OPEN_HANDOVERS = "Không có biên bản bàn giao nào chưa đóng." / "No open handover.";
+    NO_HOST_HANDOVERS = "Máy này chưa có biên bản bàn giao nào." / "This host has no handover yet.";
+    RECENTLY_CLOSED = "Đã đóng trong 30 ngày qua" / "Closed in the last 30 days";
+    OPENED_BY = "Người mở" / "Opened by";
+    CLOSED_AT = "Đóng lúc" / "Closed at";
+    CLOSING_REPORT = "Báo cáo đóng biên bản" / "Report that closed it";
 }
 
 /// `{n}` filled in.

@@ -145,11 +145,12 @@ pub fn percent(part: u32, whole: u32) -> Option<u32> {
 /// A whole page. `title` is the page heading (escaped).
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     let lang = ctx.lang;
-    let nav: [(&str, Tr); 8] = [
+    let nav: &[(&str, Tr)] = &[
         ("/", t::NAV_OVERVIEW),
         ("/hosts", t::HOSTS),
         ("/findings", t::NAV_FINDINGS),
         ("/inspections", super::inspections_text::NAV_INSPECTIONS),
+        ("/handovers", t::NAV_HANDOVERS),
         ("/waivers", t::NAV_WAIVERS),
         ("/agents", t::NAV_AGENTS),
         ("/users", t::NAV_USERS),
@@ -171,7 +172,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     a.brand href="/" { "antoan" }
                     @if ctx.user.is_some() {
                         nav {
-                            @for (href, label) in nav {
+                            @for &(href, label) in nav {
                                 @let current = if href == "/" { here_path == "/" || here_path.starts_with("/units") }
                                     else { here_path.starts_with(href) };
                                 a href=(href) class=[current.then_some("current")] { (label.get(lang)) }

@@ -10,6 +10,7 @@ mod admin;
 mod chart;
 mod csv_export;
 mod findings;
+mod handovers;
 mod hosts;
 mod i18n;
 mod inspections;

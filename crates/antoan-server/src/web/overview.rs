@@ -151,6 +151,10 @@ pub fn overview_page(ctx: &Ctx, ov: &Overview) -> Markup {
         ctx.tr(t::NAV_OVERVIEW),
         html! {
             (stat_cards(ctx, &sum, None))
+            div.stats {
+                (stat(ctx.tr(t::OPEN_HANDOVERS), &ov.open_handovers.to_string(), if ov.open_handovers > 0 { "warn" } else { "good" }, Some("/handovers")))
+                (stat(ctx.tr(t::STATE_SECRET_HOSTS), &ov.state_secret_hosts.to_string(), "", None))
+            }
             h2 { (ctx.tr(t::TREND)) }
             (trend_chart(&ov.trend, ctx.lang))
             h2 { (ctx.tr(t::UNITS)) }
@@ -187,6 +191,7 @@ pub fn hosts_table(ctx: &Ctx, hosts: &[HostRow], silent_before: OffsetDateTime) 
                         tr {
                             td.wrap {
                                 a href={ "/hosts/" (h.id) } { (h.hostname) }
+                                @if h.state_secret { " " span.flag { (ctx.tr(t::STATE_SECRET_FLAG)) } }
                                 @if h.os_eol { " " span.flag { (ctx.tr(t::OS_EOL)) } }
                                 @if h.office_eol { " " span.flag { (ctx.tr(t::OFFICE_EOL)) } }
                             }

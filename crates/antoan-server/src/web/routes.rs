@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit_h))
         .route("/audit.csv", get(audit_csv))
         .merge(super::inspections::router())
+        .merge(super::handovers::router())
         .layer(middleware::from_fn(remember_lang))
 }
 
@@ -124,14 +125,14 @@ fn log(msg: &str) {
 
 type PageResult = Result<Response, Response>;
 
-fn here(uri: &OriginalUri) -> String {
+pub(super) fn here(uri: &OriginalUri) -> String {
     uri.0
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".into())
 }
 
-fn html(status: StatusCode, m: Markup) -> Response {
+pub(super) fn html(status: StatusCode, m: Markup) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -155,7 +156,13 @@ fn csv(name: &str, body: String) -> Response {
 }
 
 /// An error page in the user's language.
-fn fail(cu: &CurrentUser, here: &str, status: StatusCode, title: Tr, message: &str) -> Response {
+pub(super) fn fail(
+    cu: &CurrentUser,
+    here: &str,
+    status: StatusCode,
+    title: Tr,
+    message: &str,
+) -> Response {
     let ctx = ctx(cu, here);
     html(
         status,
@@ -163,7 +170,7 @@ fn fail(cu: &CurrentUser, here: &str, status: StatusCode, title: Tr, message: &s
     )
 }
 
-fn not_found(cu: &CurrentUser, here: &str) -> Response {
+pub(super) fn not_found(cu: &CurrentUser, here: &str) -> Response {
     fail(
         cu,
         here,
@@ -173,7 +180,7 @@ fn not_found(cu: &CurrentUser, here: &str) -> Response {
     )
 }
 
-fn forbidden(cu: &CurrentUser, here: &str) -> Response {
+pub(super) fn forbidden(cu: &CurrentUser, here: &str) -> Response {
     fail(
         cu,
         here,
@@ -183,13 +190,13 @@ fn forbidden(cu: &CurrentUser, here: &str) -> Response {
     )
 }
 
-fn bad_request(cu: &CurrentUser, here: &str, why: &str) -> Response {
+pub(super) fn bad_request(cu: &CurrentUser, here: &str, why: &str) -> Response {
     let msg = format!("{}: {why}", t::BAD_REQUEST.get(cu.lang));
     fail(cu, here, StatusCode::BAD_REQUEST, t::ERROR, &msg)
 }
 
 /// Store errors as pages. Database failures are logged, not shown.
-fn store_fail(cu: &CurrentUser, here: &str, e: StoreError) -> Response {
+pub(super) fn store_fail(cu: &CurrentUser, here: &str, e: StoreError) -> Response {
     match e {
         StoreError::NotFound(_) => not_found(cu, here),
         StoreError::Invalid(m) | StoreError::Conflict(m) => bad_request(cu, here, &m),
@@ -207,7 +214,7 @@ fn store_fail(cu: &CurrentUser, here: &str, e: StoreError) -> Response {
     }
 }
 
-fn ctx<'a>(cu: &'a CurrentUser, here: &'a str) -> Ctx<'a> {
+pub(super) fn ctx<'a>(cu: &'a CurrentUser, here: &'a str) -> Ctx<'a> {
     Ctx {
         lang: cu.lang,
         user: Some(&cu.user),
@@ -217,7 +224,7 @@ fn ctx<'a>(cu: &'a CurrentUser, here: &'a str) -> Ctx<'a> {
     }
 }
 
-fn actor(cu: &CurrentUser) -> Actor {
+pub(super) fn actor(cu: &CurrentUser) -> Actor {
     Actor::user(cu.user.id, cu.user.username.clone())
 }
 
@@ -227,7 +234,11 @@ fn silent_before(state: &AppState, now: OffsetDateTime) -> OffsetDateTime {
 
 /// A form body's pairs, after the CSRF check (the middleware checks it too;
 /// this keeps the handler safe on its own).
-fn form(cu: &CurrentUser, here: &str, body: &Bytes) -> Result<Vec<(String, String)>, Response> {
+pub(super) fn form(
+    cu: &CurrentUser,
+    here: &str,
+    body: &Bytes,
+) -> Result<Vec<(String, String)>, Response> {
     let s = std::str::from_utf8(body).map_err(|_| bad_request(cu, here, "UTF-8"))?;
     let p = pairs(s);
     let token = p
@@ -247,7 +258,7 @@ fn form(cu: &CurrentUser, here: &str, body: &Bytes) -> Result<Vec<(String, Strin
     Ok(p)
 }
 
-fn field<'a>(p: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(p: &'a [(String, String)], name: &str) -> Option<&'a str> {
     p.iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.trim())
@@ -259,7 +270,7 @@ fn parse_date(s: &str) -> Option<time::Date> {
     time::Date::parse(s, &f).ok()
 }
 
-fn require_write(cu: &CurrentUser, here: &str) -> Result<(), Response> {
+pub(super) fn require_write(cu: &CurrentUser, here: &str) -> Result<(), Response> {
     if cu.can_write() {
         Ok(())
     } else {
@@ -267,11 +278,11 @@ fn require_write(cu: &CurrentUser, here: &str) -> Result<(), Response> {
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-fn query_of(uri: &OriginalUri) -> String {
+pub(super) fn query_of(uri: &OriginalUri) -> String {
     uri.0.query().unwrap_or("").to_string()
 }
 
@@ -491,7 +502,7 @@ async fn unit_hosts_csv(
     ))
 }
 
-async fn visible_host(
+pub(super) async fn visible_host(
     state: &AppState,
     cu: &CurrentUser,
     here: &str,
@@ -532,15 +543,17 @@ async fn host_h(
         .await
         .map_err(fail)?;
     let reports = state.store.host_reports(id, 50).await.map_err(fail)?;
+    let marks = super::handovers::host_section(&state, &cu, &here, &host).await?;
     Ok(html(
         StatusCode::OK,
-        hosts::host_page(
+        hosts::host_page_with(
             &ctx(&cu, &here),
             &host,
             &latest,
             &findings,
             &reports,
             silent_before(&state, now),
+            marks,
         ),
     ))
 }

@@ -18,6 +18,20 @@
 //! duplicate session), `Revoked` → 403, `Expired` → 403/401, `Invalid` → 400
 //! (bad unit path, bad hash shape, empty text…), `Db` → 500.
 //!
+//! Inspections (schema version 3): an inspection has one checklist per unit
+//! (JSON of `antoan_inspect::Checklist`, saved optimistically with a version
+//! number) and evidence files (bytes in the database, with their SHA-256).
+//! Concluding it runs the findings lifecycle on each unit's *site host*: the one
+//! pseudo-host per unit (`HostRow::kind == "site"`, hostname = the unit's name)
+//! that carries the physical and process findings, so they are assigned, waived,
+//! fixed and reopened like an agent's. Site hosts are never counted as hosts
+//! (overview, coverage, silent hosts) and [`Store::hosts`] lists them only with
+//! `HostFilter::include_sites`; their open findings do count in the open-finding
+//! numbers and the trend. Hosts can be marked as holding state secrets, and
+//! device handovers are opened on a host and closed by a later report
+//! ([`Store::record_handover_status`]) or an inspector's exception;
+//! [`Store::host_marks_by_agent`] gives ingest both in one indexed read.
+//!
 //! Times are stored as unix milliseconds (so values come back truncated to the
 //! millisecond), dates as `YYYY-MM-DD`. Scopes use the unit path only.
 //! The store reads the clock only for `created_at`-style stamps of user
@@ -658,8 +672,9 @@ impl Store {
         run!(self, read, |tx| ops::handover(tx, id))
     }
     /// Records the latest evaluation (status JSON); `closed_report_id: Some(_)` closes it (state
-    /// closed, closed_at now). An audit row (actor "system") only when it closes. Not open →
-    /// Conflict; unknown → NotFound("handover").
+    /// closed, closed_at now). An audit row (actor "system") only when it closes. A handover no
+    /// longer open (closed or excepted meanwhile) is left unchanged (Ok); unknown →
+    /// NotFound("handover"); a closing report of another host → Invalid.
     pub async fn record_handover_status(
         &self,
         id: i64,
@@ -742,4 +757,20 @@ fn _futures_are_send(
     send(s.session("x", now));
     send(s.enroll_agent("x", "k", "h", "o", now));
     send(s.report_json(1));
+    send(s.host_marks_by_agent(1));
+    send(s.conclude_inspection(1, &[], a));
+    send(s.add_evidence(
+        &NewEvidence {
+            inspection_id: 1,
+            unit_id: 1,
+            item_id: String::new(),
+            file_name: String::new(),
+            media_type: String::new(),
+            sha256: String::new(),
+            body: vec![],
+        },
+        "",
+        1,
+        a,
+    ));
 }

@@ -31,7 +31,7 @@ pub(crate) fn from_ms(v: i64) -> Result<OffsetDateTime> {
         .map_err(|e| StoreError::Db(format!("stored time {v} out of range: {e}")))
 }
 
-fn opt_from_ms(v: Option<i64>) -> Result<Option<OffsetDateTime>> {
+pub(crate) fn opt_from_ms(v: Option<i64>) -> Result<Option<OffsetDateTime>> {
     v.map(from_ms).transpose()
 }
 
@@ -54,7 +54,7 @@ pub(crate) fn sev_rank(s: Severity) -> i64 {
     }
 }
 
-fn sev_from_rank(v: i64) -> Severity {
+pub(crate) fn sev_from_rank(v: i64) -> Severity {
     match v {
         i64::MIN..=0 => Severity::Info,
         1 => Severity::Low,
@@ -77,7 +77,7 @@ pub(crate) fn like_escape(s: &str) -> String {
 }
 
 /// `(col = $a OR col LIKE $b)` restricting a unit path column to the scope.
-fn scope_cond(scope: &Scope, col: &str, p: &mut Vec<Val>) -> String {
+pub(crate) fn scope_cond(scope: &Scope, col: &str, p: &mut Vec<Val>) -> String {
     match scope {
         Scope::All => "1 = 1".into(),
         Scope::Subtree { path, .. } => {
@@ -90,7 +90,7 @@ fn scope_cond(scope: &Scope, col: &str, p: &mut Vec<Val>) -> String {
     }
 }
 
-fn push(p: &mut Vec<Val>, v: impl Into<Val>) -> usize {
+pub(crate) fn push(p: &mut Vec<Val>, v: impl Into<Val>) -> usize {
     p.push(v.into());
     p.len()
 }
@@ -102,7 +102,7 @@ fn limit_clause(limit: u32, offset: u32, p: &mut Vec<Val>) -> String {
     format!(" LIMIT ${a} OFFSET ${b}")
 }
 
-fn check_text(what: &str, s: &str, max_chars: usize, allow_empty: bool) -> Result<()> {
+pub(crate) fn check_text(what: &str, s: &str, max_chars: usize, allow_empty: bool) -> Result<()> {
     if !allow_empty && s.trim().is_empty() {
         return Err(StoreError::Invalid(format!("{what} is empty")));
     }
@@ -122,7 +122,7 @@ fn check_text(what: &str, s: &str, max_chars: usize, allow_empty: bool) -> Resul
     Ok(())
 }
 
-fn check_sha256_hex(what: &str, s: &str) -> Result<()> {
+pub(crate) fn check_sha256_hex(what: &str, s: &str) -> Result<()> {
     if s.len() != 64
         || !s
             .bytes()
@@ -151,7 +151,7 @@ fn check_public_key(s: &str) -> Result<()> {
     }
 }
 
-async fn audit<T: Tx>(
+pub(crate) async fn audit<T: Tx>(
     tx: &mut T,
     at: OffsetDateTime,
     actor: &Actor,
@@ -170,9 +170,9 @@ async fn audit<T: Tx>(
 
 // ---------------------------------------------------------------- units
 
-const UNIT_COLS: &str = "u.id, u.parent_id, u.path, u.slug, u.name, u.depth";
+pub(crate) const UNIT_COLS: &str = "u.id, u.parent_id, u.path, u.slug, u.name, u.depth";
 
-fn unit_row(r: &Row, o: usize) -> Result<Unit> {
+pub(crate) fn unit_row(r: &Row, o: usize) -> Result<Unit> {
     Ok(Unit {
         id: r.i64(o)?,
         parent_id: r.opt_i64(o + 1)?,
@@ -779,7 +779,7 @@ pub(crate) struct NewFinding {
     fp: String,
 }
 
-fn fingerprint(f: &antoan_model::Finding) -> String {
+pub(crate) fn fingerprint(f: &antoan_model::Finding) -> String {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     for part in [
@@ -903,7 +903,7 @@ impl IngestData {
     }
 }
 
-async fn event<T: Tx>(
+pub(crate) async fn event<T: Tx>(
     tx: &mut T,
     finding_id: i64,
     at: i64,
@@ -1237,6 +1237,9 @@ pub(crate) async fn hosts<T: Tx>(
 ) -> Result<Vec<HostRow>> {
     let mut p = vec![];
     let mut w = vec![scope_cond(scope, "un.path", &mut p)];
+    if !f.include_sites {
+        w.push("h.kind = 'agent'".into());
+    }
     if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let n = push(&mut p, q_pattern(q));
         w.push(format!(
@@ -1249,7 +1252,10 @@ pub(crate) async fn hosts<T: Tx>(
     }
     if let Some(t) = f.silent_since {
         let n = push(&mut p, ms(t));
-        w.push(format!("(h.last_seen IS NULL OR h.last_seen < ${n})"));
+        // A site host never reports: it is never silent.
+        w.push(format!(
+            "h.kind = 'agent' AND (h.last_seen IS NULL OR h.last_seen < ${n})"
+        ));
     }
     let lim = limit_clause(f.limit, f.offset, &mut p);
     let sql = format!(
@@ -1387,7 +1393,7 @@ fn finding_row(r: &Row) -> Result<FindingRow> {
     })
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     day_text(clock().date())
 }
 
@@ -1481,27 +1487,31 @@ pub(crate) async fn finding<T: Tx>(tx: &mut T, id: i64) -> Result<Option<Finding
 pub(crate) async fn finding_history<T: Tx>(tx: &mut T, id: i64) -> Result<Vec<FindingEvent>> {
     let Some(f) = tx
         .query_opt(
-            "SELECT f.first_seen, f.first_report_id, h.agent_id FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.id = $1",
+            "SELECT f.first_seen, f.first_report_id, h.agent_id, h.kind FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.id = $1",
             &vals![id],
         )
         .await?
     else {
         return Ok(vec![]);
     };
-    // The "new" entry comes from the finding row itself (see migration 0001).
+    // The "new" entry of an agent's finding comes from the finding row itself (see migration
+    // 0001); a site host's findings (inspections) have an explicit "new" event row.
     let first_report = f.opt_i64(1)?;
-    let mut out = vec![FindingEvent {
-        at: from_ms(f.i64(0)?)?,
-        event: "new".into(),
-        actor: f
-            .opt_i64(2)?
-            .map(|a| format!("agent:{a}"))
-            .unwrap_or_else(|| "agent".into()),
-        detail: first_report
-            .map(|r| format!("report {r}"))
-            .unwrap_or_default(),
-        report_id: first_report,
-    }];
+    let mut out = Vec::new();
+    if f.text(3)? == HOST_KIND_AGENT {
+        out.push(FindingEvent {
+            at: from_ms(f.i64(0)?)?,
+            event: "new".into(),
+            actor: f
+                .opt_i64(2)?
+                .map(|a| format!("agent:{a}"))
+                .unwrap_or_else(|| "agent".into()),
+            detail: first_report
+                .map(|r| format!("report {r}"))
+                .unwrap_or_default(),
+            report_id: first_report,
+        });
+    }
     let rows = tx
         .query(
             "SELECT at, event, actor, detail, report_id FROM finding_events WHERE finding_id = $1 ORDER BY at, id",
@@ -1727,18 +1737,23 @@ pub(crate) async fn overview<T: Tx>(
     let rows = tx
         .query(
             &format!(
-                "SELECT h.unit_id, COUNT(*),
-                        CAST(COALESCE(SUM(CASE WHEN h.last_seen >= $1 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                "SELECT h.unit_id, CAST(COALESCE(SUM(CASE WHEN h.kind = 'agent' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                        CAST(COALESCE(SUM(CASE WHEN h.kind = 'agent' AND h.last_seen >= $1 THEN 1 ELSE 0 END), 0) AS BIGINT),
                         CAST(COALESCE(SUM(h.os_eol), 0) AS BIGINT), CAST(COALESCE(SUM(h.office_eol), 0) AS BIGINT),
                         CAST(COALESCE(SUM(h.open_critical), 0) AS BIGINT), CAST(COALESCE(SUM(h.open_high), 0) AS BIGINT),
-                        CAST(COALESCE(SUM(h.open_total), 0) AS BIGINT)
+                        CAST(COALESCE(SUM(h.open_total), 0) AS BIGINT),
+                        CAST(COALESCE(SUM(CASE WHEN h.kind = 'agent' THEN h.state_secret ELSE 0 END), 0) AS BIGINT)
                    FROM hosts h JOIN units u ON u.id = h.unit_id WHERE {c} GROUP BY h.unit_id"
             ),
             &p,
         )
         .await?;
     let mut totals = vec![Counts::default(); units.len()];
+    let mut state_secret_hosts = 0u32;
     for r in &rows {
+        if index.contains_key(&r.i64(0)?) {
+            state_secret_hosts += r.u32(8)?;
+        }
         let direct = Counts {
             hosts: r.u32(1)?,
             reporting: r.u32(2)?,
@@ -1777,6 +1792,19 @@ pub(crate) async fn overview<T: Tx>(
             open_total: t.total,
         })
         .collect();
+
+    let mut p = vec![];
+    let c = scope_cond(scope, "un.path", &mut p);
+    let open_handovers = tx
+        .query_one(
+            &format!(
+                "SELECT COUNT(*) FROM handovers ho JOIN hosts h ON h.id = ho.host_id JOIN units un ON un.id = h.unit_id
+                  WHERE ho.state = 'open' AND {c}"
+            ),
+            &p,
+        )
+        .await?
+        .u32(0)?;
 
     // Trend: daily snapshots per unit, carried forward over days without reports.
     let today = now.to_offset(time::UtcOffset::UTC).date();
@@ -1848,8 +1876,8 @@ pub(crate) async fn overview<T: Tx>(
     Ok(Overview {
         units: stats,
         trend,
-        open_handovers: 0,
-        state_secret_hosts: 0,
+        open_handovers,
+        state_secret_hosts,
     })
 }
 

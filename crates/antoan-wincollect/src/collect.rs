@@ -367,6 +367,7 @@ pub fn collect(src: &WindowsSources, request: &CollectRequest) -> (HostInfo, Inv
     notes.push(note("scheduled", st, r));
     let (st, r) = sw_status(has_sys, "SYSTEM");
     notes.push(note("services", st, r));
+    inv.network = crate::network::collect(src, &w.services, &mut notes);
     notes.sort_by(|a, b| a.collector.cmp(&b.collector));
     inv.collection = notes;
 

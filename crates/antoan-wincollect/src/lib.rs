@@ -15,12 +15,14 @@
 //! names and the *length* of the stored NT hash entry (empty or not) are used.
 
 mod collect;
+pub mod network;
 pub mod sam;
 mod set;
 pub mod tasks;
 pub mod text;
 
 pub use collect::{collect, dotnet_version, iso_date, registry_note_for};
+pub use network::parse_wlan_profile;
 pub use set::{
     canonical_root, hive_of, open_export_dir, open_windows_root, value_text, WinCollectError,
     WindowsSources, HIVES, MAX_REGISTRY_FILE,

@@ -45,6 +45,9 @@ pub struct WindowsSources {
     pub secedit: Option<(String, Vec<u8>)>,
     /// `Windows\System32\Tasks` task files: (task path, XML bytes).
     pub tasks: Vec<(String, Vec<u8>)>,
+    /// WLAN profile files of a Windows volume, already reduced to their SSID
+    /// (path, SSID or why not); `None` when the source is not a volume.
+    pub wlan_profiles: Option<Vec<(String, Result<String, String>)>>,
     /// Problems met while opening (a damaged hive, an unreadable file).
     pub notes: Vec<CollectorNote>,
     /// The root or folder audited, for `HostInfo::source`.
@@ -316,7 +319,44 @@ pub fn open_windows_root(root: &Path) -> Result<WindowsSources, WinCollectError>
     if let Some(tasks) = find_ci(&config.join(".."), "Tasks") {
         load_tasks(&tasks, "", &mut src.tasks, 0);
     }
+    src.wlan_profiles = Some(load_wlan_profiles(root));
     Ok(src)
+}
+
+/// `ProgramData\Microsoft\Wlansvc\Profiles\Interfaces\*\*.xml`, each read
+/// and reduced to its SSID at once (the file, with any key material, is not kept).
+fn load_wlan_profiles(root: &Path) -> Vec<(String, Result<String, String>)> {
+    let mut out = Vec::new();
+    let dir = crate::network::WLAN_PROFILES_DIR
+        .split('\\')
+        .try_fold(root.to_path_buf(), |d, part| find_ci(&d, part));
+    let Some(dir) = dir else { return out };
+    let Ok(rd) = std::fs::read_dir(&dir) else { return out };
+    let mut ifaces: Vec<_> = rd.filter_map(|e| e.ok()).filter(|e| e.file_type().is_ok_and(|t| t.is_dir())).collect();
+    ifaces.sort_by_key(|e| e.file_name());
+    for i in ifaces {
+        let Ok(rd) = std::fs::read_dir(i.path()) else { continue };
+        let mut files: Vec<_> = rd
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| e.file_name().to_string_lossy().to_ascii_lowercase().ends_with(".xml"))
+            .collect();
+        files.sort_by_key(|e| e.file_name());
+        for f in files.into_iter().take(1000) {
+            let rel = format!(
+                "{}\\{}\\{}",
+                crate::network::WLAN_PROFILES_DIR,
+                i.file_name().to_string_lossy(),
+                f.file_name().to_string_lossy()
+            );
+            let r = match read_small(&f.path()) {
+                Some(b) => crate::network::parse_wlan_profile(&b, &rel).map_err(|e| e.to_string()),
+                None => Err(format!("{rel}: cannot be read")),
+            };
+            out.push((rel, r));
+        }
+    }
+    out
 }
 
 /// Opens an export folder made by `scripts/collect-windows.cmd`: hive files

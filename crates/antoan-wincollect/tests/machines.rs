@@ -9,7 +9,15 @@ use antoan_check::{evaluate_with, EvalOptions, Policy};
 use antoan_model::{CheckResult, Finding, HostInfo, Inventory, Severity};
 use serde::Serialize;
 
-const MACHINES: [&str; 5] = ["win7-office2010", "win10-office2016", "win11-m365", "server2012r2-dc", "server2022-member"];
+const MACHINES: [&str; 7] = [
+    "win7-office2010",
+    "win10-office2016",
+    "win11-m365",
+    "server2012r2-dc",
+    "server2022-member",
+    "win11-secret-clean",
+    "win11-wifi-gateway",
+];
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -128,4 +136,66 @@ fn no_secret_reaches_the_inventory() {
         let json = serde_json::to_string(&g).unwrap();
         assert!(!json.contains("xxxxxxxxx"), "{m}: the Winlogon DefaultPassword leaked");
     }
+}
+
+#[test]
+fn network_adapters_gateways_and_wifi_profiles() {
+    use antoan_model::{CollectorStatus, InterfaceKind};
+    let g = audit(&fixtures().join("win11-wifi-gateway/hive"), "wifi");
+    let net = g.inventory.network.as_ref().expect("network section");
+    assert!(!net.live);
+    assert_eq!(g.inventory.note("network").unwrap().status, CollectorStatus::Ok);
+    let eth = net.interfaces.iter().find(|i| i.kind == InterfaceKind::Ethernet).unwrap();
+    assert_eq!(eth.name, "Intel(R) Ethernet Connection (7) I219-LM");
+    assert_eq!(eth.addresses, vec!["192.168.10.23/24"]);
+    assert!(eth.up && eth.dhcp);
+    let wifi = net.interfaces.iter().find(|i| i.kind == InterfaceKind::Wireless).unwrap();
+    assert_eq!(wifi.name, "Intel(R) Wi-Fi 6 AX201 160MHz");
+    assert!(wifi.addresses.is_empty());
+    assert_eq!(net.routes.len(), 1);
+    assert_eq!(net.routes[0].gateway.as_deref(), Some("192.168.10.1"));
+    assert_eq!(net.routes[0].interface, eth.name);
+    let ssids: Vec<&str> = net.wifi_profiles.iter().map(|p| p.ssid.as_str()).collect();
+    assert_eq!(ssids, vec!["UBND-Khach"], "a wired NetworkList profile is not Wi-Fi");
+    assert_eq!(net.wireless_service, Some(true));
+
+    let g = audit(&fixtures().join("win11-secret-clean/hive"), "clean");
+    let net = g.inventory.network.as_ref().unwrap();
+    assert_eq!(net.interfaces.len(), 1);
+    assert!(!net.interfaces[0].up && net.interfaces[0].addresses.is_empty(), "{net:?}");
+    assert!(net.routes.is_empty() && net.wifi_profiles.is_empty());
+    assert_eq!(net.wireless_service, Some(false));
+}
+
+/// A mounted Windows volume: the WLAN profile files give their SSID, never the key.
+#[test]
+fn wlan_profile_files_of_a_volume() {
+    let vol = tempfile::tempdir().unwrap();
+    let config = vol.path().join("Windows/System32/config");
+    std::fs::create_dir_all(&config).unwrap();
+    for h in ["SOFTWARE", "SYSTEM", "SAM"] {
+        std::fs::copy(fixtures().join("win11-secret-clean/hive").join(h), config.join(h)).unwrap();
+    }
+    let dir = vol.path().join("ProgramData/Microsoft/Wlansvc/Profiles/Interfaces/{4D36E972-0000-4000-8000-00000000F002}");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Made at run time: never a committed key.
+    let key = format!("k{}x{}", std::process::id(), 7919 * std::process::id() as u64);
+    let xml = format!("<?xml version=\"1.0\"?>\n<WLANProfile xmlns=\"http://www.microsoft.com/networking/WLAN/profile/v1\">\n\t<name>Sở TT&amp;TT</name>\n\t<SSIDConfig>\n\t\t<SSID>\n\t\t\t<name>Sở TT&amp;TT</name>\n\t\t</SSID>\n\t</SSIDConfig>\n\t<MSM>\n\t\t<security>\n\t\t\t<sharedKey>\n\t\t\t\t<keyType>passPhrase</keyType>\n\t\t\t\t<protected>false</protected>\n\t\t\t\t<keyMaterial>{key}</keyMaterial>\n\t\t\t</sharedKey>\n\t\t</security>\n\t</MSM>\n</WLANProfile>\n");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in xml.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(dir.join("{AAAA0000-0000-4000-8000-000000000001}.xml"), &utf16).unwrap();
+    std::fs::write(dir.join("{AAAA0000-0000-4000-8000-000000000002}.xml"), b"\x00\x01 not xml").unwrap();
+    let src = antoan_wincollect::open_windows_root(vol.path()).unwrap();
+    let (_, inv) = antoan_wincollect::collect(&src, &Default::default());
+    let net = inv.network.as_ref().unwrap();
+    assert_eq!(net.wifi_profiles.len(), 1, "{net:?}");
+    assert_eq!(net.wifi_profiles[0].ssid, "Sở TT&TT");
+    assert!(net.wifi_profiles[0].source.starts_with("ProgramData\\Microsoft\\Wlansvc"));
+    let n = inv.note("network.wifi").unwrap();
+    assert_eq!(n.status, antoan_model::CollectorStatus::Error, "the damaged file is said: {n:?}");
+    assert!(n.reason.contains("{AAAA0000-0000-4000-8000-000000000002}.xml"), "{n:?}");
+    let json = serde_json::to_string(&inv).unwrap();
+    assert!(!json.contains(&key), "the key material leaked");
 }

@@ -486,6 +486,11 @@ async fn suite(db_url: &str, check_documents: bool) {
     let dp = item(&cl, "T3.1/auto.default-passwords");
     assert_eq!(dp["answer"], "not-compliant", "{dp}");
     assert!(dp["observations"].to_string().contains("NVR-01 (127.0.0.2)"), "{dp}");
+    // Refreshing reads the agent reports and the uploaded scan again.
+    let (s, v) = api.post(&format!("{base}/refresh"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(item(&v, "T3.1/auto.default-passwords")["answer"], "not-compliant");
+    assert_eq!(item(&v, "M5.1/auto.eol-microsoft")["answer"], "not-compliant");
 
     // What the inspectors saw, read and were told.
     for i in ["M1.1", "M2.1", "M2.2", "M4.1", "P.1", "P.4", "T1.1"] {
@@ -505,6 +510,7 @@ async fn suite(db_url: &str, check_documents: bool) {
         &api,
         &format!("{base}/items/P.3"),
         json!({"severity": "high", "owner": "Văn phòng HĐND và UBND thành phố", "deadline": "2026-12-31",
+               "asset": "NVR-01", "observation": "Đầu ghi đặt trên kệ hở, không có tủ khóa",
                "version": cl["version"]}),
     )
     .await;
@@ -683,6 +689,40 @@ async fn suite(db_url: &str, check_documents: bool) {
         tr.as_array().unwrap().iter().any(|f| f["check"] == "inspect.M3.1" && f["state"] != "fixed"),
         "training stays open: {tr}"
     );
+
+    // A self-inspection: the city's own admin creates, fills and concludes it, but
+    // only reads the inspection the province's team leads.
+    let city_pw = common::user(&store, "qt-tp", Role::UnitAdmin, Some(city)).await;
+    let city_admin = Api::login(&srv.base, "qt-tp", &city_pw).await;
+    let (s, v) = city_admin
+        .post("/api/v1/inspections", inspection_doc("TKT-2027-01", "01/KL-UBND", "2027-04-01"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let own = v["id"].as_i64().unwrap();
+    let own_base = format!("/api/v1/inspections/{own}/units/{city}");
+    answer(&city_admin, &own_base, "M3.1", "compliant", "Đã tập huấn ngày 15/03/2027, có danh sách tham dự").await;
+    let (s, _) = put(&api, &format!("{base2}/items/P.4"), json!({"answer": "compliant"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "the follow-up is concluded");
+    let d = api.ok(&format!("/api/v1/inspections/{id2}")).await;
+    assert_eq!(d["inspection"]["state"], "concluded");
+    let (s, v) = api
+        .post("/api/v1/inspections", inspection_doc("KT-2027-05", "20/KL-STTTT", "2027-05-01"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let led = v["id"].as_i64().unwrap();
+    let (s, _) = put(&city_admin, &format!("/api/v1/inspections/{led}/units/{city}/items/P.4"), json!({"answer": "compliant"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a unit admin only reads the team's inspection");
+    assert_eq!(city_admin.ok(&format!("/api/v1/inspections/{led}")).await["inspection"]["code"], "KT-2027-05");
+    let (s, v) = city_admin.post(&format!("/api/v1/inspections/{own}/conclude"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let tr = api.ok("/api/v1/findings?kind=process&state=all").await;
+    let training = tr
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "inspect.M3.1")
+        .unwrap_or_else(|| panic!("{tr}"));
+    assert_eq!(training["state"], "fixed", "the self-inspection found the training held: {training}");
 
     // The OpenAPI document lists the inspection routes.
     let doc = api.ok("/api/v1/openapi.json").await;

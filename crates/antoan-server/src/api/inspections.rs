@@ -262,3 +262,71 @@ pub async fn conclusion(
     };
     Ok(core::conclusion(&state, &user, id, unit_id, format, lang).await?.into_response())
 }
+
+/// The team of the "new inspection" form: one person a line, `name | role |
+/// position` (role in Vietnamese or English; a member when left out). A team
+/// without a lead is led by its first person. Blank lines are skipped; a
+/// line without a name or with an unknown role is an error naming the line.
+pub fn parse_team(text: &str, lang: Lang) -> Result<Vec<antoan_inspect::TeamMember>, String> {
+    let mut team = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut parts = line.splitn(3, '|').map(str::trim);
+        let name: String = parts.next().unwrap_or("").chars().take(200).collect();
+        let role = core::parse_role(parts.next().unwrap_or(""));
+        let position: String = parts.next().unwrap_or("").chars().take(300).collect();
+        match role {
+            Some(role) if !name.is_empty() && team.len() < 50 => {
+                team.push(antoan_inspect::TeamMember { name, role, position })
+            }
+            _ => {
+                let shown: String = line.chars().take(80).collect();
+                return Err(match lang {
+                    Lang::Vi => format!("dòng {} của đoàn kiểm tra không hợp lệ (cần: họ tên | vai trò | chức vụ): {shown}", n + 1),
+                    Lang::En => format!("team line {} is not valid (expected: name | role | position): {shown}", n + 1),
+                });
+            }
+        }
+    }
+    if !team.is_empty() && !team.iter().any(|m| m.role == antoan_inspect::TeamRole::Lead) {
+        team[0].role = antoan_inspect::TeamRole::Lead;
+    }
+    Ok(team)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use antoan_inspect::TeamRole;
+
+    #[test]
+    fn team_lines() {
+        let t = parse_team(
+            "Nguyễn Văn An | trưởng đoàn | Phó Giám đốc\n\n  Trần Thị Bình|member|Chuyên viên\nLê Cường",
+            Lang::Vi,
+        )
+        .unwrap();
+        assert_eq!(t.len(), 3);
+        assert_eq!((t[0].name.as_str(), t[0].role), ("Nguyễn Văn An", TeamRole::Lead));
+        assert_eq!((t[1].role, t[1].position.as_str()), (TeamRole::Member, "Chuyên viên"));
+        assert_eq!(t[2].role, TeamRole::Member);
+        // No lead named: the first person leads.
+        let t = parse_team("A | thư ký\nB", Lang::En).unwrap();
+        assert_eq!((t[0].role, t[1].role), (TeamRole::Lead, TeamRole::Member));
+        let e = parse_team("A | lead\n | member", Lang::En).unwrap_err();
+        assert!(e.contains("team line 2"), "{e}");
+        let e = parse_team("A | chef", Lang::Vi).unwrap_err();
+        assert!(e.contains("dòng 1"), "{e}");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for g in ["", "|||", "\u{0}\u{202e}|lead", "a|b|c|d|e", &"x|lead\n".repeat(100), "\u{feff}Tên | TRƯỞNG ĐOÀN"] {
+            let _ = parse_team(g, Lang::Vi);
+        }
+        assert!(parse_team(&"x|member\n".repeat(60), Lang::En).unwrap_err().contains("line 51"));
+    }
+}

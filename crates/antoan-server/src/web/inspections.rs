@@ -6,7 +6,7 @@
 // Handlers return ready error pages in `Err`; a large `Response` there is fine.
 #![allow(clippy::result_large_err)]
 
-use antoan_inspect::{Answer, Inspection, IssuingBody, Period, TeamMember};
+use antoan_inspect::{Answer, Inspection, IssuingBody, Period};
 use antoan_model::Severity;
 use antoan_store::InspectionState;
 use axum::body::Bytes;
@@ -203,26 +203,7 @@ fn build_document(
     units: &[antoan_store::Unit],
     lang: antoan_model::Lang,
 ) -> Result<Inspection, String> {
-    let mut team = Vec::new();
-    for (n, line) in f.team.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let mut parts = line.splitn(3, '|').map(str::trim);
-        let name = parts.next().unwrap_or("").to_string();
-        let role_s = parts.next().unwrap_or("");
-        let position = parts.next().unwrap_or("").to_string();
-        let role = core::parse_role(role_s);
-        match (name.is_empty(), role) {
-            (false, Some(role)) => team.push(TeamMember { name, role, position }),
-            _ => return Err(format!("{} {}: {line}", x::BAD_TEAM_LINE.get(lang), n + 1)),
-        }
-    }
-    // A team without a lead: the first person leads.
-    if !team.is_empty() && !team.iter().any(|m| m.role == antoan_inspect::TeamRole::Lead) {
-        team[0].role = antoan_inspect::TeamRole::Lead;
-    }
+    let team = crate::api::inspections::parse_team(&f.team, lang)?;
     if f.units.is_empty() {
         return Err(x::NO_UNIT_CHOSEN.get(lang).to_string());
     }
@@ -483,6 +464,8 @@ async fn answer_h(
         severity,
         owner: Some(field(&p, "owner").unwrap_or("").to_string()),
         deadline: Some(field(&p, "deadline").unwrap_or("").to_string()),
+        observation: Some(field(&p, "observation").unwrap_or("").to_string()),
+        asset: Some(field(&p, "asset").unwrap_or("").to_string()),
         version: field(&p, "version").and_then(|v| v.parse().ok()),
     };
     match core::answer(&state, &cu, id, unit, &item, &input).await {

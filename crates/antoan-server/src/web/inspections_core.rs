@@ -352,6 +352,12 @@ pub struct AnswerInput {
     /// Deadline `YYYY-MM-DD` (default: from the severity).
     #[serde(default)]
     pub deadline: Option<String>,
+    /// What the inspector saw (manual items): replaces the item's observation; empty clears it.
+    #[serde(default)]
+    pub observation: Option<String>,
+    /// The device or place the observation is about ("NVR-01", "Phòng máy chủ").
+    #[serde(default)]
+    pub asset: Option<String>,
     /// The checklist version the answer was made on (optimistic locking); the current one when absent.
     #[serde(default)]
     pub version: Option<i64>,
@@ -412,6 +418,28 @@ pub async fn answer(
             ));
         } else {
             item.deadline = Some(d.to_string());
+        }
+    }
+    if let Some(o) = &input.observation {
+        let (o, asset) = (o.trim(), input.asset.as_deref().unwrap_or("").trim());
+        if o.chars().count() > 2000 || asset.chars().count() > 200 {
+            return Err(bad(
+                "ghi nhận dài quá 2000 ký tự hoặc tên thiết bị dài quá 200 ký tự",
+                "the observation is longer than 2000 characters or the asset longer than 200",
+            ));
+        }
+        if matches!(item.source, ItemSource::Manual) {
+            item.observations = if o.is_empty() {
+                Vec::new()
+            } else {
+                vec![antoan_inspect::Observation {
+                    asset: asset.to_string(),
+                    subject: String::new(),
+                    text: antoan_model::Text::new(o, o),
+                    finding: String::new(),
+                    severity: item.severity,
+                }]
+            };
         }
     }
     let version = input.version.unwrap_or(cr.version);

@@ -23,7 +23,9 @@ section.item h3{font-size:1rem;margin:.2rem 0}\
 fieldset.answer{display:flex;gap:4px 14px;flex-wrap:wrap;border:0;padding:0;margin:0}\
 fieldset.answer label{flex-direction:row!important;align-items:center;gap:4px;color:var(--fg)!important}\
 img.evidence{max-width:260px;max-height:200px;border:1px solid var(--line);display:block;margin:4px 0}\
-ul.evidence{list-style:none;padding:0}";
+ul.evidence{list-style:none;padding:0}\
+fieldset#units{flex:1 1 100%;border:1px solid var(--line);border-radius:3px}\
+fieldset#units label.unit{flex-direction:row!important;align-items:center;gap:4px;color:var(--fg)!important;margin:2px 0}";
 
 pub fn answer_label(a: Answer) -> t::Tr {
     match a {
@@ -129,6 +131,7 @@ pub fn new_page(
         ctx,
         tr(x::NEW_INSPECTION),
         html! {
+            style { (maud::PreEscaped(STYLE)) }
             @if let Some(e) = error { p.error id="form-error" { (e) } }
             form.box #new-inspection method="post" action="/inspections" {
                 (csrf_field(ctx))
@@ -161,14 +164,13 @@ pub fn new_page(
                 label.wide { (tr(x::TEAM)) " — " span.muted { (tr(x::TEAM_HELP)) }
                     textarea name="team" rows="4" required { (f.team) }
                 }
-                fieldset.wide #units {
+                fieldset #units {
                     legend { (tr(x::UNITS_INSPECTED)) }
                     @for u in units {
-                        label.check style={ "padding-left:" (u.depth.saturating_sub(1) * 16) "px" } {
+                        label.unit style={ "padding-left:" (u.depth.saturating_sub(1) * 16) "px" } {
                             input type="checkbox" name="unit" value=(u.id) checked[f.units.contains(&u.id)];
                             " " (u.name) " " span.muted { "(" (u.path) ")" }
                         }
-                        br;
                     }
                 }
                 (text_input(tr(x::UNIT_HEAD), "head", &f.head, "text", false))
@@ -243,10 +245,13 @@ pub fn inspection_page(
                             td.num { (v.progress.not_applicable) }
                             td.num { (v.progress.unanswered) }
                             td {
-                                @for (fmt, label) in [("html", "HTML"), ("docx", "DOCX"), ("pdf", "PDF")] {
+                                @for (i, (fmt, label)) in [("html", "HTML"), ("docx", "DOCX"), ("pdf", "PDF")].into_iter().enumerate() {
+                                    @if i > 0 { " · " }
                                     a href={ (base) "/conclusion/" (fmt) } { (label) } " "
-                                    a.muted href={ (base) "/conclusion/" (fmt) "?lang=en" } { "(EN)" } " · "
+                                    a.muted href={ (base) "/conclusion/" (fmt) "?lang=en" } { "(EN)" }
                                 }
+                                br;
+                                a href={ "/findings?state=all&unit=" (v.unit.id) } { (tr(x::FINDINGS_LINK)) }
                             }
                         }
                     }
@@ -284,8 +289,6 @@ pub fn inspection_page(
                     (csrf_field(ctx))
                     button type="submit" { (tr(x::CONCLUDE)) }
                 }
-            } @else if !open {
-                p { a href={ "/findings?state=all&kind=physical" } { (tr(x::FINDINGS_LINK)) } }
             }
             @if let Some((prev, f)) = followup {
                 h2 #followup { (tr(x::FOLLOWUP)) " " a href={ "/inspections/" (prev.id) } { (prev.code) } }
@@ -426,6 +429,9 @@ fn item_card(
                         }
                     }
                     label.wide { (tr(x::NOTES)) textarea name="notes" rows="2" { (item.notes) } }
+                    @let obs = item.observations.first();
+                    label { (tr(x::ASSET)) input type="text" name="asset" value=(obs.map(|o| o.asset.as_str()).unwrap_or("")); }
+                    label.grow { (tr(x::OBSERVATION)) input type="text" name="observation" size="50" value=(obs.map(|o| o.text.get(ctx.lang)).unwrap_or("")); }
                     label { (tr(x::SEVERITY))
                         select name="severity" {
                             option value="" { (tr(x::SEVERITY_DEFAULT)) }

@@ -81,6 +81,8 @@ strings! {
     UPLOADED = "Đã tải lên minh chứng." / "Evidence uploaded.";
     AUTOMATIC = "Tự động từ báo cáo" / "Automatic from reports";
     OBSERVATIONS = "Ghi nhận" / "Observations";
+    OBSERVATION = "Ghi nhận thực tế" / "What was seen";
+    ASSET = "Thiết bị, vị trí" / "Device or place";
     REQUIREMENT = "Yêu cầu" / "Requirement";
     METHOD = "Cách kiểm tra" / "Method";
     READ_ONLY = "Bạn chỉ được xem cuộc kiểm tra này." / "You may only read this inspection.";

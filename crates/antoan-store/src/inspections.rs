@@ -533,14 +533,21 @@ async fn site_host<T: Tx>(tx: &mut T, u: &Unit) -> Result<(i64, [i64; 3])> {
         }
         return Ok((id, [h.i64(1)?, h.i64(2)?, h.i64(3)?]));
     }
-    let id = tx
+    // Two conclusions for the same unit at once: the second waits for the first's row and
+    // then uses it (PostgreSQL, read committed); the counters are read again under the lock.
+    tx.execute(
+        "INSERT INTO hosts (unit_id, agent_id, hostname, os_name, os_version, kind) VALUES ($1, NULL, $2, '', '', 'site')
+         ON CONFLICT (unit_id) WHERE kind = 'site' DO NOTHING",
+        &vals![u.id, u.name.as_str()],
+    )
+    .await?;
+    let h = tx
         .query_one(
-            "INSERT INTO hosts (unit_id, agent_id, hostname, os_name, os_version, kind) VALUES ($1, NULL, $2, '', '', 'site') RETURNING id",
-            &vals![u.id, u.name.as_str()],
+            &format!("SELECT id, open_critical, open_high, open_total FROM hosts WHERE unit_id = $1 AND kind = 'site'{lock}"),
+            &vals![u.id],
         )
-        .await?
-        .i64(0)?;
-    Ok((id, [0, 0, 0]))
+        .await?;
+    Ok((h.i64(0)?, [h.i64(1)?, h.i64(2)?, h.i64(3)?]))
 }
 
 fn deadline(f: &antoan_model::Finding) -> Result<Option<Date>> {

@@ -49,6 +49,7 @@ both!(follow_up_fixes_and_leaves);
 both!(site_findings_assign_and_waive);
 both!(handovers_lifecycle);
 both!(state_secret_and_marks);
+both!(concurrent_saves_and_conclusions);
 
 // ---------------------------------------------------------------- helpers
 
@@ -1391,6 +1392,114 @@ async fn state_secret_and_marks(s: Store) {
         .iter()
         .any(|e| e.action == "host.state-secret.on" && e.object == format!("host:{h1}")));
     assert!(log.iter().any(|e| e.action == "host.state-secret.off"));
+}
+
+async fn concurrent_saves_and_conclusions(s: Store) {
+    let city = s.ensure_unit_path("ha-tinh/tp-ha-tinh").await.unwrap();
+    let i = s
+        .create_inspection(&new_inspection("KT-0", &[&city], None), &inspector())
+        .await
+        .unwrap();
+    // Eight editors save from the same version: exactly one wins.
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let s = s.clone();
+        let cl = checklist_json(&city.path, &format!(r#"{{"editor":{n}}}"#));
+        tasks.push(tokio::spawn(async move {
+            s.save_checklist(i.id, city.id, &cl, 1, &inspector()).await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(r) => {
+                assert_eq!(r.version, 2);
+                ok += 1;
+            }
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(
+        s.checklist(i.id, city.id).await.unwrap().unwrap().version,
+        2
+    );
+
+    // Four inspections of the same unit concluded at once: one site host, every finding on it,
+    // the counters exact.
+    let mut ids = Vec::new();
+    for n in 1..=4 {
+        ids.push(
+            s.create_inspection(
+                &new_inspection(&format!("KT-{n}"), &[&city], None),
+                &inspector(),
+            )
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    let mut tasks = Vec::new();
+    for (n, id) in ids.into_iter().enumerate() {
+        let s = s.clone();
+        let cid = city.id;
+        tasks.push(tokio::spawn(async move {
+            s.conclude_inspection(
+                id,
+                &[UnitOutcome {
+                    unit_id: cid,
+                    findings: vec![
+                        site_finding(
+                            &format!("F-{n}"),
+                            FindingKind::Physical,
+                            Severity::High,
+                            &[],
+                        ),
+                        site_finding("F-shared", FindingKind::Process, Severity::Critical, &[]),
+                    ],
+                    compliant_keys: vec![],
+                }],
+                &inspector(),
+            )
+            .await
+        }));
+    }
+    let mut opened = 0;
+    for t in tasks {
+        let o = t.await.unwrap().unwrap();
+        opened += o.opened;
+    }
+    assert_eq!(opened, 5, "F-0..F-3 and F-shared once");
+    let sites: Vec<HostRow> = s
+        .hosts(
+            &Scope::All,
+            &HostFilter {
+                include_sites: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(sites.len(), 1);
+    assert_eq!(
+        (
+            sites[0].open_critical,
+            sites[0].open_high,
+            sites[0].open_total
+        ),
+        (1, 4, 5)
+    );
+    let ov = s
+        .overview(&Scope::All, t0(), Duration::hours(1))
+        .await
+        .unwrap();
+    let top = &ov.units[0];
+    assert_eq!(
+        (top.hosts, top.open_critical, top.open_high, top.open_total),
+        (0, 1, 4, 5)
+    );
+    assert_eq!(ov.trend.last().unwrap().open_total, 5);
 }
 
 // ---------------------------------------------------------------- migration 2 → 3

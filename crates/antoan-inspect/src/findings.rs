@@ -14,7 +14,8 @@ pub const INSPECTION_CHECK_PREFIX: &str = "inspect.";
 
 /// Findings for every non-compliant item of a checklist, sorted by
 /// severity then control. Automatic items give one finding per item (the
-/// report findings behind it stay in their own reports); the owner is the
+/// report findings behind it stay in their own reports), of the rule's
+/// `finding_kind` (`config` for an item whose rule is no longer in the rules); the owner is the
 /// item's, else the head of the unit, else the rules' default; the deadline
 /// is the item's, else the conclusion date plus the rules' days for the
 /// severity.
@@ -49,10 +50,14 @@ pub fn checklist_findings(
             }
         };
         let severity = item.severity.unwrap_or(default_sev);
-        let kind = if automatic {
-            automatic_kind(item)
-        } else {
-            kind
+        let kind = match &item.source {
+            ItemSource::Automatic { rule } => rules
+                .automatic
+                .iter()
+                .find(|a| &a.id == rule)
+                .map(|a| a.finding_kind)
+                .unwrap_or(FindingKind::Config),
+            ItemSource::Manual => kind,
         };
         let owner = item
             .owner
@@ -154,22 +159,6 @@ pub fn checklist_findings(
     }
     sort_findings(&mut out);
     out
-}
-
-/// An automatic item's finding takes the kind most of its report findings
-/// had: weak-credential for password items, eol for end-of-life ones.
-fn automatic_kind(item: &crate::model::ChecklistItem) -> FindingKind {
-    let rule = match &item.source {
-        ItemSource::Automatic { rule } => rule.as_str(),
-        ItemSource::Manual => "",
-    };
-    match rule {
-        r if r.contains("eol") => FindingKind::Eol,
-        r if r.contains("password") => FindingKind::WeakCredential,
-        r if r.contains("malware") => FindingKind::Malware,
-        r if r.contains("remote") || r.contains("insecure") => FindingKind::Exposure,
-        _ => FindingKind::Config,
-    }
 }
 
 pub fn sort_findings(f: &mut [Finding]) {

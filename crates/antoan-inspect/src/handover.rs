@@ -72,29 +72,56 @@ fn judge(
 ) -> Result<(String, String, String), Vec<Text>> {
     let mut why = Vec::new();
     let report_date = date_of(&r.generated_at);
-    let install = match (r.host.os.family, &r.inventory.windows) {
-        (OsFamily::Windows, Some(w)) => match w.install_date.as_deref().and_then(parse_date) {
-            Some(d) if d > since => Some(d),
-            Some(d) => {
-                why.push(Text::new(
-                    format!("Hệ điều hành cài ngày {d}, không sau ngày bàn giao {since}: chưa cài lại"),
-                    format!("The operating system was installed on {d}, not after the handover on {since}: not reinstalled"),
-                ));
-                None
-            }
-            None => {
-                why.push(Text::new(
-                    "Báo cáo không có ngày cài đặt hệ điều hành (InstallDate)",
-                    "The report carries no operating-system installation date (InstallDate)",
-                ));
-                None
-            }
+    // Windows carries the date in its registry (InstallDate); other hosts
+    // in `os_install` (Linux: root filesystem birth time, installer logs).
+    let (installed, what) = match (r.host.os.family, &r.inventory.windows) {
+        (OsFamily::Windows, Some(w)) if w.install_date.is_some() => {
+            (w.install_date.clone(), "InstallDate".to_string())
+        }
+        _ => match &r.inventory.os_install {
+            Some(i) => (Some(i.date.clone()), i.source.clone()),
+            None => (None, String::new()),
         },
-        _ => {
+    };
+    let install = match installed.as_deref().map(|d| (d, parse_date(d))) {
+        Some((_, Some(d))) if d > since => Some(d),
+        Some((_, Some(d))) => {
             why.push(Text::new(
-                "Chưa đánh giá được: báo cáo không ghi ngày cài đặt hệ điều hành cho loại máy này (thiếu bộ thu thập ngày cài đặt trên Linux)",
-                "Not assessed: the report does not record an operating-system installation date for this kind of host (no Linux installation-date collector yet)",
+                format!("Hệ điều hành cài ngày {d}, không sau ngày bàn giao {since}: chưa cài lại (theo {what})"),
+                format!("The operating system was installed on {d}, not after the handover on {since}: not reinstalled (from {what})"),
             ));
+            None
+        }
+        Some((raw, None)) => {
+            why.push(Text::new(
+                format!("Ngày cài đặt hệ điều hành {raw:?} ({what}) không hợp lệ"),
+                format!("The operating-system installation date {raw:?} ({what}) is not valid"),
+            ));
+            None
+        }
+        None if r.host.os.family == OsFamily::Windows => {
+            why.push(Text::new(
+                "Báo cáo không có ngày cài đặt hệ điều hành (InstallDate)",
+                "The report carries no operating-system installation date (InstallDate)",
+            ));
+            None
+        }
+        None => {
+            let note = r.inventory.note("os-install");
+            let detail = note
+                .filter(|n| !n.reason.is_empty())
+                .map(|n| format!(": {}", n.reason))
+                .unwrap_or_default();
+            why.push(match note {
+                Some(_) => Text::new(
+                    format!("Chưa đánh giá được: không xác định được ngày cài đặt hệ điều hành{detail}"),
+                    format!("Not assessed: the operating-system installation date could not be determined{detail}"),
+                ),
+                None => Text::new(
+                    "Chưa đánh giá được: báo cáo không ghi ngày cài đặt hệ điều hành (tác tử hoặc antoan phiên bản cũ)",
+                    "Not assessed: the report does not record an operating-system installation date (an older agent or antoan version)",
+                ),
+            });
             None
         }
     };
@@ -181,7 +208,7 @@ pub fn evaluate_handover(
                     install_date,
                     antivirus,
                     signature_date,
-                }
+                };
             }
             Err(why) => {
                 if newest_reasons.is_none() {

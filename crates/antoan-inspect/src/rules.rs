@@ -50,6 +50,10 @@ pub struct AutomaticRule {
     pub control: String,
     pub requirement: Text,
     pub source: ReportSource,
+    /// The kind of the finding a non-compliant item becomes. Not `physical`
+    /// or `process` (those are for manual items); one of `kinds` when
+    /// `kinds` is given.
+    pub finding_kind: FindingKind,
     #[serde(default)]
     pub os_family: Option<OsFamily>,
     #[serde(default)]
@@ -234,6 +238,31 @@ impl Rules {
                     format!("automatic item {} is defined twice", a.id),
                 );
             }
+            let k = a.finding_kind.as_str();
+            if matches!(a.finding_kind, FindingKind::Physical | FindingKind::Process) {
+                return bad(
+                    format!(
+                        "mục tự động {}: finding_kind = \"{k}\" chỉ dùng cho mục kiểm tra thủ công",
+                        a.id
+                    ),
+                    format!(
+                        "automatic item {}: finding_kind \"{k}\" is for manual items only",
+                        a.id
+                    ),
+                );
+            }
+            if !a.kinds.is_empty() && !a.kinds.contains(&a.finding_kind) {
+                return bad(
+                    format!(
+                        "mục tự động {}: finding_kind = \"{k}\" không nằm trong kinds",
+                        a.id
+                    ),
+                    format!(
+                        "automatic item {}: finding_kind \"{k}\" is not one of its kinds",
+                        a.id
+                    ),
+                );
+            }
         }
         if let Some(cat) = catalog {
             let known = |c: &str| c == "*" || cat.get(c).is_some();
@@ -320,6 +349,57 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.vi.contains("phiên bản"), "{e}");
+    }
+
+    #[test]
+    fn finding_kind_is_required_and_checked() {
+        let kb = antoan_kb::Knowledge::embedded().unwrap();
+        let r = Rules::embedded();
+        let kind = |id: &str| {
+            r.automatic
+                .iter()
+                .find(|a| a.id == id)
+                .unwrap()
+                .finding_kind
+        };
+        assert_eq!(kind("auto.eol-microsoft"), FindingKind::Eol);
+        assert_eq!(kind("auto.default-passwords"), FindingKind::WeakCredential);
+        assert_eq!(kind("auto.malware"), FindingKind::Malware);
+        assert_eq!(kind("auto.insecure-services"), FindingKind::Exposure);
+        assert_eq!(kind("auto.firewall"), FindingKind::Config);
+        let one = "version = 1\nowner = { vi = \"a\", en = \"a\" }\n[deadline_days]\n[[automatic]]\nid = \"x\"\ncontrol = \"M5.1\"\nrequirement = { vi = \"r\", en = \"r\" }\nsource = \"host\"\n";
+        let e = Rules::parse(one, "r.toml", None).unwrap_err();
+        assert!(e.message.en.contains("finding_kind"), "{e}");
+        let e = Rules::parse(
+            &format!("{one}finding_kind = \"physical\"\n"),
+            "r.toml",
+            None,
+        )
+        .unwrap_err();
+        assert!(e.message.en.contains("manual items only"), "{e}");
+        let e = Rules::parse(
+            &format!("{one}finding_kind = \"eol\"\nkinds = [\"config\"]\n"),
+            "r.toml",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            e.message.en.contains("not one of its kinds") && !e.message.vi.is_empty(),
+            "{e}"
+        );
+        let e = Rules::parse(
+            &format!("{one}finding_kind = \"nonsense\"\n"),
+            "r.toml",
+            Some(&kb.controls),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(9), "{e}");
+        assert!(Rules::parse(
+            &format!("{one}finding_kind = \"eol\"\n"),
+            "r.toml",
+            Some(&kb.controls)
+        )
+        .is_ok());
     }
 
     #[test]

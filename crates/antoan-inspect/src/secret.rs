@@ -1,12 +1,22 @@
 //! State-secret computers: a host marked as holding state secrets must show
 //! no network interface with a route outside the host, no wireless, no
 //! remote-control software and USB storage restricted. Every deviation is a
-//! `critical` finding; a rule the report cannot answer (the inventory does
-//! not carry the data yet) is `not-assessed` with the reason, never passed.
+//! `critical` finding; a rule the report cannot answer (its collector did
+//! not run or could not read its source) is `not-assessed` with the reason,
+//! never passed.
+//!
+//! Network and wireless read `Inventory::network` (collectors `network` and
+//! `network.wifi`): live interfaces and routes on a running host,
+//! configuration on a mounted disk or a Windows registry. Remote control
+//! reads the baseline findings and the installed programs; USB the baseline
+//! checks' outcomes.
 
 use std::collections::BTreeMap;
 
-use antoan_model::{CheckOutcome, Finding, FindingKind, FindingStatus, Report, Severity, Text};
+use antoan_model::{
+    CheckOutcome, CollectorStatus, Finding, FindingKind, FindingStatus, InterfaceKind, Report,
+    Severity, Text,
+};
 use serde::Serialize;
 
 use crate::rules::{glob, StateSecretRules};
@@ -29,11 +39,216 @@ pub struct SecretCheck {
     pub detail: Text,
 }
 
-/// Collectors the rules would need that the inventory does not have yet.
-pub const MISSING_COLLECTORS: &[&str] = &[
-    "network interfaces with their addresses and routing table (Linux: /proc/net/route, ip route; Windows: Tcpip\\Parameters\\Interfaces and the live route table)",
-    "wireless adapters and saved Wi-Fi profiles (Linux: /sys/class/net/*/wireless, NetworkManager connections; Windows: WLAN profiles, the wlansvc service)",
-];
+/// Why a collector's data cannot be used, or `None` when it ran fine.
+fn not_collected(r: &Report, collector: &str) -> Option<Text> {
+    match r.inventory.note(collector) {
+        Some(n) if n.status == CollectorStatus::Ok => None,
+        Some(n) => {
+            let status = match n.status {
+                CollectorStatus::Absent => ("không có nguồn dữ liệu", "its source is absent"),
+                CollectorStatus::Skipped => {
+                    ("không chạy ở chế độ này", "it did not run in this mode")
+                }
+                _ => ("không đọc được", "it could not read its source"),
+            };
+            let why = if n.reason.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", n.reason)
+            };
+            Some(Text::new(
+                format!(
+                    "Chưa đánh giá được: bộ thu thập {collector} {}{why}",
+                    status.0
+                ),
+                format!("Not assessed: collector {collector}: {}{why}", status.1),
+            ))
+        }
+        None => Some(Text::new(
+            format!(
+                "Chưa đánh giá được: báo cáo không có kết quả của bộ thu thập {collector} (tác tử hoặc antoan phiên bản cũ)"
+            ),
+            format!(
+                "Not assessed: the report has no result of collector {collector} (an older agent or antoan version)"
+            ),
+        )),
+    }
+}
+
+/// `secret.network`: no non-loopback interface up with an address, no
+/// route through a non-loopback interface.
+fn network_check(r: &Report) -> SecretCheck {
+    let title = (
+        "Không có giao diện mạng định tuyến ra ngoài máy",
+        "No network interface with a route outside the host",
+    );
+    let id = "secret.network";
+    let net = r.inventory.network.as_ref();
+    if let Some(why) = not_collected(r, "network") {
+        return check(id, Outcome::NotAssessed, title, why);
+    }
+    let Some(net) = net else {
+        let why = Text::new(
+            "Chưa đánh giá được: báo cáo không ghi giao diện mạng",
+            "Not assessed: the report records no network interfaces",
+        );
+        return check(id, Outcome::NotAssessed, title, why);
+    };
+    let loopback = |name: &str| {
+        net.interfaces
+            .iter()
+            .any(|i| i.name == name && i.kind == InterfaceKind::Loopback)
+            || name == "lo"
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for i in net
+        .interfaces
+        .iter()
+        .filter(|i| i.kind != InterfaceKind::Loopback && i.up)
+    {
+        if !i.addresses.is_empty() {
+            seen.push(format!("{} ({})", i.name, i.addresses.join(", ")));
+        } else if i.dhcp {
+            seen.push(format!("{} (DHCP)", i.name));
+        }
+    }
+    for rt in net.routes.iter().filter(|rt| !loopback(&rt.interface)) {
+        // Neutral notation, the same in both languages: "0.0.0.0/0 → 192.168.1.1 [eth0]".
+        let via = match &rt.gateway {
+            Some(g) => format!(" → {g}"),
+            None => String::new(),
+        };
+        let dev = if rt.interface.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", rt.interface)
+        };
+        seen.push(format!("{}{via}{dev}", rt.destination));
+    }
+    seen.dedup();
+    let mode = if net.live {
+        ("trạng thái đang chạy", "running state")
+    } else {
+        ("cấu hình", "configuration")
+    };
+    if seen.is_empty() {
+        let down: Vec<&str> = net
+            .interfaces
+            .iter()
+            .filter(|i| i.kind != InterfaceKind::Loopback)
+            .map(|i| i.name.as_str())
+            .collect();
+        let tail = |vi: bool| {
+            if down.is_empty() {
+                String::new()
+            } else if vi {
+                format!(
+                    "; giao diện không hoạt động, không có địa chỉ: {}",
+                    down.join(", ")
+                )
+            } else {
+                format!(
+                    "; interfaces down or without an address: {}",
+                    down.join(", ")
+                )
+            }
+        };
+        return check(
+            id,
+            Outcome::Ok,
+            title,
+            Text::new(
+                format!(
+                    "Chỉ có giao diện loopback hoạt động ({}){}",
+                    mode.0,
+                    tail(true)
+                ),
+                format!(
+                    "Only the loopback interface is in use ({}){}",
+                    mode.1,
+                    tail(false)
+                ),
+            ),
+        );
+    }
+    let list = seen.join("; ");
+    check(
+        id,
+        Outcome::Deviation,
+        title,
+        Text::new(
+            format!("Máy có kết nối mạng ({}): {list}", mode.0),
+            format!("The host is networked ({}): {list}", mode.1),
+        ),
+    )
+}
+
+/// `secret.wireless`: no wireless adapter, no saved Wi-Fi profile.
+fn wireless_check(r: &Report) -> SecretCheck {
+    let title = ("Không có kết nối không dây", "No wireless");
+    let id = "secret.wireless";
+    let net = r.inventory.network.as_ref();
+    let adapters: Vec<String> = net
+        .map(|n| {
+            n.interfaces
+                .iter()
+                .filter(|i| i.kind == InterfaceKind::Wireless)
+                .map(|i| i.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut ssids: Vec<String> = net
+        .map(|n| n.wifi_profiles.iter().map(|p| p.ssid.clone()).collect())
+        .unwrap_or_default();
+    ssids.sort();
+    ssids.dedup();
+    if !adapters.is_empty() || !ssids.is_empty() {
+        let mut vi = Vec::new();
+        let mut en = Vec::new();
+        if !adapters.is_empty() {
+            vi.push(format!("bộ điều hợp không dây: {}", adapters.join(", ")));
+            en.push(format!("wireless adapter(s): {}", adapters.join(", ")));
+        }
+        if !ssids.is_empty() {
+            vi.push(format!("mạng Wi-Fi đã lưu: {}", ssids.join(", ")));
+            en.push(format!("saved Wi-Fi network(s): {}", ssids.join(", ")));
+        }
+        return check(
+            id,
+            Outcome::Deviation,
+            title,
+            Text::new(
+                format!("Có {}", vi.join("; ")),
+                format!("Found {}", en.join("; ")),
+            ),
+        );
+    }
+    if let Some(why) = not_collected(r, "network").or_else(|| not_collected(r, "network.wifi")) {
+        return check(id, Outcome::NotAssessed, title, why);
+    }
+    let service = match net.and_then(|n| n.wireless_service) {
+        Some(true) => (
+            "; dịch vụ WLAN AutoConfig đang bật (nên tắt)",
+            "; the WLAN AutoConfig service is enabled (better disabled)",
+        ),
+        _ => ("", ""),
+    };
+    check(
+        id,
+        Outcome::Ok,
+        title,
+        Text::new(
+            format!(
+                "Không thấy bộ điều hợp không dây hay mạng Wi-Fi đã lưu{}",
+                service.0
+            ),
+            format!(
+                "No wireless adapter or saved Wi-Fi network seen{}",
+                service.1
+            ),
+        ),
+    )
+}
 
 fn check(id: &'static str, outcome: Outcome, title: (&str, &str), detail: Text) -> SecretCheck {
     SecretCheck {
@@ -47,24 +262,8 @@ fn check(id: &'static str, outcome: Outcome, title: (&str, &str), detail: Text) 
 /// Evaluates the four rules on one report of a state-secret host.
 pub fn evaluate_state_secret(r: &Report, rules: &StateSecretRules) -> Vec<SecretCheck> {
     let mut out = Vec::new();
-    out.push(check(
-        "secret.network",
-        Outcome::NotAssessed,
-        ("Không có giao diện mạng định tuyến ra ngoài máy", "No network interface with a route outside the host"),
-        Text::new(
-            "Chưa đánh giá được: báo cáo chưa ghi giao diện mạng và bảng định tuyến (thiếu bộ thu thập)",
-            "Not assessed: the report does not record network interfaces and routes yet (no collector for them)",
-        ),
-    ));
-    out.push(check(
-        "secret.wireless",
-        Outcome::NotAssessed,
-        ("Không có kết nối không dây", "No wireless"),
-        Text::new(
-            "Chưa đánh giá được: báo cáo chưa ghi bộ điều hợp không dây, cấu hình Wi-Fi (thiếu bộ thu thập)",
-            "Not assessed: the report does not record wireless adapters or Wi-Fi profiles yet (no collector for them)",
-        ),
-    ));
+    out.push(network_check(r));
+    out.push(wireless_check(r));
 
     // Remote control: the baseline checks, then the names of installed programs.
     let mut seen: Vec<String> = Vec::new();

@@ -9,8 +9,14 @@ use antoan_inspect::Rules;
 use antoan_model::{Antivirus, CheckOutcome, FindingStatus, Report, Severity};
 
 fn windows7_report() -> Report {
+    windows_report("win7-office2010")
+}
+
+fn windows_report(machine: &str) -> Report {
     let export = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../antoan-wincollect/tests/fixtures/win7-office2010/hive");
+        .join("../antoan-wincollect/tests/fixtures")
+        .join(machine)
+        .join("hive");
     let kb = antoan_kb::Knowledge::embedded().unwrap();
     let opts = antoan_audit::AuditOptions {
         source: antoan_audit::source_for(None),
@@ -111,17 +117,62 @@ fn handover_stays_open_until_reinstalled_with_current_antivirus() {
         "{reasons:?}"
     );
 
-    // A Linux host: the install date is not collected, so it cannot close (not assessed).
+    // A Linux host from an older agent: no install date, so it cannot close (not assessed).
     let mut linux = fresh.clone();
     linux.host.os.family = antoan_model::OsFamily::Linux;
     linux.inventory.windows = None;
-    let HandoverStatus::Open { reasons } = evaluate_handover(&h, &[linux], &rules.handover) else {
+    let HandoverStatus::Open { reasons } =
+        evaluate_handover(&h, std::slice::from_ref(&linux), &rules.handover)
+    else {
         panic!()
     };
     assert!(
         reasons.iter().any(|t| t.en.starts_with("Not assessed")),
         "{reasons:?}"
     );
+    // The collector ran but found no installation trace: said so.
+    linux
+        .inventory
+        .collection
+        .push(antoan_model::CollectorNote {
+            collector: "os-install".into(),
+            status: antoan_model::CollectorStatus::Absent,
+            reason: "no installation trace".into(),
+        });
+    let HandoverStatus::Open { reasons } =
+        evaluate_handover(&h, std::slice::from_ref(&linux), &rules.handover)
+    else {
+        panic!()
+    };
+    assert!(
+        reasons.iter().any(|t| t
+            .en
+            .contains("could not be determined: no installation trace")),
+        "{reasons:?}"
+    );
+    // Linux installed before the handover (installer log): open, naming the source.
+    linux.inventory.os_install = Some(antoan_model::OsInstall {
+        date: "2023-01-09".into(),
+        source: "/var/log/installer/syslog".into(),
+    });
+    let HandoverStatus::Open { reasons } =
+        evaluate_handover(&h, std::slice::from_ref(&linux), &rules.handover)
+    else {
+        panic!()
+    };
+    assert!(
+        reasons.iter().any(|t| t
+            .en
+            .contains("installed on 2023-01-09, not after the handover")
+            && t.en.contains("/var/log/installer/syslog")),
+        "{reasons:?}"
+    );
+    // Reinstalled after the handover: closed.
+    linux.inventory.os_install.as_mut().unwrap().date = "2026-06-04".into();
+    match evaluate_handover(&h, &[linux], &rules.handover) {
+        HandoverStatus::Closed { install_date, .. } => assert_eq!(install_date, "2026-06-04"),
+        other => panic!("{other:?}"),
+    }
 
     // An inspector's exception closes it.
     let mut ex = h.clone();
@@ -164,7 +215,8 @@ fn a_state_secret_host_with_remote_tools_and_usb_is_critical() {
         .all(|x| x
             .reason
             .as_ref()
-            .is_some_and(|t| t.en.contains("no collector"))));
+            .is_some_and(|t| t.en.starts_with("Not assessed: collector network")
+                && t.en.contains("Interfaces key"))));
 
     // USB blocked and no remote tool: those two pass.
     let mut clean = r.clone();
@@ -205,5 +257,130 @@ fn a_state_secret_host_with_remote_tools_and_usb_is_critical() {
             .filter(|x| x.status == FindingStatus::Open)
             .count(),
         0
+    );
+}
+
+#[test]
+fn a_stand_alone_state_secret_host_passes_every_rule() {
+    let rules = Rules::embedded();
+    let r = windows_report("win11-secret-clean");
+    let checks = evaluate_state_secret(&r, &rules.state_secret);
+    for c in &checks {
+        assert_eq!(c.outcome, Outcome::Ok, "{c:?}");
+    }
+    let net = checks.iter().find(|c| c.id == "secret.network").unwrap();
+    assert!(
+        net.detail
+            .en
+            .contains("Intel(R) Ethernet Connection (7) I219-LM"),
+        "the idle adapter is named: {net:?}"
+    );
+    assert!(state_secret_findings(&r, &checks).is_empty());
+}
+
+#[test]
+fn a_gateway_and_a_saved_wifi_network_are_critical_deviations() {
+    let rules = Rules::embedded();
+    let r = windows_report("win11-wifi-gateway");
+    let checks = evaluate_state_secret(&r, &rules.state_secret);
+    let by = |id: &str| checks.iter().find(|c| c.id == id).unwrap();
+    let net = by("secret.network");
+    assert_eq!(net.outcome, Outcome::Deviation);
+    assert!(
+        net.detail
+            .en
+            .contains("Intel(R) Ethernet Connection (7) I219-LM (192.168.10.23/24)")
+            && net
+                .detail
+                .en
+                .contains("0.0.0.0/0 → 192.168.10.1 [Intel(R) Ethernet Connection (7) I219-LM]"),
+        "{net:?}"
+    );
+    assert!(net.detail.vi.starts_with("Máy có kết nối mạng"), "{net:?}");
+    let w = by("secret.wireless");
+    assert_eq!(w.outcome, Outcome::Deviation);
+    assert!(
+        w.detail.en.contains("UBND-Khach") && w.detail.en.contains("Intel(R) Wi-Fi 6 AX201 160MHz"),
+        "{w:?}"
+    );
+    assert_eq!(by("secret.remote-control").outcome, Outcome::Ok);
+    assert_eq!(by("secret.usb").outcome, Outcome::Ok);
+    let f = state_secret_findings(&r, &checks);
+    assert_eq!(f.len(), 2);
+    assert!(f
+        .iter()
+        .all(|x| x.severity == Severity::Critical && x.status == FindingStatus::Open));
+    assert!(
+        f.iter()
+            .any(|x| x.evidence[0].observed.contains("UBND-Khach")),
+        "{f:?}"
+    );
+
+    // A Linux host read live with only the loopback up, then the same host with an Ethernet link.
+    let mut linux = r.clone();
+    linux.host.os.family = antoan_model::OsFamily::Linux;
+    linux.inventory.windows = None;
+    let lo = antoan_model::NetInterface {
+        name: "lo".into(),
+        kind: antoan_model::InterfaceKind::Loopback,
+        up: true,
+        addresses: vec!["127.0.0.1/8".into(), "::1/128".into()],
+        dhcp: false,
+        hardware_address: None,
+        source: "/sys/class/net/lo".into(),
+    };
+    let eth = antoan_model::NetInterface {
+        name: "enp3s0".into(),
+        kind: antoan_model::InterfaceKind::Ethernet,
+        up: false,
+        addresses: Vec::new(),
+        dhcp: false,
+        hardware_address: Some("52:54:00:12:34:56".into()),
+        source: "/sys/class/net/enp3s0".into(),
+    };
+    linux.inventory.network = Some(antoan_model::Network {
+        interfaces: vec![eth.clone(), lo.clone()],
+        routes: vec![antoan_model::Route {
+            destination: "127.0.0.0/8".into(),
+            gateway: None,
+            interface: "lo".into(),
+        }],
+        wifi_profiles: Vec::new(),
+        live: true,
+        wireless_service: None,
+    });
+    let checks = evaluate_state_secret(&linux, &rules.state_secret);
+    assert_eq!(checks[0].outcome, Outcome::Ok, "{:?}", checks[0]);
+    assert_eq!(checks[1].outcome, Outcome::Ok, "{:?}", checks[1]);
+    let n = linux.inventory.network.as_mut().unwrap();
+    n.interfaces[0].up = true;
+    n.interfaces[0].addresses = vec!["fe80::5054:ff:fe12:3456/64".into()];
+    let checks = evaluate_state_secret(&linux, &rules.state_secret);
+    assert_eq!(checks[0].outcome, Outcome::Deviation);
+    assert!(
+        checks[0]
+            .detail
+            .en
+            .contains("enp3s0 (fe80::5054:ff:fe12:3456/64)"),
+        "{:?}",
+        checks[0]
+    );
+    // The wifi collector failed: wireless is not assessed, with the reason.
+    for n in linux
+        .inventory
+        .collection
+        .iter_mut()
+        .filter(|n| n.collector == "network.wifi")
+    {
+        n.status = antoan_model::CollectorStatus::Error;
+        n.reason =
+            "/etc/NetworkManager/system-connections/a.nmconnection: Permission denied".into();
+    }
+    let checks = evaluate_state_secret(&linux, &rules.state_secret);
+    assert_eq!(checks[1].outcome, Outcome::NotAssessed);
+    assert!(
+        checks[1].detail.en.contains("Permission denied"),
+        "{:?}",
+        checks[1]
     );
 }

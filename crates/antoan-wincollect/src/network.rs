@@ -16,7 +16,8 @@
 use std::collections::BTreeMap;
 
 use antoan_model::{
-    CollectorNote, CollectorStatus, InterfaceKind, NetInterface, Network, Route, WifiProfile, WindowsService,
+    CollectorNote, CollectorStatus, InterfaceKind, NetInterface, Network, Route, WifiProfile,
+    WindowsService,
 };
 use antoan_winreg::{KeyRef, Value};
 
@@ -25,7 +26,8 @@ use crate::text::{decode, TextError, MAX_TEXT_BYTES};
 
 const TCPIP: &str = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters";
 const CARDS: &str = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\NetworkCards";
-const PROFILES: &str = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\NetworkList\\Profiles";
+const PROFILES: &str =
+    "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\NetworkList\\Profiles";
 /// `NameType` of a wireless network profile.
 const NAME_TYPE_WIRELESS: u64 = 71;
 /// Most adapters or profiles kept.
@@ -68,14 +70,46 @@ pub fn kind_from_description(d: &str) -> InterfaceKind {
     let any = |ws: &[&str]| ws.iter().any(|w| l.contains(w));
     if any(&["loopback"]) {
         InterfaceKind::Loopback
-    } else if any(&["wireless", "wi-fi", "wifi", "wlan", "802.11", "centrino", "mobile broadband", "wwan"]) {
+    } else if any(&[
+        "wireless",
+        "wi-fi",
+        "wifi",
+        "wlan",
+        "802.11",
+        "centrino",
+        "mobile broadband",
+        "wwan",
+    ]) {
         InterfaceKind::Wireless
     } else if any(&[
-        "virtual", "hyper-v", "vmware", "virtualbox", "tap-", "tap ", "vpn", "miniport", "tunnel", "teredo",
-        "isatap", "fortinet", "cisco anyconnect", "wireguard", "npcap", "bluetooth",
+        "virtual",
+        "hyper-v",
+        "vmware",
+        "virtualbox",
+        "tap-",
+        "tap ",
+        "vpn",
+        "miniport",
+        "tunnel",
+        "teredo",
+        "isatap",
+        "fortinet",
+        "cisco anyconnect",
+        "wireguard",
+        "npcap",
+        "bluetooth",
     ]) {
         InterfaceKind::Virtual
-    } else if any(&["ethernet", "gigabit", "gbe", "network connection", "lan", "family controller", "nic", "realtek pcie"]) {
+    } else if any(&[
+        "ethernet",
+        "gigabit",
+        "gbe",
+        "network connection",
+        "lan",
+        "family controller",
+        "nic",
+        "realtek pcie",
+    ]) {
         InterfaceKind::Ethernet
     } else {
         InterfaceKind::Other
@@ -146,7 +180,10 @@ fn element<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
 /// what comes before `<MSM>` (where the security settings and any
 /// `keyMaterial` are) is looked at.
 pub fn parse_wlan_profile(bytes: &[u8], origin: &str) -> Result<String, TextError> {
-    let err = |reason: &str| TextError { origin: origin.to_string(), reason: reason.to_string() };
+    let err = |reason: &str| TextError {
+        origin: origin.to_string(),
+        reason: reason.to_string(),
+    };
     if bytes.len() > MAX_TEXT_BYTES {
         return Err(err("file is too large for a WLAN profile"));
     }
@@ -171,43 +208,75 @@ pub fn parse_wlan_profile(bytes: &[u8], origin: &str) -> Result<String, TextErro
         .and_then(|c| {
             let ssid_block = block(&c, "<SSID>", "</SSID>").unwrap_or(c);
             let ssid_block = ssid_block.as_str();
-            element(ssid_block, "name").map(xml_unescape).filter(|n| !n.trim().is_empty()).or_else(|| {
-                element(ssid_block, "hex").and_then(|h| {
-                    let h = h.trim();
-                    if h.is_empty() || h.len() % 2 != 0 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-                        return None;
-                    }
-                    let b: Option<Vec<u8>> =
-                        (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).ok()).collect();
-                    b.map(|b| String::from_utf8_lossy(&b).into_owned())
+            element(ssid_block, "name")
+                .map(xml_unescape)
+                .filter(|n| !n.trim().is_empty())
+                .or_else(|| {
+                    element(ssid_block, "hex").and_then(|h| {
+                        let h = h.trim();
+                        if h.is_empty()
+                            || h.len() % 2 != 0
+                            || !h.bytes().all(|b| b.is_ascii_hexdigit())
+                        {
+                            return None;
+                        }
+                        let b: Option<Vec<u8>> = (0..h.len())
+                            .step_by(2)
+                            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).ok())
+                            .collect();
+                        b.map(|b| String::from_utf8_lossy(&b).into_owned())
+                    })
                 })
-            })
         })
         .or_else(|| element(head, "name").map(xml_unescape))
-        .map(|s| s.trim().chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+        .map(|s| {
+            s.trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(64)
+                .collect::<String>()
+        })
         .filter(|s| !s.is_empty());
     ssid.ok_or_else(|| err("no SSID name in the profile"))
 }
 
 fn num(k: &KeyRef, name: &str) -> Option<u64> {
     let v = k.value(name)?;
-    v.to_number().or_else(|| v.as_str().and_then(|t| t.trim().parse().ok()))
+    v.to_number()
+        .or_else(|| v.as_str().and_then(|t| t.trim().parse().ok()))
 }
 
 fn text(k: &KeyRef, name: &str) -> Option<String> {
     k.value(name)
-        .map(|v| crate::set::value_text(&v).trim_end_matches('\0').trim().to_string())
+        .map(|v| {
+            crate::set::value_text(&v)
+                .trim_end_matches('\0')
+                .trim()
+                .to_string()
+        })
         .filter(|t| !t.is_empty())
 }
 
 /// Adapters, routes and Wi-Fi profiles, with the `network` and
 /// `network.wifi` notes. `None` when there is no SYSTEM hive.
-pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: &mut Vec<CollectorNote>) -> Option<Network> {
+pub(crate) fn collect(
+    src: &WindowsSources,
+    services: &[WindowsService],
+    notes: &mut Vec<CollectorNote>,
+) -> Option<Network> {
     let has_sys = src.has_hive("HKLM\\SYSTEM");
     let has_sw = src.has_hive("HKLM\\SOFTWARE");
     if !has_sys && !has_sw {
-        notes.push(note("network", CollectorStatus::Absent, format!("no SYSTEM hive or export in {}", src.source)));
-        notes.push(note("network.wifi", CollectorStatus::Absent, format!("no SOFTWARE hive or export in {}", src.source)));
+        notes.push(note(
+            "network",
+            CollectorStatus::Absent,
+            format!("no SYSTEM hive or export in {}", src.source),
+        ));
+        notes.push(note(
+            "network.wifi",
+            CollectorStatus::Absent,
+            format!("no SOFTWARE hive or export in {}", src.source),
+        ));
         return None;
     }
     let mut net = Network::default();
@@ -223,7 +292,11 @@ pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: 
     }
 
     if !has_sys {
-        notes.push(note("network", CollectorStatus::Absent, format!("no SYSTEM hive or export in {}", src.source)));
+        notes.push(note(
+            "network",
+            CollectorStatus::Absent,
+            format!("no SYSTEM hive or export in {}", src.source),
+        ));
     } else if let Some(ifs) = src.key(&format!("{TCPIP}\\Interfaces")) {
         let mut names_seen: BTreeMap<String, usize> = BTreeMap::new();
         for k in ifs.subkeys().take(MAX_ITEMS) {
@@ -236,10 +309,20 @@ pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: 
             let dhcp_mask = strings(&k, "DhcpSubnetMask");
             let mut addresses: Vec<String> = Vec::new();
             if dhcp_enabled != Some(1) {
-                addresses.extend(static_addrs.iter().enumerate().filter_map(|(i, a)| cidr(a, static_masks.get(i))));
+                addresses.extend(
+                    static_addrs
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, a)| cidr(a, static_masks.get(i))),
+                );
             }
             if dhcp_enabled != Some(0) {
-                addresses.extend(dhcp_addr.iter().enumerate().filter_map(|(i, a)| cidr(a, dhcp_mask.get(i))));
+                addresses.extend(
+                    dhcp_addr
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, a)| cidr(a, dhcp_mask.get(i))),
+                );
             }
             addresses.sort();
             addresses.dedup();
@@ -263,10 +346,17 @@ pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: 
             if *n > 1 {
                 name = format!("{name} #{n}");
             }
-            let kind = desc.as_deref().map(kind_from_description).unwrap_or(InterfaceKind::Other);
+            let kind = desc
+                .as_deref()
+                .map(kind_from_description)
+                .unwrap_or(InterfaceKind::Other);
             for g in gateways {
                 let dest = if g.contains(':') { "::/0" } else { "0.0.0.0/0" };
-                net.routes.push(Route { destination: dest.into(), gateway: Some(g), interface: name.clone() });
+                net.routes.push(Route {
+                    destination: dest.into(),
+                    gateway: Some(g),
+                    interface: name.clone(),
+                });
             }
             net.interfaces.push(NetInterface {
                 up: !addresses.is_empty() || (desc.is_some() && dhcp),
@@ -285,7 +375,9 @@ pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: 
                 if f.len() < 3 {
                     continue;
                 }
-                let Some(dest) = cidr(f[0], Some(&f[1].to_string())) else { continue };
+                let Some(dest) = cidr(f[0], Some(&f[1].to_string())) else {
+                    continue;
+                };
                 let gw = f[2].trim();
                 net.routes.push(Route {
                     destination: dest,
@@ -300,10 +392,18 @@ pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: 
             "configuration from the registry: whether a cable or radio is connected now, and the live route table, were not read",
         ));
     } else {
-        notes.push(note("network", CollectorStatus::Absent, format!("no {TCPIP}\\Interfaces key in {}", src.source)));
+        notes.push(note(
+            "network",
+            CollectorStatus::Absent,
+            format!("no {TCPIP}\\Interfaces key in {}", src.source),
+        ));
     }
     if has_sys {
-        net.wireless_service = Some(services.iter().any(|s| s.name.eq_ignore_ascii_case("Wlansvc") && s.start != "disabled"));
+        net.wireless_service = Some(
+            services
+                .iter()
+                .any(|s| s.name.eq_ignore_ascii_case("Wlansvc") && s.start != "disabled"),
+        );
     }
 
     // Wi-Fi profiles.
@@ -315,7 +415,10 @@ pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: 
                 continue;
             }
             if let Some(name) = text(&k, "ProfileName") {
-                net.wifi_profiles.push(WifiProfile { ssid: name, source: format!("{PROFILES}\\{}", k.name()) });
+                net.wifi_profiles.push(WifiProfile {
+                    ssid: name,
+                    source: format!("{PROFILES}\\{}", k.name()),
+                });
             }
         }
     } else if !has_sw {
@@ -327,7 +430,10 @@ pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: 
             let mut bad = Vec::new();
             for (path, r) in files.iter().take(MAX_ITEMS) {
                 match r {
-                    Ok(ssid) => net.wifi_profiles.push(WifiProfile { ssid: ssid.clone(), source: path.clone() }),
+                    Ok(ssid) => net.wifi_profiles.push(WifiProfile {
+                        ssid: ssid.clone(),
+                        source: path.clone(),
+                    }),
                     Err(e) => bad.push(e.clone()),
                 }
             }
@@ -335,22 +441,35 @@ pub(crate) fn collect(src: &WindowsSources, services: &[WindowsService], notes: 
                 wifi_status = CollectorStatus::Error;
                 let n = bad.len();
                 bad.truncate(5);
-                wifi_reason.push(format!("{n} WLAN profile file(s) could not be read: {}", bad.join("; ")));
+                wifi_reason.push(format!(
+                    "{n} WLAN profile file(s) could not be read: {}",
+                    bad.join("; ")
+                ));
             }
         }
-        None => wifi_reason.push(format!("{WLAN_PROFILES_DIR} not read (not a Windows volume)")),
+        None => wifi_reason.push(format!(
+            "{WLAN_PROFILES_DIR} not read (not a Windows volume)"
+        )),
     }
     net.wifi_profiles.sort();
     net.wifi_profiles.dedup();
     notes.push(note("network.wifi", wifi_status, wifi_reason.join("; ")));
 
     // Nothing read at all (no adapter key, no profile): no section, only the notes.
-    let read_adapters = notes.iter().any(|n| n.collector == "network" && n.status == CollectorStatus::Ok);
-    if !read_adapters && net.interfaces.is_empty() && net.routes.is_empty() && net.wifi_profiles.is_empty() {
+    let read_adapters = notes
+        .iter()
+        .any(|n| n.collector == "network" && n.status == CollectorStatus::Ok);
+    if !read_adapters
+        && net.interfaces.is_empty()
+        && net.routes.is_empty()
+        && net.wifi_profiles.is_empty()
+    {
         return None;
     }
     net.interfaces.sort();
-    net.routes.sort_by(|a, b| (&a.destination, &a.interface, &a.gateway).cmp(&(&b.destination, &b.interface, &b.gateway)));
+    net.routes.sort_by(|a, b| {
+        (&a.destination, &a.interface, &a.gateway).cmp(&(&b.destination, &b.interface, &b.gateway))
+    });
     net.routes.dedup();
     Some(net)
 }
@@ -369,18 +488,29 @@ mod tests {
     fn wlan_profiles_give_the_ssid_only() {
         let key = format!("{}-{}", "k", std::process::id());
         let xml = profile("UBND &amp; Sở", &key);
-        assert_eq!(parse_wlan_profile(xml.as_bytes(), "p.xml").unwrap(), "UBND & Sở");
+        assert_eq!(
+            parse_wlan_profile(xml.as_bytes(), "p.xml").unwrap(),
+            "UBND & Sở"
+        );
         // UTF-16 with BOM, as Windows writes them.
         let mut b = vec![0xFF, 0xFE];
         for u in xml.encode_utf16() {
             b.extend_from_slice(&u.to_le_bytes());
         }
         assert_eq!(parse_wlan_profile(&b, "p.xml").unwrap(), "UBND & Sở");
-        let hex_only = "<WLANProfile><SSIDConfig><SSID><hex>4C6162</hex></SSID></SSIDConfig></WLANProfile>";
-        assert_eq!(parse_wlan_profile(hex_only.as_bytes(), "h.xml").unwrap(), "Lab");
+        let hex_only =
+            "<WLANProfile><SSIDConfig><SSID><hex>4C6162</hex></SSID></SSIDConfig></WLANProfile>";
+        assert_eq!(
+            parse_wlan_profile(hex_only.as_bytes(), "h.xml").unwrap(),
+            "Lab"
+        );
         let e = parse_wlan_profile(b"<Task/>", "t.xml").unwrap_err();
         assert!(e.to_string().starts_with("t.xml"), "{e}");
-        assert!(parse_wlan_profile(b"<WLANProfile><MSM><keyMaterial>x</keyMaterial></MSM>", "m.xml").is_err());
+        assert!(parse_wlan_profile(
+            b"<WLANProfile><MSM><keyMaterial>x</keyMaterial></MSM>",
+            "m.xml"
+        )
+        .is_err());
     }
 
     #[test]
@@ -404,12 +534,30 @@ mod tests {
 
     #[test]
     fn adapter_kinds() {
-        assert_eq!(kind_from_description("Intel(R) Wireless-AC 9560 160MHz"), InterfaceKind::Wireless);
-        assert_eq!(kind_from_description("Realtek PCIe GbE Family Controller"), InterfaceKind::Ethernet);
-        assert_eq!(kind_from_description("Intel(R) Ethernet Connection (7) I219-LM"), InterfaceKind::Ethernet);
-        assert_eq!(kind_from_description("Hyper-V Virtual Ethernet Adapter"), InterfaceKind::Virtual);
-        assert_eq!(kind_from_description("TAP-Windows Adapter V9"), InterfaceKind::Virtual);
-        assert_eq!(kind_from_description("Microsoft KM-TEST Loopback Adapter"), InterfaceKind::Loopback);
+        assert_eq!(
+            kind_from_description("Intel(R) Wireless-AC 9560 160MHz"),
+            InterfaceKind::Wireless
+        );
+        assert_eq!(
+            kind_from_description("Realtek PCIe GbE Family Controller"),
+            InterfaceKind::Ethernet
+        );
+        assert_eq!(
+            kind_from_description("Intel(R) Ethernet Connection (7) I219-LM"),
+            InterfaceKind::Ethernet
+        );
+        assert_eq!(
+            kind_from_description("Hyper-V Virtual Ethernet Adapter"),
+            InterfaceKind::Virtual
+        );
+        assert_eq!(
+            kind_from_description("TAP-Windows Adapter V9"),
+            InterfaceKind::Virtual
+        );
+        assert_eq!(
+            kind_from_description("Microsoft KM-TEST Loopback Adapter"),
+            InterfaceKind::Loopback
+        );
         assert_eq!(kind_from_description("Thing"), InterfaceKind::Other);
     }
 }

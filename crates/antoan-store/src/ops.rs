@@ -282,6 +282,12 @@ pub(crate) async fn rename_unit<T: Tx>(
     let u = unit(tx, id).await?.ok_or(StoreError::NotFound("unit"))?;
     tx.execute("UPDATE units SET name = $2 WHERE id = $1", &vals![id, name])
         .await?;
+    // The unit's site host (inspection findings) is named after it.
+    tx.execute(
+        "UPDATE hosts SET hostname = $2 WHERE unit_id = $1 AND kind = 'site'",
+        &vals![id, name],
+    )
+    .await?;
     audit(
         tx,
         clock(),

@@ -788,6 +788,15 @@ async fn conclusion_findings_on_site_host(s: Store) {
         .unwrap();
     let top = ov.units.iter().find(|u| u.unit.id == province.id).unwrap();
     assert_eq!((top.hosts, top.open_total), (1, 3));
+    // Renaming the unit renames its site host.
+    s.rename_unit(city.id, "UBND TP Hà Tĩnh", &inspector())
+        .await
+        .unwrap();
+    assert_eq!(
+        s.host(site.id).await.unwrap().unwrap().hostname,
+        "UBND TP Hà Tĩnh"
+    );
+    assert_eq!(s.host(host1).await.unwrap().unwrap().hostname, "pc-01");
 }
 
 async fn follow_up_fixes_and_leaves(s: Store) {

@@ -7,7 +7,12 @@ fuzz_target!(|data: &[u8]| {
     for lang in [antoan_model::Lang::Vi, antoan_model::Lang::En] {
         if let Ok(team) = antoan_server::api::inspections::parse_team(&text, lang) {
             assert!(team.len() <= 50);
-            assert!(team.is_empty() || team.iter().any(|m| m.role == antoan_inspect::TeamRole::Lead));
+            assert!(
+                team.is_empty()
+                    || team
+                        .iter()
+                        .any(|m| m.role == antoan_inspect::TeamRole::Lead)
+            );
         }
     }
 });

@@ -139,7 +139,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         c ^= u32::from(b);
         for _ in 0..8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
         }
     }
     !c
@@ -152,7 +156,11 @@ fn png(w: u32, h: u32) -> Vec<u8> {
         raw.push(0u8);
         for x in 0..w {
             let dark = (x / 8 + y / 8) % 2 == 0;
-            raw.extend_from_slice(if dark { &[30, 60, 120] } else { &[240, 200, 60] });
+            raw.extend_from_slice(if dark {
+                &[30, 60, 120]
+            } else {
+                &[240, 200, 60]
+            });
         }
     }
     let mut z = vec![0x78, 0x01];
@@ -242,7 +250,9 @@ async fn type_into(c: &Client, css: &str, text: &str) {
         .find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("find {css}: {e}"));
-    el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+    el.clear()
+        .await
+        .unwrap_or_else(|e| panic!("clear {css}: {e}"));
     el.send_keys(text)
         .await
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
@@ -261,18 +271,27 @@ async fn set_date(c: &Client, name: &str, value: &str) {
 /// Answers one checklist item through its form and waits for the page to come back.
 async fn answer_item(c: &Client, item: &str, answer: &str, notes: &str) {
     let sec = format!("section[data-item='{item}']");
-    c.find(Locator::Css(&format!("{sec} input[name=answer][value={answer}]")))
-        .await
-        .unwrap_or_else(|e| panic!("radio {answer} of {item}: {e}"))
-        .click()
-        .await
-        .expect("click radio");
+    c.find(Locator::Css(&format!(
+        "{sec} input[name=answer][value={answer}]"
+    )))
+    .await
+    .unwrap_or_else(|e| panic!("radio {answer} of {item}: {e}"))
+    .click()
+    .await
+    .expect("click radio");
     if !notes.is_empty() {
         type_into(c, &format!("{sec} textarea[name=notes]"), notes).await;
     }
-    click_nav(c, Locator::Css(&format!("{sec} form.answer button[type=submit]"))).await;
+    click_nav(
+        c,
+        Locator::Css(&format!("{sec} form.answer button[type=submit]")),
+    )
+    .await;
     let text = body_text(c).await;
-    assert!(text.contains("Đã lưu."), "saved notice after {item}: {text}");
+    assert!(
+        text.contains("Đã lưu."),
+        "saved notice after {item}: {text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -319,8 +338,14 @@ async fn inspection_in_headless_chromium() {
         .send()
         .await
         .unwrap();
-    let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string();
-    for (path, name) in [("minh-chau", "Tỉnh Minh Châu"), (CITY, "UBND thành phố Minh Châu")] {
+    let token = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (path, name) in [
+        ("minh-chau", "Tỉnh Minh Châu"),
+        (CITY, "UBND thành phố Minh Châu"),
+    ] {
         let r = http
             .post(format!("{base}/api/v1/units"))
             .bearer_auth(&token)
@@ -364,7 +389,10 @@ async fn inspection_in_headless_chromium() {
     antoan_agent::enroll(eo).await.expect("enroll");
     let mut ro = RunOptions::new(&agent_dir, AuditTarget::Report(Box::new(report)));
     ro.now = Some(now());
-    assert!(antoan_agent::run_once(ro).await.expect("run").all_delivered());
+    assert!(antoan_agent::run_once(ro)
+        .await
+        .expect("run")
+        .all_delivered());
 
     let photo = png(160, 120);
     let photo_path = tmp.path().join("tu-dau-ghi.png");
@@ -384,19 +412,36 @@ async fn inspection_in_headless_chromium() {
         assert_eq!(c.current_url().await.unwrap().path(), "/login");
         type_into(&c, "input[name=username]", "thanhtra").await;
         type_into(&c, "input[name=password]", &pw).await;
-        click_nav(&c, Locator::Css("form[action='/login'] button[type=submit]")).await;
+        click_nav(
+            &c,
+            Locator::Css("form[action='/login'] button[type=submit]"),
+        )
+        .await;
         assert_eq!(c.current_url().await.unwrap().path(), "/inspections");
         let text = body_text(&c).await;
-        assert!(text.contains("Các cuộc kiểm tra") && text.contains("Kiểm tra"), "{text}");
+        assert!(
+            text.contains("Các cuộc kiểm tra") && text.contains("Kiểm tra"),
+            "{text}"
+        );
 
         // Create the inspection through the form.
         click_nav(&c, Locator::LinkText("Tạo cuộc kiểm tra mới")).await;
         type_into(&c, "input[name=code]", "KT-2026-07").await;
         type_into(&c, "input[name=decision_number]", "125/QĐ-STTTT").await;
         set_date(&c, "decision_date", "2026-11-10").await;
-        type_into(&c, "input[name=decision_issuer]", "Giám đốc Sở Thông tin và Truyền thông tỉnh Minh Châu").await;
+        type_into(
+            &c,
+            "input[name=decision_issuer]",
+            "Giám đốc Sở Thông tin và Truyền thông tỉnh Minh Châu",
+        )
+        .await;
         type_into(&c, "input[name=issuing_parent]", "UBND tỉnh Minh Châu").await;
-        type_into(&c, "input[name=issuing_name]", "Sở Thông tin và Truyền thông").await;
+        type_into(
+            &c,
+            "input[name=issuing_name]",
+            "Sở Thông tin và Truyền thông",
+        )
+        .await;
         type_into(&c, "input[name=number]", "35/KL-STTTT").await;
         type_into(&c, "input[name=place]", "Minh Châu").await;
         set_date(&c, "date", "2026-11-25").await;
@@ -426,16 +471,40 @@ async fn inspection_in_headless_chromium() {
         let url = c.current_url().await.unwrap();
         assert!(url.path().starts_with("/inspections/"), "{url}");
         let text = body_text(&c).await;
-        assert!(text.contains("KT-2026-07") && text.contains("Đang kiểm tra"), "{text}");
+        assert!(
+            text.contains("KT-2026-07") && text.contains("Đang kiểm tra"),
+            "{text}"
+        );
         shot(&c, &artifacts, "02-inspection").await;
 
         // The checklist: automatic items already filled from the agent's report.
         click_nav(&c, Locator::LinkText("UBND thành phố Minh Châu")).await;
         let text = body_text(&c).await;
-        assert!(text.contains("Bảng kiểm") && text.contains("Windows 7"), "{text}");
-        answer_item(&c, "P.3", "not-compliant", "Đầu ghi camera của Bộ phận một cửa đặt trên kệ hở, không có tủ khóa").await;
-        answer_item(&c, "M3.1", "not-compliant", "Không có danh sách tham dự tập huấn năm 2026").await;
-        answer_item(&c, "T3.1", "not-compliant", "Mật khẩu quản trị dùng chung cho nhiều máy").await;
+        assert!(
+            text.contains("Bảng kiểm") && text.contains("Windows 7"),
+            "{text}"
+        );
+        answer_item(
+            &c,
+            "P.3",
+            "not-compliant",
+            "Đầu ghi camera của Bộ phận một cửa đặt trên kệ hở, không có tủ khóa",
+        )
+        .await;
+        answer_item(
+            &c,
+            "M3.1",
+            "not-compliant",
+            "Không có danh sách tham dự tập huấn năm 2026",
+        )
+        .await;
+        answer_item(
+            &c,
+            "T3.1",
+            "not-compliant",
+            "Mật khẩu quản trị dùng chung cho nhiều máy",
+        )
+        .await;
         answer_item(&c, "M1.1", "compliant", "").await;
         let p3 = c
             .find(Locator::Css("section[data-item='P.3'] .answer"))
@@ -447,15 +516,24 @@ async fn inspection_in_headless_chromium() {
         assert_eq!(p3, "Không đạt");
 
         // A photo through the file input, shown inline afterwards.
-        c.find(Locator::Css("section[data-item='P.3'] form.evidence input[type=file]"))
-            .await
-            .expect("file input")
-            .send_keys(&photo_path.display().to_string())
-            .await
-            .expect("choose the file");
-        click_nav(&c, Locator::Css("section[data-item='P.3'] form.evidence button[type=submit]")).await;
+        c.find(Locator::Css(
+            "section[data-item='P.3'] form.evidence input[type=file]",
+        ))
+        .await
+        .expect("file input")
+        .send_keys(&photo_path.display().to_string())
+        .await
+        .expect("choose the file");
+        click_nav(
+            &c,
+            Locator::Css("section[data-item='P.3'] form.evidence button[type=submit]"),
+        )
+        .await;
         let text = body_text(&c).await;
-        assert!(text.contains("Đã tải lên minh chứng.") && text.contains("tu-dau-ghi.png"), "{text}");
+        assert!(
+            text.contains("Đã tải lên minh chứng.") && text.contains("tu-dau-ghi.png"),
+            "{text}"
+        );
         let mut shown = Value::Null;
         for _ in 0..50 {
             shown = c
@@ -484,7 +562,10 @@ async fn inspection_in_headless_chromium() {
         click_nav(&c, Locator::Css("#conclude button[type=submit]")).await;
         let text = body_text(&c).await;
         assert!(text.contains("Đã kết luận"), "{text}");
-        assert!(c.find(Locator::Css("#conclude")).await.is_err(), "no conclude button any more");
+        assert!(
+            c.find(Locator::Css("#conclude")).await.is_err(),
+            "no conclude button any more"
+        );
         shot(&c, &artifacts, "04-concluded").await;
 
         // Download the DOCX conclusion.
@@ -518,10 +599,15 @@ async fn inspection_in_headless_chromium() {
             "Windows 7",
             "Nguyễn Văn An",
         ] {
-            assert!(text.contains(needle), "the downloaded DOCX lacks {needle:?}:\n{text}");
+            assert!(
+                text.contains(needle),
+                "the downloaded DOCX lacks {needle:?}:\n{text}"
+            );
         }
         // The findings page lists the physical finding.
-        c.goto(&format!("{base}/findings?kind=physical")).await.unwrap();
+        c.goto(&format!("{base}/findings?kind=physical"))
+            .await
+            .unwrap();
         let text = body_text(&c).await;
         assert!(text.contains("tủ khóa"), "{text}");
         shot(&c, &artifacts, "05-findings").await;

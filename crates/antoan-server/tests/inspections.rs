@@ -122,7 +122,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         c ^= u32::from(b);
         for _ in 0..8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
         }
     }
     !c
@@ -135,7 +139,11 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
         raw.push(0u8);
         for x in 0..w {
             let dark = (x / 8 + y / 8) % 2 == 0;
-            raw.extend_from_slice(if dark { &[30, 60, 120] } else { &[240, 200, 60] });
+            raw.extend_from_slice(if dark {
+                &[30, 60, 120]
+            } else {
+                &[240, 200, 60]
+            });
         }
     }
     let mut z = vec![0x78, 0x01];
@@ -345,9 +353,15 @@ fn assert_pdf_page_not_blank(pdf: &[u8]) {
     let (w, h, px) = pgm(&bytes);
     assert!(w > 400 && h > 600, "A4 at 60 dpi: {w}x{h}");
     let dark = px.iter().filter(|p| **p < 128).count();
-    assert!(dark > w * h / 200, "page 1 is (nearly) blank: {dark} dark pixels");
+    assert!(
+        dark > w * h / 200,
+        "page 1 is (nearly) blank: {dark} dark pixels"
+    );
     let top_dark = px[..w * h / 5].iter().filter(|p| **p < 128).count();
-    assert!(top_dark > 200, "no heading ink on the top fifth ({top_dark})");
+    assert!(
+        top_dark > 200,
+        "no heading ink on the top fifth ({top_dark})"
+    );
     // A PNG of page 1 for a look.
     let out = here().join("../../target/antoan-server-inspection");
     let _ = std::fs::create_dir_all(&out);
@@ -361,8 +375,9 @@ fn assert_pdf_page_not_blank(pdf: &[u8]) {
 
 /// The fixture inspection document, about the platform unit `CITY`.
 fn inspection_doc(code: &str, number: &str, date: &str) -> Value {
-    let text = std::fs::read_to_string(here().join("../antoan-inspect/tests/fixtures/inspection.json"))
-        .expect("inspection fixture");
+    let text =
+        std::fs::read_to_string(here().join("../antoan-inspect/tests/fixtures/inspection.json"))
+            .expect("inspection fixture");
     let mut v: Value = serde_json::from_str(&text).unwrap();
     v["id"] = json!(code);
     v["number"] = json!(number);
@@ -417,27 +432,49 @@ async fn suite(db_url: &str, check_documents: bool) {
 
     // Create the inspection from its document.
     let (s, v) = viewer
-        .post("/api/v1/inspections", inspection_doc("KT-2026-07", "35/KL-STTTT", "2026-11-25"))
+        .post(
+            "/api/v1/inspections",
+            inspection_doc("KT-2026-07", "35/KL-STTTT", "2026-11-25"),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "a viewer cannot create: {v}");
     let (s, v) = other_admin
-        .post("/api/v1/inspections", inspection_doc("KT-X", "1/KL", "2026-11-25"))
+        .post(
+            "/api/v1/inspections",
+            inspection_doc("KT-X", "1/KL", "2026-11-25"),
+        )
         .await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "a unit outside the admin's subtree: {v}");
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "a unit outside the admin's subtree: {v}"
+    );
     let mut bad = inspection_doc("KT-BAD", "1/KL", "2026-11-25");
     bad["level"] = json!(7);
     let (s, v) = api.post("/api/v1/inspections", bad).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-    assert!(v["message"]["en"].as_str().unwrap().contains("level 7"), "{v}");
-    assert!(v["message"]["vi"].as_str().unwrap().contains("cấp độ 7"), "{v}");
+    assert!(
+        v["message"]["en"].as_str().unwrap().contains("level 7"),
+        "{v}"
+    );
+    assert!(
+        v["message"]["vi"].as_str().unwrap().contains("cấp độ 7"),
+        "{v}"
+    );
     let (s, v) = api
-        .post("/api/v1/inspections", inspection_doc("KT-2026-07", "35/KL-STTTT", "2026-11-25"))
+        .post(
+            "/api/v1/inspections",
+            inspection_doc("KT-2026-07", "35/KL-STTTT", "2026-11-25"),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_i64().unwrap();
     assert_eq!(v["state"], "open");
     let (s, _) = api
-        .post("/api/v1/inspections", inspection_doc("KT-2026-07", "36/KL-STTTT", "2026-11-25"))
+        .post(
+            "/api/v1/inspections",
+            inspection_doc("KT-2026-07", "36/KL-STTTT", "2026-11-25"),
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "the code is taken");
     let base = format!("/api/v1/inspections/{id}/units/{city}");
@@ -446,8 +483,14 @@ async fn suite(db_url: &str, check_documents: bool) {
     let cl = api.ok(&format!("{base}/checklist")).await;
     let eol = item(&cl, "M5.1/auto.eol-microsoft");
     assert_eq!(eol["answer"], "not-compliant", "{eol}");
-    assert!(eol["observations"].to_string().contains("Windows 7"), "{eol}");
-    assert!(eol["observations"].to_string().contains("Office 2010"), "{eol}");
+    assert!(
+        eol["observations"].to_string().contains("Windows 7"),
+        "{eol}"
+    );
+    assert!(
+        eol["observations"].to_string().contains("Office 2010"),
+        "{eol}"
+    );
     let dp = item(&cl, "T3.1/auto.default-passwords");
     assert_eq!(dp["answer"], "unanswered", "{dp}");
 
@@ -456,54 +499,171 @@ async fn suite(db_url: &str, check_documents: bool) {
         format!("/api/v1/inspections/{id}"),
         format!("{base}/checklist"),
     ] {
-        assert_eq!(other_admin.get(&path).await.0, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            other_admin.get(&path).await.0,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     let list = other_admin.ok("/api/v1/inspections").await;
     assert_eq!(list.as_array().unwrap().len(), 0, "{list}");
-    let (s, _) = put(&other_admin, &format!("{base}/items/P.3"), json!({"answer": "compliant"})).await;
+    let (s, _) = put(
+        &other_admin,
+        &format!("{base}/items/P.3"),
+        json!({"answer": "compliant"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_eq!(viewer.ok(&format!("{base}/checklist")).await["unit_path"], CITY);
-    let (s, v) = put(&viewer, &format!("{base}/items/P.3"), json!({"answer": "compliant"})).await;
+    assert_eq!(
+        viewer.ok(&format!("{base}/checklist")).await["unit_path"],
+        CITY
+    );
+    let (s, v) = put(
+        &viewer,
+        &format!("{base}/items/P.3"),
+        json!({"answer": "compliant"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "a viewer cannot answer: {v}");
-    let (s, _) = upload(&viewer, &format!("{base}/evidence"), Some("P.3"), "a.png", "image/png", png(4, 4)).await;
+    let (s, _) = upload(
+        &viewer,
+        &format!("{base}/evidence"),
+        Some("P.3"),
+        "a.png",
+        "image/png",
+        png(4, 4),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, v) = put(&api, &format!("{base}/items/M5.1/auto.eol-microsoft"), json!({"answer": "compliant"})).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "automatic items are not answered by hand: {v}");
-    let (s, v) = put(&api, &format!("{base}/items/P.3"), json!({"answer": "maybe"})).await;
+    let (s, v) = put(
+        &api,
+        &format!("{base}/items/M5.1/auto.eol-microsoft"),
+        json!({"answer": "compliant"}),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "automatic items are not answered by hand: {v}"
+    );
+    let (s, v) = put(
+        &api,
+        &format!("{base}/items/P.3"),
+        json!({"answer": "maybe"}),
+    )
+    .await;
     assert!(s.is_client_error(), "{s} {v}");
-    let (s, v) = put(&api, &format!("{base}/items/P.3"), json!({"answer": "compliant", "version": 0})).await;
+    let (s, v) = put(
+        &api,
+        &format!("{base}/items/P.3"),
+        json!({"answer": "compliant", "version": 0}),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT, "a stale version: {v}");
 
     // The recorder scan, uploaded as a scan report, fills the default-password item.
     let scan = recorder_scan_report().await;
     let scan_json = serde_json::to_vec_pretty(&scan).unwrap();
-    let (s, v) = upload(&api, &format!("{base}/scans"), None, "nvr-01.json", "application/json", scan_json).await;
+    let (s, v) = upload(
+        &api,
+        &format!("{base}/scans"),
+        None,
+        "nvr-01.json",
+        "application/json",
+        scan_json,
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let audit_json = serde_json::to_vec(&windows7_report()).unwrap();
-    let (s, v) = upload(&api, &format!("{base}/scans"), None, "pc.json", "application/json", audit_json).await;
-    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE, "a host audit is not a scan: {v}");
+    let (s, v) = upload(
+        &api,
+        &format!("{base}/scans"),
+        None,
+        "pc.json",
+        "application/json",
+        audit_json,
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "a host audit is not a scan: {v}"
+    );
     let cl = api.ok(&format!("{base}/checklist")).await;
     let dp = item(&cl, "T3.1/auto.default-passwords");
     assert_eq!(dp["answer"], "not-compliant", "{dp}");
-    assert!(dp["observations"].to_string().contains("NVR-01 (127.0.0.2)"), "{dp}");
+    assert!(
+        dp["observations"]
+            .to_string()
+            .contains("NVR-01 (127.0.0.2)"),
+        "{dp}"
+    );
     // Refreshing reads the agent reports and the uploaded scan again.
     let (s, v) = api.post(&format!("{base}/refresh"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(item(&v, "T3.1/auto.default-passwords")["answer"], "not-compliant");
-    assert_eq!(item(&v, "M5.1/auto.eol-microsoft")["answer"], "not-compliant");
+    assert_eq!(
+        item(&v, "T3.1/auto.default-passwords")["answer"],
+        "not-compliant"
+    );
+    assert_eq!(
+        item(&v, "M5.1/auto.eol-microsoft")["answer"],
+        "not-compliant"
+    );
 
     // What the inspectors saw, read and were told.
     for i in ["M1.1", "M2.1", "M2.2", "M4.1", "P.1", "P.4", "T1.1"] {
         answer(&api, &base, i, "compliant", "").await;
     }
     for i in ["T1.6", "M4.3"] {
-        answer(&api, &base, i, "not-applicable", "Không có ứng dụng web, phần mềm thuê ngoài").await;
+        answer(
+            &api,
+            &base,
+            i,
+            "not-applicable",
+            "Không có ứng dụng web, phần mềm thuê ngoài",
+        )
+        .await;
     }
-    answer(&api, &base, "P.3", "not-compliant", "Đầu ghi camera của Bộ phận một cửa đặt trên kệ hở, không có tủ khóa").await;
-    answer(&api, &base, "M3.1", "not-compliant", "Không có kế hoạch, tài liệu hay danh sách tham dự tập huấn năm 2026").await;
-    answer(&api, &base, "M6.3", "not-compliant", "Chưa ban hành kế hoạch tự kiểm tra năm 2026").await;
-    answer(&api, &base, "M5.4", "not-compliant", "Máy tính KETOAN-PC bàn giao tháng 6/2026 không cài lại hệ điều hành").await;
-    answer(&api, &base, "T3.1", "not-compliant", "Mật khẩu quản trị máy tính đặt theo tên đơn vị, dùng chung cho nhiều máy").await;
+    answer(
+        &api,
+        &base,
+        "P.3",
+        "not-compliant",
+        "Đầu ghi camera của Bộ phận một cửa đặt trên kệ hở, không có tủ khóa",
+    )
+    .await;
+    answer(
+        &api,
+        &base,
+        "M3.1",
+        "not-compliant",
+        "Không có kế hoạch, tài liệu hay danh sách tham dự tập huấn năm 2026",
+    )
+    .await;
+    answer(
+        &api,
+        &base,
+        "M6.3",
+        "not-compliant",
+        "Chưa ban hành kế hoạch tự kiểm tra năm 2026",
+    )
+    .await;
+    answer(
+        &api,
+        &base,
+        "M5.4",
+        "not-compliant",
+        "Máy tính KETOAN-PC bàn giao tháng 6/2026 không cài lại hệ điều hành",
+    )
+    .await;
+    answer(
+        &api,
+        &base,
+        "T3.1",
+        "not-compliant",
+        "Mật khẩu quản trị máy tính đặt theo tên đơn vị, dùng chung cho nhiều máy",
+    )
+    .await;
     // The cabinet: severity, owner and deadline set by the inspector.
     let cl = api.ok(&format!("{base}/checklist")).await;
     let (s, v) = put(
@@ -515,12 +675,25 @@ async fn suite(db_url: &str, check_documents: bool) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, _) = put(&api, &format!("{base}/items/P.3"), json!({"deadline": "31/12/2026"})).await;
+    let (s, _) = put(
+        &api,
+        &format!("{base}/items/P.3"),
+        json!({"deadline": "31/12/2026"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // Evidence: a photo is kept byte for byte; an oversized file and an EXE named .jpg are refused.
     let photo = png(64, 48);
-    let (s, v) = upload(&api, &format!("{base}/evidence"), Some("P.3"), "dau-ghi-bo-phan-mot-cua.png", "image/png", photo.clone()).await;
+    let (s, v) = upload(
+        &api,
+        &format!("{base}/evidence"),
+        Some("P.3"),
+        "dau-ghi-bo-phan-mot-cua.png",
+        "image/png",
+        photo.clone(),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["sha256"], sha256_hex(&photo));
     assert_eq!(v["media_type"], "image/png");
@@ -531,65 +704,182 @@ async fn suite(db_url: &str, check_documents: bool) {
     assert_eq!(h["content-type"], "image/png");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-content-sha256"].to_str().unwrap(), sha256_hex(&photo));
-    assert!(h["content-disposition"].to_str().unwrap().starts_with("inline"), "{h:?}");
-    assert!(h["content-security-policy"].to_str().unwrap().contains("sandbox"), "{h:?}");
-    assert_eq!(other_admin.get(&format!("/api/v1/evidence/{ev_id}")).await.0, StatusCode::NOT_FOUND);
+    assert!(
+        h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline"),
+        "{h:?}"
+    );
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox"),
+        "{h:?}"
+    );
+    assert_eq!(
+        other_admin
+            .get(&format!("/api/v1/evidence/{ev_id}"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
 
     let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
     exe.resize(4096, 0);
-    let (s, v) = upload(&api, &format!("{base}/evidence"), Some("P.3"), "anh-tu-khoa.jpg", "image/jpeg", exe).await;
+    let (s, v) = upload(
+        &api,
+        &format!("{base}/evidence"),
+        Some("P.3"),
+        "anh-tu-khoa.jpg",
+        "image/jpeg",
+        exe,
+    )
+    .await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{v}");
-    assert!(v["message"]["en"].as_str().unwrap().contains("anh-tu-khoa.jpg"), "{v}");
-    assert!(v["message"]["en"].as_str().unwrap().contains("executable"), "{v}");
-    assert!(v["message"]["vi"].as_str().unwrap().contains("anh-tu-khoa.jpg"), "{v}");
+    assert!(
+        v["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("anh-tu-khoa.jpg"),
+        "{v}"
+    );
+    assert!(
+        v["message"]["en"].as_str().unwrap().contains("executable"),
+        "{v}"
+    );
+    assert!(
+        v["message"]["vi"]
+            .as_str()
+            .unwrap()
+            .contains("anh-tu-khoa.jpg"),
+        "{v}"
+    );
     let mut big = png(8, 8);
     big.resize(20 * 1024 * 1024 + 1, 0);
-    let (s, v) = upload(&api, &format!("{base}/evidence"), Some("P.3"), "ban-chup-lon.png", "image/png", big).await;
+    let (s, v) = upload(
+        &api,
+        &format!("{base}/evidence"),
+        Some("P.3"),
+        "ban-chup-lon.png",
+        "image/png",
+        big,
+    )
+    .await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
-    assert!(v["message"]["en"].as_str().unwrap().contains("ban-chup-lon.png"), "{v}");
-    assert!(v["message"]["vi"].as_str().unwrap().contains("ban-chup-lon.png"), "{v}");
+    assert!(
+        v["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("ban-chup-lon.png"),
+        "{v}"
+    );
+    assert!(
+        v["message"]["vi"]
+            .as_str()
+            .unwrap()
+            .contains("ban-chup-lon.png"),
+        "{v}"
+    );
     let cl = api.ok(&format!("{base}/checklist")).await;
     let p3 = item(&cl, "P.3");
     assert_eq!(p3["evidence"].as_array().unwrap().len(), 1, "{p3}");
-    assert_eq!(cl["evidence"].as_array().unwrap().len(), 2, "the photo and the scan");
+    assert_eq!(
+        cl["evidence"].as_array().unwrap().len(),
+        2,
+        "the photo and the scan"
+    );
 
     // Pages: the inspection and the checklist, in Vietnamese; a viewer's form post is refused.
     let b = Browser::login(&srv.base, "thanhtra", &insp_pw).await;
     let (s, page) = b.get(&format!("/inspections/{id}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("KT-2026-07") && page.contains("Kết luận cuộc kiểm tra"), "{page}");
+    assert!(
+        page.contains("KT-2026-07") && page.contains("Kết luận cuộc kiểm tra"),
+        "{page}"
+    );
     let (s, page) = b.get(&format!("/inspections/{id}/units/{city}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("dau-ghi-bo-phan-mot-cua.png") && page.contains(&format!("/evidence/{ev_id}")));
+    assert!(
+        page.contains("dau-ghi-bo-phan-mot-cua.png")
+            && page.contains(&format!("/evidence/{ev_id}"))
+    );
     assert!(page.contains("Đầu ghi camera của Bộ phận một cửa"));
     let vb = Browser::login(&srv.base, "xem-tp", &viewer_pw).await;
     let r = vb
         .http
         .post(format!("{}/inspections/{id}/units/{city}/answer", srv.base))
         .header("cookie", &vb.cookie)
-        .form(&[("csrf", vb.csrf.as_str()), ("item", "P.3"), ("answer", "compliant")])
+        .form(&[
+            ("csrf", vb.csrf.as_str()),
+            ("item", "P.3"),
+            ("answer", "compliant"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "a viewer's answer form");
     let ob = Browser::login(&srv.base, "qt-anphu", &other_pw).await;
-    assert_eq!(ob.get(&format!("/inspections/{id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        ob.get(&format!("/inspections/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
 
     // Conclude: a viewer or another unit's admin cannot; the inspector can, once.
-    assert_eq!(viewer.call(Method::POST, &format!("/api/v1/inspections/{id}/conclude"), None).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(other_admin.call(Method::POST, &format!("/api/v1/inspections/{id}/conclude"), None).await.0, StatusCode::NOT_FOUND);
-    let (s, v) = api.post(&format!("/api/v1/inspections/{id}/conclude"), json!({})).await;
+    assert_eq!(
+        viewer
+            .call(
+                Method::POST,
+                &format!("/api/v1/inspections/{id}/conclude"),
+                None
+            )
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        other_admin
+            .call(
+                Method::POST,
+                &format!("/api/v1/inspections/{id}/conclude"),
+                None
+            )
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (s, v) = api
+        .post(&format!("/api/v1/inspections/{id}/conclude"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(v["opened"].as_u64().unwrap() >= 5, "{v}");
-    let (s, _) = api.post(&format!("/api/v1/inspections/{id}/conclude"), json!({})).await;
+    let (s, _) = api
+        .post(&format!("/api/v1/inspections/{id}/conclude"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
 
     // A concluded inspection refuses edits.
-    let (s, v) = put(&api, &format!("{base}/items/P.3"), json!({"answer": "compliant"})).await;
+    let (s, v) = put(
+        &api,
+        &format!("{base}/items/P.3"),
+        json!({"answer": "compliant"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
-    let (s, _) = upload(&api, &format!("{base}/evidence"), Some("P.3"), "b.png", "image/png", png(4, 4)).await;
+    let (s, _) = upload(
+        &api,
+        &format!("{base}/evidence"),
+        Some("P.3"),
+        "b.png",
+        "image/png",
+        png(4, 4),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT);
-    let (s, _) = api.call(Method::POST, &format!("{base}/refresh"), None).await;
+    let (s, _) = api
+        .call(Method::POST, &format!("{base}/refresh"), None)
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
 
     // The physical and process findings are in the findings lifecycle, with owner and deadline.
@@ -614,10 +904,18 @@ async fn suite(db_url: &str, check_documents: bool) {
         .unwrap_or_else(|| panic!("no training finding: {process}"));
     assert_eq!(training["owner"], "Chủ tịch UBND thành phố", "{training}");
     assert!(training["due"].is_string(), "{training}");
-    assert!(other_admin.ok("/api/v1/findings?kind=physical").await.as_array().unwrap().is_empty());
+    assert!(other_admin
+        .ok("/api/v1/findings?kind=physical")
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
     let (s, page) = b.get("/findings?kind=physical").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("tủ khóa"), "the findings page lists the cabinet finding");
+    assert!(
+        page.contains("tủ khóa"),
+        "the findings page lists the cabinet finding"
+    );
     // The site host is not counted as a host.
     let hosts = api.ok("/api/v1/hosts").await;
     assert_eq!(hosts.as_array().unwrap().len(), 2, "{hosts}");
@@ -627,14 +925,28 @@ async fn suite(db_url: &str, check_documents: bool) {
     assert_eq!(s, StatusCode::OK);
     assert!(h["content-disposition"].to_str().unwrap().contains(".docx"));
     let text = antoan_inspect::docx::docx_text(&docx, "conclusion.docx").expect("a DOCX");
-    for needle in ["KẾT LUẬN", "35/KL-STTTT", "tủ khóa", "mật khẩu mặc định", "tập huấn", "Windows 7"] {
+    for needle in [
+        "KẾT LUẬN",
+        "35/KL-STTTT",
+        "tủ khóa",
+        "mật khẩu mặc định",
+        "tập huấn",
+        "Windows 7",
+    ] {
         assert!(text.contains(needle), "DOCX lacks {needle:?}");
     }
     let (s, _, docx_en) = get_bytes(&api, &format!("{base}/conclusion?format=docx&lang=en")).await;
     assert_eq!(s, StatusCode::OK);
     let text_en = antoan_inspect::docx::docx_text(&docx_en, "conclusion.docx").unwrap();
-    assert!(text_en.contains("CONCLUSION") || text_en.contains("Conclusion"), "{text_en}");
-    let (s, html) = b.get(&format!("/inspections/{id}/units/{city}/conclusion/html?lang=en")).await;
+    assert!(
+        text_en.contains("CONCLUSION") || text_en.contains("Conclusion"),
+        "{text_en}"
+    );
+    let (s, html) = b
+        .get(&format!(
+            "/inspections/{id}/units/{city}/conclusion/html?lang=en"
+        ))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("35/KL-STTTT"));
     if check_documents {
@@ -661,7 +973,14 @@ async fn suite(db_url: &str, check_documents: bool) {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id2 = v["id"].as_i64().unwrap();
     let base2 = format!("/api/v1/inspections/{id2}/units/{city}");
-    answer(&api, &base2, "P.3", "compliant", "Đầu ghi đã đặt trong tủ thép có khóa").await;
+    answer(
+        &api,
+        &base2,
+        "P.3",
+        "compliant",
+        "Đầu ghi đã đặt trong tủ thép có khóa",
+    )
+    .await;
     answer(&api, &base2, "M3.1", "not-compliant", "Vẫn chưa tập huấn").await;
     let d = api.ok(&format!("/api/v1/inspections/{id2}")).await;
     let items_of = |k: &str| -> Vec<String> {
@@ -672,21 +991,37 @@ async fn suite(db_url: &str, check_documents: bool) {
             .map(|f| f["attributes"]["item"].as_str().unwrap_or("").to_string())
             .collect()
     };
-    assert!(items_of("fixed").contains(&"P.3".to_string()), "{}", d["followup"]);
-    assert!(items_of("remaining").contains(&"M3.1".to_string()), "{}", d["followup"]);
+    assert!(
+        items_of("fixed").contains(&"P.3".to_string()),
+        "{}",
+        d["followup"]
+    );
+    assert!(
+        items_of("remaining").contains(&"M3.1".to_string()),
+        "{}",
+        d["followup"]
+    );
     let (s, page) = b.get(&format!("/inspections/{id2}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("So sánh với lần kiểm tra trước") && page.contains("KT-2026-07"));
-    let (s, v) = api.post(&format!("/api/v1/inspections/{id2}/conclude"), json!({})).await;
+    let (s, v) = api
+        .post(&format!("/api/v1/inspections/{id2}/conclude"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(v["fixed"].as_u64().unwrap() >= 1, "{v}");
     let f = api
         .ok(&format!("/api/v1/findings/{}", cab["id"].as_i64().unwrap()))
         .await;
-    assert_eq!(f["finding"]["state"], "fixed", "the cabinet finding is fixed: {f}");
+    assert_eq!(
+        f["finding"]["state"], "fixed",
+        "the cabinet finding is fixed: {f}"
+    );
     let tr = api.ok("/api/v1/findings?kind=process").await;
     assert!(
-        tr.as_array().unwrap().iter().any(|f| f["check"] == "inspect.M3.1" && f["state"] != "fixed"),
+        tr.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check"] == "inspect.M3.1" && f["state"] != "fixed"),
         "training stays open: {tr}"
     );
 
@@ -695,25 +1030,57 @@ async fn suite(db_url: &str, check_documents: bool) {
     let city_pw = common::user(&store, "qt-tp", Role::UnitAdmin, Some(city)).await;
     let city_admin = Api::login(&srv.base, "qt-tp", &city_pw).await;
     let (s, v) = city_admin
-        .post("/api/v1/inspections", inspection_doc("TKT-2027-01", "01/KL-UBND", "2027-04-01"))
+        .post(
+            "/api/v1/inspections",
+            inspection_doc("TKT-2027-01", "01/KL-UBND", "2027-04-01"),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let own = v["id"].as_i64().unwrap();
     let own_base = format!("/api/v1/inspections/{own}/units/{city}");
-    answer(&city_admin, &own_base, "M3.1", "compliant", "Đã tập huấn ngày 15/03/2027, có danh sách tham dự").await;
-    let (s, _) = put(&api, &format!("{base2}/items/P.4"), json!({"answer": "compliant"})).await;
+    answer(
+        &city_admin,
+        &own_base,
+        "M3.1",
+        "compliant",
+        "Đã tập huấn ngày 15/03/2027, có danh sách tham dự",
+    )
+    .await;
+    let (s, _) = put(
+        &api,
+        &format!("{base2}/items/P.4"),
+        json!({"answer": "compliant"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT, "the follow-up is concluded");
     let d = api.ok(&format!("/api/v1/inspections/{id2}")).await;
     assert_eq!(d["inspection"]["state"], "concluded");
     let (s, v) = api
-        .post("/api/v1/inspections", inspection_doc("KT-2027-05", "20/KL-STTTT", "2027-05-01"))
+        .post(
+            "/api/v1/inspections",
+            inspection_doc("KT-2027-05", "20/KL-STTTT", "2027-05-01"),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let led = v["id"].as_i64().unwrap();
-    let (s, _) = put(&city_admin, &format!("/api/v1/inspections/{led}/units/{city}/items/P.4"), json!({"answer": "compliant"})).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "a unit admin only reads the team's inspection");
-    assert_eq!(city_admin.ok(&format!("/api/v1/inspections/{led}")).await["inspection"]["code"], "KT-2027-05");
-    let (s, v) = city_admin.post(&format!("/api/v1/inspections/{own}/conclude"), json!({})).await;
+    let (s, _) = put(
+        &city_admin,
+        &format!("/api/v1/inspections/{led}/units/{city}/items/P.4"),
+        json!({"answer": "compliant"}),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a unit admin only reads the team's inspection"
+    );
+    assert_eq!(
+        city_admin.ok(&format!("/api/v1/inspections/{led}")).await["inspection"]["code"],
+        "KT-2027-05"
+    );
+    let (s, v) = city_admin
+        .post(&format!("/api/v1/inspections/{own}/conclude"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let tr = api.ok("/api/v1/findings?kind=process&state=all").await;
     let training = tr
@@ -722,7 +1089,10 @@ async fn suite(db_url: &str, check_documents: bool) {
         .iter()
         .find(|f| f["check"] == "inspect.M3.1")
         .unwrap_or_else(|| panic!("{tr}"));
-    assert_eq!(training["state"], "fixed", "the self-inspection found the training held: {training}");
+    assert_eq!(
+        training["state"], "fixed",
+        "the self-inspection found the training held: {training}"
+    );
 
     // The OpenAPI document lists the inspection routes.
     let doc = api.ok("/api/v1/openapi.json").await;
@@ -739,7 +1109,11 @@ async fn suite(db_url: &str, check_documents: bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inspection_replay_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    suite(&format!("sqlite:{}", dir.path().join("antoan.db").display()), true).await;
+    suite(
+        &format!("sqlite:{}", dir.path().join("antoan.db").display()),
+        true,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -747,7 +1121,10 @@ async fn inspection_replay_postgres() {
     let Some(pg) = antoan_store::testing::PgCluster::shared() else {
         return;
     };
-    let url = pg.create_database("server_inspections").await.expect("create database");
+    let url = pg
+        .create_database("server_inspections")
+        .await
+        .expect("create database");
     // The documents are the same on both backends; PostgreSQL checks the golden text too.
     suite(&url, true).await;
 }

@@ -27,7 +27,10 @@ pub struct CreateQuery {
 /// All inspections with a unit in your scope, newest first.
 #[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections",
     responses((status = 200, description = "[InspectionRow]")))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<InspectionRow>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<InspectionRow>>, ApiError> {
     Ok(Json(state.store.inspections(&user.scope).await?))
 }
 
@@ -45,8 +48,14 @@ pub async fn create(
     body: Bytes,
 ) -> Result<(StatusCode, Json<InspectionRow>), ApiError> {
     user.require_write()?;
-    let doc = Inspection::from_json(&body, "inspection.json")
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid-inspection", e.message.vi, e.message.en))?;
+    let doc = Inspection::from_json(&body, "inspection.json").map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-inspection",
+            e.message.vi,
+            e.message.en,
+        )
+    })?;
     let row = core::create(&state, &user, doc, q.previous_id).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
@@ -190,7 +199,17 @@ pub async fn evidence(
         .find(|(k, _)| k == "item")
         .map(|(_, v)| v.trim().to_string())
         .unwrap_or_default();
-    let m = core::add_evidence(&state, &user, id, unit_id, &item, &file.name, file.content_type.as_deref(), file.bytes).await?;
+    let m = core::add_evidence(
+        &state,
+        &user,
+        id,
+        unit_id,
+        &item,
+        &file.name,
+        file.content_type.as_deref(),
+        file.bytes,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(m)))
 }
 
@@ -257,10 +276,14 @@ pub async fn conclusion(
 ) -> Result<Response, ApiError> {
     let format: Format = q.format.as_deref().unwrap_or("html").parse()?;
     let lang = match q.lang.as_deref() {
-        Some(l) => l.parse::<Lang>().map_err(|_| ApiError::bad_request("ngôn ngữ: vi hoặc en", "lang: vi or en"))?,
+        Some(l) => l
+            .parse::<Lang>()
+            .map_err(|_| ApiError::bad_request("ngôn ngữ: vi hoặc en", "lang: vi or en"))?,
         None => user.lang,
     };
-    Ok(core::conclusion(&state, &user, id, unit_id, format, lang).await?.into_response())
+    Ok(core::conclusion(&state, &user, id, unit_id, format, lang)
+        .await?
+        .into_response())
 }
 
 /// The team of the "new inspection" form: one person a line, `name | role |
@@ -280,7 +303,11 @@ pub fn parse_team(text: &str, lang: Lang) -> Result<Vec<antoan_inspect::TeamMemb
         let position: String = parts.next().unwrap_or("").chars().take(300).collect();
         match role {
             Some(role) if !name.is_empty() && team.len() < 50 => {
-                team.push(antoan_inspect::TeamMember { name, role, position })
+                team.push(antoan_inspect::TeamMember {
+                    name,
+                    role,
+                    position,
+                })
             }
             _ => {
                 let shown: String = line.chars().take(80).collect();
@@ -291,7 +318,11 @@ pub fn parse_team(text: &str, lang: Lang) -> Result<Vec<antoan_inspect::TeamMemb
             }
         }
     }
-    if !team.is_empty() && !team.iter().any(|m| m.role == antoan_inspect::TeamRole::Lead) {
+    if !team.is_empty()
+        && !team
+            .iter()
+            .any(|m| m.role == antoan_inspect::TeamRole::Lead)
+    {
         team[0].role = antoan_inspect::TeamRole::Lead;
     }
     Ok(team)
@@ -310,8 +341,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.len(), 3);
-        assert_eq!((t[0].name.as_str(), t[0].role), ("Nguyễn Văn An", TeamRole::Lead));
-        assert_eq!((t[1].role, t[1].position.as_str()), (TeamRole::Member, "Chuyên viên"));
+        assert_eq!(
+            (t[0].name.as_str(), t[0].role),
+            ("Nguyễn Văn An", TeamRole::Lead)
+        );
+        assert_eq!(
+            (t[1].role, t[1].position.as_str()),
+            (TeamRole::Member, "Chuyên viên")
+        );
         assert_eq!(t[2].role, TeamRole::Member);
         // No lead named: the first person leads.
         let t = parse_team("A | thư ký\nB", Lang::En).unwrap();
@@ -324,9 +361,18 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for g in ["", "|||", "\u{0}\u{202e}|lead", "a|b|c|d|e", &"x|lead\n".repeat(100), "\u{feff}Tên | TRƯỞNG ĐOÀN"] {
+        for g in [
+            "",
+            "|||",
+            "\u{0}\u{202e}|lead",
+            "a|b|c|d|e",
+            &"x|lead\n".repeat(100),
+            "\u{feff}Tên | TRƯỞNG ĐOÀN",
+        ] {
             let _ = parse_team(g, Lang::Vi);
         }
-        assert!(parse_team(&"x|member\n".repeat(60), Lang::En).unwrap_err().contains("line 51"));
+        assert!(parse_team(&"x|member\n".repeat(60), Lang::En)
+            .unwrap_err()
+            .contains("line 51"));
     }
 }

@@ -86,22 +86,38 @@ fn fail_page(cu: &CurrentUser, here: &str, e: ApiError, back: Option<&str>) -> R
     let c = ctx(cu, here);
     html(
         e.status,
-        message_page(&c, c.tr(t::ERROR), e.message.get(cu.lang), back.or(Some("/inspections"))),
+        message_page(
+            &c,
+            c.tr(t::ERROR),
+            e.message.get(cu.lang),
+            back.or(Some("/inspections")),
+        ),
     )
 }
 
 fn query_has(uri: &OriginalUri, key: &str) -> bool {
-    pairs(uri.0.query().unwrap_or("")).iter().any(|(k, _)| k == key)
+    pairs(uri.0.query().unwrap_or(""))
+        .iter()
+        .any(|(k, _)| k == key)
 }
 
 /// A urlencoded form body's pairs after the CSRF check (the middleware
 /// checks it too; this keeps the handler safe on its own).
 fn form(cu: &CurrentUser, here: &str, body: &Bytes) -> Result<Vec<(String, String)>, Response> {
     let s = std::str::from_utf8(body).map_err(|_| {
-        fail_page(cu, here, ApiError::bad_request("dữ liệu không phải UTF-8", "the form is not UTF-8"), None)
+        fail_page(
+            cu,
+            here,
+            ApiError::bad_request("dữ liệu không phải UTF-8", "the form is not UTF-8"),
+            None,
+        )
     })?;
     let p = pairs(s);
-    let token = p.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+    let token = p
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
     check_csrf(cu, token).map_err(|e| fail_page(cu, here, e, None))?;
     Ok(p)
 }
@@ -115,14 +131,21 @@ fn field<'a>(p: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 // ---------------------------------------------------------------- list and new
 
-async fn list_h(State(state): State<AppState>, PageUser(cu): PageUser, uri: OriginalUri) -> PageResult {
+async fn list_h(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     let rows = state
         .store
         .inspections(&cu.scope)
         .await
         .map_err(|e| fail_page(&cu, &here, e.into(), Some("/")))?;
-    Ok(html(StatusCode::OK, pages::list_page(&ctx(&cu, &here), &rows)))
+    Ok(html(
+        StatusCode::OK,
+        pages::list_page(&ctx(&cu, &here), &rows),
+    ))
 }
 
 async fn new_page_response(
@@ -143,10 +166,17 @@ async fn new_page_response(
         .inspections(&cu.scope)
         .await
         .map_err(|e| fail_page(cu, here, e.into(), None))?;
-    Ok(html(status, pages::new_page(&ctx(cu, here), &units, &previous, f, error)))
+    Ok(html(
+        status,
+        pages::new_page(&ctx(cu, here), &units, &previous, f, error),
+    ))
 }
 
-async fn new_h(State(state): State<AppState>, PageUser(cu): PageUser, uri: OriginalUri) -> PageResult {
+async fn new_h(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+) -> PageResult {
     let here = here(&uri);
     if !cu.can_write() {
         return Err(fail_page(&cu, &here, ApiError::forbidden(), None));
@@ -222,7 +252,10 @@ fn build_document(
             assessment: Default::default(),
         });
     }
-    let level: u8 = f.level.parse().map_err(|_| format!("{}: {}", x::LEVEL.get(lang), f.level))?;
+    let level: u8 = f
+        .level
+        .parse()
+        .map_err(|_| format!("{}: {}", x::LEVEL.get(lang), f.level))?;
     let doc = Inspection {
         schema_version: antoan_inspect::model::INSPECTION_SCHEMA_VERSION.to_string(),
         id: f.code.clone(),
@@ -247,7 +280,11 @@ fn build_document(
             },
         },
         level,
-        framework: if f.framework.is_empty() { "legacy".into() } else { f.framework.clone() },
+        framework: if f.framework.is_empty() {
+            "legacy".into()
+        } else {
+            f.framework.clone()
+        },
         signer: None,
         minutes: Vec::new(),
         distribution: Vec::new(),
@@ -255,11 +292,15 @@ fn build_document(
         follow_up_date: None,
     };
     if doc.id.chars().count() > 100
-        || !doc.id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        || !doc
+            .id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
     {
         return Err(format!("{}: {:?}", x::CODE.get(lang), doc.id));
     }
-    doc.validate("").map_err(|e| e.message.get(lang).to_string())?;
+    doc.validate("")
+        .map_err(|e| e.message.get(lang).to_string())?;
     Ok(doc)
 }
 
@@ -284,13 +325,25 @@ async fn create_h(
         Ok(d) => d,
         Err(why) => {
             let msg = format!("{}: {why}", x::INVALID_FORM.get(cu.lang));
-            return new_page_response(&state, &cu, "/inspections/new", StatusCode::BAD_REQUEST, &f, Some(&msg)).await;
+            return new_page_response(
+                &state,
+                &cu,
+                "/inspections/new",
+                StatusCode::BAD_REQUEST,
+                &f,
+                Some(&msg),
+            )
+            .await;
         }
     };
     match core::create(&state, &cu, doc, f.previous).await {
         Ok(row) => Ok(Redirect::to(&format!("/inspections/{}", row.id)).into_response()),
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
-            let msg = format!("{}: {}", x::INVALID_FORM.get(cu.lang), e.message.get(cu.lang));
+            let msg = format!(
+                "{}: {}",
+                x::INVALID_FORM.get(cu.lang),
+                e.message.get(cu.lang)
+            );
             new_page_response(&state, &cu, "/inspections/new", e.status, &f, Some(&msg)).await
         }
         Err(e) => Err(fail_page(&cu, &here, e, None)),
@@ -307,7 +360,9 @@ async fn inspection_page_response(
     notice: Option<&str>,
 ) -> PageResult {
     let fail = |e: ApiError| fail_page(cu, here, e, None);
-    let row = core::visible_inspection(state, cu, id).await.map_err(fail)?;
+    let row = core::visible_inspection(state, cu, id)
+        .await
+        .map_err(fail)?;
     let doc = core::document(&row).map_err(fail)?;
     let mut views = Vec::new();
     for u in row.units.iter().filter(|u| cu.sees(&u.path)) {
@@ -331,7 +386,16 @@ async fn inspection_page_response(
     let followup = core::followup(state, cu, &row).await.map_err(fail)?;
     Ok(html(
         StatusCode::OK,
-        pages::inspection_page(&ctx(cu, here), &row, &doc, &views, can_fill, can_conclude, followup.as_ref(), notice),
+        pages::inspection_page(
+            &ctx(cu, here),
+            &row,
+            &doc,
+            &views,
+            can_fill,
+            can_conclude,
+            followup.as_ref(),
+            notice,
+        ),
     ))
 }
 
@@ -373,6 +437,7 @@ async fn conclude_h(
 
 // ---------------------------------------------------------------- checklist
 
+#[allow(clippy::too_many_arguments)]
 async fn checklist_page_response(
     state: &AppState,
     cu: &CurrentUser,
@@ -384,7 +449,9 @@ async fn checklist_page_response(
     error: Option<&str>,
 ) -> PageResult {
     let fail = |e: ApiError| fail_page(cu, here, e, None);
-    let row = core::visible_inspection(state, cu, id).await.map_err(fail)?;
+    let row = core::visible_inspection(state, cu, id)
+        .await
+        .map_err(fail)?;
     let unit = core::visible_unit(&row, cu, unit_id).map_err(fail)?.clone();
     let (cr, cl) = core::checklist(state, &row, &unit).await.map_err(fail)?;
     let evidence = state
@@ -407,7 +474,18 @@ async fn checklist_page_response(
         || (row.state == InspectionState::Concluded && cu.can_write());
     Ok(html(
         status,
-        pages::checklist_page(&ctx(cu, here), &row, &unit, &cr, &cl, &evidence, &group_name, can_fill, notice, error),
+        pages::checklist_page(
+            &ctx(cu, here),
+            &row,
+            &unit,
+            &cr,
+            &cl,
+            &evidence,
+            &group_name,
+            can_fill,
+            notice,
+            error,
+        ),
     ))
 }
 
@@ -448,19 +526,34 @@ async fn answer_h(
         Some(a) => match serde_json::from_value(serde_json::Value::String(a.to_string())) {
             Ok(a) => Some(a),
             Err(_) => {
-                return Err(fail_page(&cu, &here, ApiError::bad_request("câu trả lời không hợp lệ", "invalid answer"), Some(&back)))
+                return Err(fail_page(
+                    &cu,
+                    &here,
+                    ApiError::bad_request("câu trả lời không hợp lệ", "invalid answer"),
+                    Some(&back),
+                ))
             }
         },
     };
     let severity: Option<Severity> = match field(&p, "severity") {
         None => None,
         Some(s) => Some(s.parse().map_err(|_| {
-            fail_page(&cu, &here, ApiError::bad_request("mức độ không hợp lệ", "invalid severity"), Some(&back))
+            fail_page(
+                &cu,
+                &here,
+                ApiError::bad_request("mức độ không hợp lệ", "invalid severity"),
+                Some(&back),
+            )
         })?),
     };
     let input = AnswerInput {
         answer,
-        notes: Some(p.iter().find(|(k, _)| k == "notes").map(|(_, v)| v.clone()).unwrap_or_default()),
+        notes: Some(
+            p.iter()
+                .find(|(k, _)| k == "notes")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+        ),
         severity,
         owner: Some(field(&p, "owner").unwrap_or("").to_string()),
         deadline: Some(field(&p, "deadline").unwrap_or("").to_string()),
@@ -469,7 +562,9 @@ async fn answer_h(
         version: field(&p, "version").and_then(|v| v.parse().ok()),
     };
     match core::answer(&state, &cu, id, unit, &item, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("{back}?saved=1#item-{}", anchor(&item))).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("{back}?saved=1#item-{}", anchor(&item))).into_response())
+        }
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.code == "version" => {
             let msg = e.message.get(cu.lang).to_string();
             checklist_page_response(&state, &cu, &back, id, unit, e.status, None, Some(&msg)).await
@@ -517,13 +612,24 @@ async fn evidence_h(
     let r = async {
         let (fields, file) = core::upload_file(core::read_upload(mp).await?)?;
         let item = field(&fields, "item").unwrap_or("").to_string();
-        core::add_evidence(&state, &cu, id, unit, &item, &file.name, file.content_type.as_deref(), file.bytes)
-            .await
-            .map(|_| item)
+        core::add_evidence(
+            &state,
+            &cu,
+            id,
+            unit,
+            &item,
+            &file.name,
+            file.content_type.as_deref(),
+            file.bytes,
+        )
+        .await
+        .map(|_| item)
     }
     .await;
     match r {
-        Ok(item) => Ok(Redirect::to(&format!("{here}?uploaded=1#item-{}", anchor(&item))).into_response()),
+        Ok(item) => {
+            Ok(Redirect::to(&format!("{here}?uploaded=1#item-{}", anchor(&item))).into_response())
+        }
         Err(e) => Err(fail_page(&cu, &here, e, Some(&here))),
     }
 }
@@ -556,7 +662,9 @@ async fn conclusion_h(
 ) -> PageResult {
     let here = here(&uri);
     let back = format!("/inspections/{id}");
-    let format: Format = format.parse().map_err(|e| fail_page(&cu, &here, e, Some(&back)))?;
+    let format: Format = format
+        .parse()
+        .map_err(|e| fail_page(&cu, &here, e, Some(&back)))?;
     core::conclusion(&state, &cu, id, unit, format, cu.lang)
         .await
         .map_err(|e| fail_page(&cu, &here, e, Some(&back)))

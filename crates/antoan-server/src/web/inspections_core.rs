@@ -70,7 +70,12 @@ pub fn kb() -> Result<&'static Kb, ApiError> {
     })
 }
 
-fn err(status: StatusCode, code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> ApiError {
+fn err(
+    status: StatusCode,
+    code: &'static str,
+    vi: impl Into<String>,
+    en: impl Into<String>,
+) -> ApiError {
     ApiError::new(status, code, vi, en)
 }
 
@@ -97,7 +102,12 @@ fn store_err(e: StoreError) -> ApiError {
 }
 
 fn bad_document(e: antoan_inspect::InspectError) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid-inspection", e.message.vi, e.message.en)
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid-inspection",
+        e.message.vi,
+        e.message.en,
+    )
 }
 
 // ---------------------------------------------------------------- reading
@@ -116,21 +126,34 @@ pub async fn visible_inspection(
 
 /// The inspection document as stored.
 pub fn document(row: &InspectionRow) -> Result<Inspection, ApiError> {
-    Inspection::from_json(row.document.as_bytes(), &format!("inspection {}", row.code)).map_err(|e| {
-        crate::log_error(&format!("stored inspection {} unreadable: {e}", row.id));
-        ApiError::internal()
-    })
+    Inspection::from_json(row.document.as_bytes(), &format!("inspection {}", row.code)).map_err(
+        |e| {
+            crate::log_error(&format!("stored inspection {} unreadable: {e}", row.id));
+            ApiError::internal()
+        },
+    )
 }
 
 pub fn parse_checklist(row: &ChecklistRow) -> Result<Checklist, ApiError> {
-    Checklist::from_json(row.checklist.as_bytes(), &format!("checklist {}", row.unit.path)).map_err(|e| {
-        crate::log_error(&format!("stored checklist {}/{} unreadable: {e}", row.inspection_id, row.unit.id));
+    Checklist::from_json(
+        row.checklist.as_bytes(),
+        &format!("checklist {}", row.unit.path),
+    )
+    .map_err(|e| {
+        crate::log_error(&format!(
+            "stored checklist {}/{} unreadable: {e}",
+            row.inspection_id, row.unit.id
+        ));
         ApiError::internal()
     })
 }
 
 /// A visible unit of a visible inspection, else 404.
-pub fn visible_unit<'a>(row: &'a InspectionRow, cu: &CurrentUser, unit_id: i64) -> Result<&'a Unit, ApiError> {
+pub fn visible_unit<'a>(
+    row: &'a InspectionRow,
+    cu: &CurrentUser,
+    unit_id: i64,
+) -> Result<&'a Unit, ApiError> {
     row.units
         .iter()
         .find(|u| u.id == unit_id && cu.sees(&u.path))
@@ -162,7 +185,11 @@ pub async fn is_self_inspection(state: &AppState, row: &InspectionRow) -> Result
 
 /// May fill checklists and upload evidence: inspectors; unit admins on their
 /// own self-inspections. Viewers never (403); concluded → 409.
-pub async fn may_fill(state: &AppState, cu: &CurrentUser, row: &InspectionRow) -> Result<(), ApiError> {
+pub async fn may_fill(
+    state: &AppState,
+    cu: &CurrentUser,
+    row: &InspectionRow,
+) -> Result<(), ApiError> {
     cu.require_write()?;
     if !cu.is_inspector() && !is_self_inspection(state, row).await? {
         return Err(ApiError::forbidden());
@@ -175,7 +202,11 @@ pub async fn may_fill(state: &AppState, cu: &CurrentUser, row: &InspectionRow) -
 
 /// May conclude: like [`may_fill`], and every unit of the inspection must be
 /// in the caller's scope (a conclusion speaks for all of them).
-pub async fn may_conclude(state: &AppState, cu: &CurrentUser, row: &InspectionRow) -> Result<(), ApiError> {
+pub async fn may_conclude(
+    state: &AppState,
+    cu: &CurrentUser,
+    row: &InspectionRow,
+) -> Result<(), ApiError> {
     may_fill(state, cu, row).await?;
     if !row.units.iter().all(|u| cu.sees(&u.path)) {
         return Err(ApiError::forbidden());
@@ -186,7 +217,11 @@ pub async fn may_conclude(state: &AppState, cu: &CurrentUser, row: &InspectionRo
 /// The reports the automatic items read for one unit: the latest agent
 /// report of every host in the unit's subtree (by host name), then the scan
 /// reports uploaded to this inspection for the unit (in upload order).
-pub async fn unit_reports(state: &AppState, inspection_id: Option<i64>, unit: &Unit) -> Result<Vec<Report>, ApiError> {
+pub async fn unit_reports(
+    state: &AppState,
+    inspection_id: Option<i64>,
+    unit: &Unit,
+) -> Result<Vec<Report>, ApiError> {
     let scope = Scope::Subtree {
         unit_id: unit.id,
         path: unit.path.clone(),
@@ -206,7 +241,9 @@ pub async fn unit_reports(state: &AppState, inspection_id: Option<i64>, unit: &U
     hosts.sort_by(|a, b| a.hostname.cmp(&b.hostname).then(a.id.cmp(&b.id)));
     let mut out = Vec::new();
     for h in hosts {
-        let Some(rid) = h.last_report_id else { continue };
+        let Some(rid) = h.last_report_id else {
+            continue;
+        };
         let Some(json) = state.store.report_json(rid).await.map_err(store_err)? else {
             continue;
         };
@@ -228,7 +265,11 @@ pub async fn unit_reports(state: &AppState, inspection_id: Option<i64>, unit: &U
     Ok(out)
 }
 
-async fn scan_evidence(state: &AppState, inspection_id: i64, unit_id: i64) -> Result<Vec<EvidenceMeta>, ApiError> {
+async fn scan_evidence(
+    state: &AppState,
+    inspection_id: i64,
+    unit_id: i64,
+) -> Result<Vec<EvidenceMeta>, ApiError> {
     let mut v: Vec<EvidenceMeta> = state
         .store
         .evidence_list(inspection_id, unit_id)
@@ -295,13 +336,17 @@ pub async fn create(
     let kb = kb()?;
     let mut checklists = Vec::new();
     for su in &units {
-        let mut cl = antoan_inspect::new_checklist(&doc, &su.path, &kb.knowledge.controls, &kb.rules);
+        let mut cl =
+            antoan_inspect::new_checklist(&doc, &su.path, &kb.knowledge.controls, &kb.rules);
         let reports = unit_reports(state, None, su).await?;
         antoan_inspect::fill_automatic(&mut cl, &reports, &kb.rules);
         checklists.push((su.id, to_json(&cl)?));
     }
     let names: Vec<&str> = doc.scope.units.iter().map(|u| u.name.as_str()).collect();
-    let title: String = format!("{} — {}", doc.number, names.join(", ")).chars().take(300).collect();
+    let title: String = format!("{} — {}", doc.number, names.join(", "))
+        .chars()
+        .take(300)
+        .collect();
     let n = NewInspection {
         code: doc.id.clone(),
         title,
@@ -393,7 +438,10 @@ pub async fn answer(
     }
     if let Some(n) = &input.notes {
         if n.chars().count() > 4000 {
-            return Err(bad("ghi chú dài quá 4000 ký tự", "the notes are longer than 4000 characters"));
+            return Err(bad(
+                "ghi chú dài quá 4000 ký tự",
+                "the notes are longer than 4000 characters",
+            ));
         }
         item.notes = n.trim().to_string();
     }
@@ -403,7 +451,10 @@ pub async fn answer(
     if let Some(o) = &input.owner {
         let o = o.trim();
         if o.chars().count() > 200 {
-            return Err(bad("người chịu trách nhiệm dài quá 200 ký tự", "the owner is longer than 200 characters"));
+            return Err(bad(
+                "người chịu trách nhiệm dài quá 200 ký tự",
+                "the owner is longer than 200 characters",
+            ));
         }
         item.owner = (!o.is_empty()).then(|| o.to_string());
     }
@@ -456,7 +507,13 @@ async fn save(
 ) -> Result<ChecklistRow, ApiError> {
     match state
         .store
-        .save_checklist(row.id, unit_id, &to_json(cl)?, version, &crate::api::actor(cu))
+        .save_checklist(
+            row.id,
+            unit_id,
+            &to_json(cl)?,
+            version,
+            &crate::api::actor(cu),
+        )
         .await
     {
         Ok(r) => Ok(r),
@@ -474,7 +531,12 @@ async fn conflict_reason(state: &AppState, id: i64) -> ApiError {
 }
 
 /// Re-reads the reports and fills the automatic items again.
-pub async fn refresh(state: &AppState, cu: &CurrentUser, id: i64, unit_id: i64) -> Result<ChecklistRow, ApiError> {
+pub async fn refresh(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    unit_id: i64,
+) -> Result<ChecklistRow, ApiError> {
     let row = visible_inspection(state, cu, id).await?;
     let unit = visible_unit(&row, cu, unit_id)?.clone();
     may_fill(state, cu, &row).await?;
@@ -510,6 +572,7 @@ fn rejected(r: antoan_inspect::evidence::EvidenceRejection, size: usize) -> ApiE
 }
 
 /// Stores an evidence file on an item, with the checklist that now refers to it.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_evidence(
     state: &AppState,
     cu: &CurrentUser,
@@ -523,7 +586,8 @@ pub async fn add_evidence(
     let row = visible_inspection(state, cu, id).await?;
     let unit = visible_unit(&row, cu, unit_id)?.clone();
     may_fill(state, cu, &row).await?;
-    let eref = validate_evidence(file_name, declared, &bytes, &policy()).map_err(|r| rejected(r, bytes.len()))?;
+    let eref = validate_evidence(file_name, declared, &bytes, &policy())
+        .map_err(|r| rejected(r, bytes.len()))?;
     let n = NewEvidence {
         inspection_id: row.id,
         unit_id: unit.id,
@@ -579,7 +643,10 @@ pub async fn add_scan(
         err(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "not-a-scan",
-            format!("{}: không phải báo cáo rà quét antoan (JSON): {e}", eref.file_name),
+            format!(
+                "{}: không phải báo cáo rà quét antoan (JSON): {e}",
+                eref.file_name
+            ),
             format!("{}: not an antoan scan report (JSON): {e}", eref.file_name),
         )
     })?;
@@ -587,8 +654,14 @@ pub async fn add_scan(
         return Err(err(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "not-a-scan",
-            format!("{}: là báo cáo kiểm tra máy, không phải kết quả `antoan scan`", eref.file_name),
-            format!("{}: a host audit report, not the output of `antoan scan`", eref.file_name),
+            format!(
+                "{}: là báo cáo kiểm tra máy, không phải kết quả `antoan scan`",
+                eref.file_name
+            ),
+            format!(
+                "{}: a host audit report, not the output of `antoan scan`",
+                eref.file_name
+            ),
         ));
     }
     let n = NewEvidence {
@@ -625,7 +698,11 @@ pub async fn add_scan(
 }
 
 /// An evidence file of a visible unit, else 404.
-pub async fn evidence_file(state: &AppState, cu: &CurrentUser, id: i64) -> Result<(EvidenceMeta, Vec<u8>), ApiError> {
+pub async fn evidence_file(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+) -> Result<(EvidenceMeta, Vec<u8>), ApiError> {
     let Some((m, body)) = state.store.evidence(id).await.map_err(store_err)? else {
         return Err(ApiError::not_found("evidence"));
     };
@@ -640,11 +717,22 @@ pub fn evidence_response(m: &EvidenceMeta, body: Vec<u8>) -> Response {
     let ascii: String = m
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(120)
         .collect();
-    let utf8 = percent_encoding::utf8_percent_encode(&m.file_name, percent_encoding::NON_ALPHANUMERIC);
-    let disposition = if m.media_type.starts_with("image/") { "inline" } else { "attachment" };
+    let utf8 =
+        percent_encoding::utf8_percent_encode(&m.file_name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = if m.media_type.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
     let mut resp = body.into_response();
     let h = resp.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, k: header::HeaderName, v: String| {
@@ -658,12 +746,21 @@ pub fn evidence_response(m: &EvidenceMeta, body: Vec<u8>) -> Response {
         header::CONTENT_DISPOSITION,
         format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{utf8}"),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"),
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        ),
     );
-    set(h, header::HeaderName::from_static("x-content-sha256"), m.sha256.clone());
+    set(
+        h,
+        header::HeaderName::from_static("x-content-sha256"),
+        m.sha256.clone(),
+    );
     resp
 }
 
@@ -678,12 +775,22 @@ pub fn outcome_of(doc: &Inspection, cl: &Checklist, kb: &Kb) -> (Vec<Finding>, V
         .items
         .iter()
         .filter(|i| i.answer == Answer::Compliant)
-        .map(|i| Finding::stable_id(&host_key, &format!("{INSPECTION_CHECK_PREFIX}{}", i.id), &i.id))
+        .map(|i| {
+            Finding::stable_id(
+                &host_key,
+                &format!("{INSPECTION_CHECK_PREFIX}{}", i.id),
+                &i.id,
+            )
+        })
         .collect();
     (findings, compliant)
 }
 
-pub async fn conclude(state: &AppState, cu: &CurrentUser, id: i64) -> Result<ConcludeOutcome, ApiError> {
+pub async fn conclude(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+) -> Result<ConcludeOutcome, ApiError> {
     let row = visible_inspection(state, cu, id).await?;
     may_conclude(state, cu, &row).await?;
     let doc = document(&row)?;
@@ -717,7 +824,9 @@ pub async fn followup(
     cu: &CurrentUser,
     row: &InspectionRow,
 ) -> Result<Option<(InspectionRow, FollowUp)>, ApiError> {
-    let Some(pid) = row.previous_id else { return Ok(None) };
+    let Some(pid) = row.previous_id else {
+        return Ok(None);
+    };
     let prev = match visible_inspection(state, cu, pid).await {
         Ok(p) => p,
         Err(e) if e.status == StatusCode::NOT_FOUND => return Ok(None),
@@ -734,14 +843,22 @@ pub async fn followup(
                     continue;
                 }
                 let cl = parse_checklist(&cr)?;
-                all.extend(checklist_findings(&doc, &cl, &kb.knowledge.controls, &kb.rules));
+                all.extend(checklist_findings(
+                    &doc,
+                    &cl,
+                    &kb.knowledge.controls,
+                    &kb.rules,
+                ));
             }
             Ok::<_, ApiError>(all)
         }
     };
     let before = findings_of(&prev).await?;
     let now = findings_of(row).await?;
-    Ok(Some((prev, antoan_inspect::followup::compare(&before, &now))))
+    Ok(Some((
+        prev,
+        antoan_inspect::followup::compare(&before, &now),
+    )))
 }
 
 // ---------------------------------------------------------------- the conclusion
@@ -768,12 +885,26 @@ impl std::str::FromStr for Format {
     }
 }
 
+/// The Chromium that prints conclusions: `ANTOAN_CHROMIUM` when set (as for
+/// `antoan_inspect::pdf`), else the dashboard's [`CHROMIUM`].
+fn chromium() -> std::path::PathBuf {
+    std::env::var_os("ANTOAN_CHROMIUM")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(CHROMIUM))
+}
+
 /// Only one Chromium at a time for conclusions (the server is modest).
 static ONE_PDF: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 fn file_part(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .take(60)
         .collect()
 }
@@ -803,12 +934,20 @@ pub async fn conclusion(
     };
     let c = antoan_inspect::conclude(&input).map_err(bad_document)?;
     let d = antoan_inspect::document(&input, &c, lang);
-    let name = format!("ket-luan-{}-{}-{}", file_part(&row.code), file_part(&unit.slug), lang.code());
+    let name = format!(
+        "ket-luan-{}-{}-{}",
+        file_part(&row.code),
+        file_part(&unit.slug),
+        lang.code()
+    );
     let attach = |ct: &'static str, ext: &str, body: Vec<u8>| {
         (
             [
                 (header::CONTENT_TYPE, ct.to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.{ext}\"")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.{ext}\""),
+                ),
             ],
             body,
         )
@@ -832,25 +971,31 @@ pub async fn conclusion(
             ))
         }
         Format::Pdf => {
-            let chromium = std::path::Path::new(CHROMIUM);
-            if !chromium.exists() {
+            let chromium = chromium();
+            if !chromium.is_file() {
+                let shown = chromium.display();
                 return Err(err(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "pdf-unavailable",
-                    format!("máy chủ chưa cài Chromium ({CHROMIUM}) nên không xuất được PDF; hãy tải bản DOCX hoặc HTML"),
-                    format!("Chromium ({CHROMIUM}) is not installed on the server, so no PDF can be made; download the DOCX or HTML instead"),
+                    format!("máy chủ chưa cài Chromium ({shown}) nên không xuất được PDF; hãy tải bản DOCX hoặc HTML"),
+                    format!("Chromium ({shown}) is not installed on the server, so no PDF can be made; download the DOCX or HTML instead"),
                 ));
             }
             let html = antoan_inspect::html::render_html(&d);
             let _permit = ONE_PDF.acquire().await.map_err(|_| ApiError::internal())?;
             let pdf = tokio::task::spawn_blocking(move || {
-                antoan_inspect::pdf::render_pdf(&html, Some(std::path::Path::new(CHROMIUM)), Duration::from_secs(90))
+                antoan_inspect::pdf::render_pdf(&html, Some(&chromium), Duration::from_secs(90))
             })
             .await
             .map_err(|_| ApiError::internal())?
             .map_err(|e| {
                 crate::log_error(&format!("PDF of inspection {id}: {e}"));
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "pdf-failed", e.message.vi, e.message.en)
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "pdf-failed",
+                    e.message.vi,
+                    e.message.en,
+                )
             })?;
             Ok(attach("application/pdf", "pdf", pdf))
         }
@@ -892,7 +1037,6 @@ pub struct Upload {
     pub file: Option<UploadedFile>,
 }
 
-
 fn multipart_error(e: axum::extract::multipart::MultipartError, file: &str) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(if file.is_empty() { "?" } else { file })
@@ -906,7 +1050,10 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, file: &str) -> A
 
 pub async fn read_upload(mut mp: axum::extract::Multipart) -> Result<Upload, ApiError> {
     let max = usize::try_from(policy().max_bytes).unwrap_or(usize::MAX);
-    let mut out = Upload { fields: Vec::new(), file: None };
+    let mut out = Upload {
+        fields: Vec::new(),
+        file: None,
+    };
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
@@ -915,7 +1062,13 @@ pub async fn read_upload(mut mp: axum::extract::Multipart) -> Result<Upload, Api
         };
         let name = field.name().unwrap_or("").to_string();
         if name == "file" && out.file.is_none() {
-            let file_name: String = field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(200).collect();
+            let file_name: String = field
+                .file_name()
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect();
             let content_type = field.content_type().map(str::to_string);
             let mut bytes = Vec::new();
             let mut field = field;
@@ -931,7 +1084,11 @@ pub async fn read_upload(mut mp: axum::extract::Multipart) -> Result<Upload, Api
                     Err(e) => return Err(multipart_error(e, &file_name)),
                 }
             }
-            out.file = Some(UploadedFile { name: file_name, content_type, bytes });
+            out.file = Some(UploadedFile {
+                name: file_name,
+                content_type,
+                bytes,
+            });
         } else {
             let text = field.text().await.map_err(|e| multipart_error(e, ""))?;
             if text.len() > 64 * 1024 || out.fields.len() > 32 {
@@ -947,6 +1104,9 @@ pub async fn read_upload(mut mp: axum::extract::Multipart) -> Result<Upload, Api
 pub fn upload_file(u: Upload) -> Result<(Vec<(String, String)>, UploadedFile), ApiError> {
     match u.file {
         Some(f) => Ok((u.fields, f)),
-        None => Err(bad("chưa chọn tệp (trường `file`)", "no file was sent (field `file`)")),
+        None => Err(bad(
+            "chưa chọn tệp (trường `file`)",
+            "no file was sent (field `file`)",
+        )),
     }
 }

@@ -383,7 +383,10 @@ fn item_card(
 ) -> Markup {
     let tr = |t| ctx.tr(t);
     let automatic = matches!(item.source, ItemSource::Automatic { .. });
-    let files: Vec<&EvidenceMeta> = evidence.iter().filter(|e| e.item_id == item.id && e.item_id != SCAN_ITEM).collect();
+    let files: Vec<&EvidenceMeta> = evidence
+        .iter()
+        .filter(|e| e.item_id == item.id && e.item_id != SCAN_ITEM)
+        .collect();
     html! {
         section.item id={ "item-" (item.id) } data-item=(item.id) {
             h3 { (item.id) " — " (item.requirement.get(ctx.lang)) " " }
@@ -469,4 +472,185 @@ pub fn concluded_notice(ctx: &Ctx, o: &antoan_store::ConcludeOutcome) -> String 
         ),
     };
     with_n(x::CONCLUDED_N, ctx.lang, counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use antoan_model::Lang;
+    use antoan_store::{Role, User};
+    use time::macros::datetime;
+
+    const EVIL: &str = "<script>alert(\"x\")</script>";
+
+    fn fixture() -> (
+        InspectionRow,
+        Inspection,
+        Unit,
+        ChecklistRow,
+        Checklist,
+        Vec<EvidenceMeta>,
+    ) {
+        let text = include_str!("../../../antoan-inspect/tests/fixtures/inspection.json");
+        let mut doc = Inspection::from_json(text.as_bytes(), "i.json").unwrap();
+        doc.scope.units[0].id = "tinh/xa".into();
+        doc.team[0].name = EVIL.into();
+        let unit = Unit {
+            id: 7,
+            parent_id: Some(1),
+            path: "tinh/xa".into(),
+            slug: "xa".into(),
+            name: format!("Xã {EVIL}"),
+            depth: 2,
+        };
+        let row = InspectionRow {
+            id: 3,
+            code: "KT-1".into(),
+            title: EVIL.into(),
+            level: 2,
+            state: InspectionState::Open,
+            document: serde_json::to_string(&doc).unwrap(),
+            previous_id: None,
+            units: vec![unit.clone()],
+            created_by: "thanhtra".into(),
+            created_at: datetime!(2026-11-25 08:00 UTC),
+            concluded_at: None,
+        };
+        let kb = antoan_kb::Knowledge::embedded().unwrap();
+        let mut cl = antoan_inspect::new_checklist(
+            &doc,
+            "tinh/xa",
+            &kb.controls,
+            &antoan_inspect::Rules::embedded(),
+        );
+        cl.answer("P.3", Answer::NotCompliant, EVIL);
+        let cr = ChecklistRow {
+            inspection_id: 3,
+            unit: unit.clone(),
+            checklist: serde_json::to_string(&cl).unwrap(),
+            version: 4,
+            updated_at: datetime!(2026-11-25 08:00 UTC),
+            updated_by: "thanhtra".into(),
+        };
+        let ev = vec![EvidenceMeta {
+            id: 9,
+            inspection_id: 3,
+            unit_id: 7,
+            item_id: "P.3".into(),
+            file_name: format!("\"><img src=x onerror=alert(1)>{EVIL}.png"),
+            media_type: "image/png".into(),
+            size: 10,
+            sha256: "ab".repeat(32),
+            uploaded_by: "thanhtra".into(),
+            uploaded_at: datetime!(2026-11-25 08:00 UTC),
+        }];
+        (row, doc, unit, cr, cl, ev)
+    }
+
+    fn user(role: Role) -> User {
+        User {
+            id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+            unit_id: None,
+            unit_path: None,
+            disabled: false,
+            must_change_password: false,
+        }
+    }
+
+    fn ctx(u: &User, lang: Lang) -> Ctx<'_> {
+        Ctx {
+            lang,
+            user: Some(u),
+            csrf: "tok",
+            here: "/inspections/3",
+            now: datetime!(2026-11-25 09:00 UTC),
+        }
+    }
+
+    #[test]
+    fn hostile_text_stays_text_and_forms_follow_the_role() {
+        let (row, doc, unit, cr, cl, ev) = fixture();
+        let insp = user(Role::ProvinceInspector);
+        let names = |_: &str| String::from("Nhóm");
+        let page = checklist_page(
+            &ctx(&insp, Lang::Vi),
+            &row,
+            &unit,
+            &cr,
+            &cl,
+            &ev,
+            &names,
+            true,
+            None,
+            None,
+        )
+        .into_string();
+        assert!(
+            !page.contains("<script>alert") && !page.contains("<img src=x"),
+            "unescaped input"
+        );
+        assert!(page.contains("&lt;script&gt;"));
+        assert!(page.contains("action=\"/inspections/3/units/7/answer\""));
+        assert!(page.contains("action=\"/inspections/3/units/7/evidence?csrf=tok\""));
+        assert!(page.contains("enctype=\"multipart/form-data\""));
+        assert!(page.contains("name=\"version\" value=\"4\""));
+        assert!(page.contains("src=\"/evidence/9\""), "images inline");
+        assert!(page.contains("Không đạt"));
+        // Automatic items have no answer form.
+        let auto = page
+            .split("data-item=\"M5.1/auto.eol-microsoft\"")
+            .nth(1)
+            .unwrap();
+        let auto = auto.split("<section").next().unwrap();
+        assert!(
+            !auto.contains("/answer\""),
+            "automatic item with an answer form"
+        );
+        // A viewer (can_fill false) gets no form at all.
+        let viewer = user(Role::Viewer);
+        let page = checklist_page(
+            &ctx(&viewer, Lang::En),
+            &row,
+            &unit,
+            &cr,
+            &cl,
+            &ev,
+            &names,
+            false,
+            None,
+            None,
+        )
+        .into_string();
+        assert!(
+            !page.contains("<form class=\"box answer\"") && !page.contains("multipart"),
+            "forms for a viewer"
+        );
+        assert!(page.contains("You may only read this inspection."));
+        assert!(page.contains("Not compliant"));
+
+        let views = [UnitView {
+            unit: &unit,
+            progress: super::super::inspections_core::progress(&cl),
+            scans: vec![],
+        }];
+        let page = inspection_page(
+            &ctx(&insp, Lang::Vi),
+            &row,
+            &doc,
+            &views,
+            true,
+            true,
+            None,
+            None,
+        )
+        .into_string();
+        assert!(!page.contains("<script>alert"));
+        assert!(page.contains("/inspections/3/conclude") && page.contains("/scan?csrf=tok"));
+        assert!(page.contains("/inspections/3/units/7/conclusion/docx?lang=en"));
+        let page = list_page(&ctx(&insp, Lang::En), std::slice::from_ref(&row)).into_string();
+        assert!(!page.contains("<script>alert") && page.contains("New inspection"));
+    }
 }

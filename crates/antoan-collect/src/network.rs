@@ -701,6 +701,101 @@ pub fn parse_ifcfg(text: &str, file_name: &str, source: &str) -> NetConfig {
     out
 }
 
+/// A systemd-networkd `.network` file (`/etc/systemd/network`): the
+/// `[Match] Name=` it applies to, `DHCP=`, `Address=` and `Gateway=` (also
+/// in `[Address]` and `[Route]` sections).
+pub fn parse_networkd(text: &str, source: &str) -> NetConfig {
+    let mut out = NetConfig::default();
+    let mut sec = String::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut dhcp = false;
+    let mut addresses = Vec::new();
+    let mut gateways = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') || l.starts_with(';') || line_is_garbage(l) {
+            continue;
+        }
+        if let Some(s) = l.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            sec = s.trim().to_ascii_lowercase();
+            continue;
+        }
+        let Some((k, v)) = l.split_once('=') else {
+            continue;
+        };
+        let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+        match (sec.as_str(), k.as_str()) {
+            ("match", "name") => names.extend(v.split_whitespace().take(64).map(str::to_string)),
+            ("network", "dhcp") => {
+                dhcp = matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "yes" | "true" | "ipv4" | "ipv6" | "1" | "on"
+                )
+            }
+            ("network" | "address", "address") => {
+                if let Some(c) = to_cidr(v, None) {
+                    push_limited(&mut addresses, c);
+                }
+            }
+            ("network" | "route", "gateway") => push_limited(&mut gateways, v.to_string()),
+            _ => {}
+        }
+    }
+    if names.is_empty() {
+        names.push("*".into());
+    }
+    for n in names.iter().take(64) {
+        let kind = match kind_from_name(n) {
+            InterfaceKind::Other if n.starts_with('*') => InterfaceKind::Ethernet,
+            k => k,
+        };
+        for g in &gateways {
+            if let Some(r) = default_route(g, n) {
+                push_limited(&mut out.routes, r);
+            }
+        }
+        out.interfaces.push(NetInterface {
+            name: n.clone(),
+            kind,
+            up: true,
+            addresses: addresses.clone(),
+            dhcp,
+            hardware_address: None,
+            source: source.to_string(),
+        });
+    }
+    out
+}
+
+/// NetworkManager's own wired connection: with NetworkManager enabled and
+/// no `no-auto-default=*`, any Ethernet adapter without a profile is
+/// brought up by DHCP.
+fn nm_auto_wired(fs: &RootFs) -> Option<NetInterface> {
+    let mut confs = vec!["/etc/NetworkManager/NetworkManager.conf".to_string()];
+    confs.extend(fs.glob("/etc/NetworkManager/conf.d/*.conf"));
+    confs.extend(fs.glob("/usr/lib/NetworkManager/conf.d/*.conf"));
+    for c in confs {
+        if let Ok(t) = fs.read_text(&c) {
+            for l in t.text.lines() {
+                if let Some((k, v)) = l.split_once('=') {
+                    if k.trim() == "no-auto-default" && v.trim() == "*" {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    Some(NetInterface {
+        name: "* (NetworkManager automatic wired connection)".into(),
+        kind: InterfaceKind::Ethernet,
+        up: true,
+        addresses: Vec::new(),
+        dhcp: true,
+        hardware_address: None,
+        source: "NetworkManager enabled without no-auto-default=*".into(),
+    })
+}
+
 #[derive(Deserialize, Default)]
 struct NetplanFile {
     #[serde(default)]
@@ -1020,7 +1115,7 @@ fn collect_live(fs: &RootFs, net: &mut Network, note: &mut Note) {
 }
 
 /// Configured interfaces and routes of a mounted disk.
-fn collect_configured(fs: &RootFs, net: &mut Network, note: &mut Note) {
+fn collect_configured(fs: &RootFs, nm_enabled: bool, net: &mut Network, note: &mut Note) {
     let mut cfg = NetConfig::default();
     let mut read_any = false;
     let mut files: Vec<String> = Vec::new();
@@ -1075,8 +1170,36 @@ fn collect_configured(fs: &RootFs, net: &mut Network, note: &mut Note) {
             Err(e) => note.fail(e.to_string()),
         }
     }
+    let mut networkd: Vec<String> = [
+        "/etc/systemd/network/*.network",
+        "/usr/lib/systemd/network/*.network",
+        "/lib/systemd/network/*.network",
+    ]
+    .iter()
+    .flat_map(|p| fs.glob(p))
+    .collect();
+    networkd.sort();
+    networkd.dedup();
+    for f in networkd {
+        match fs.read_text(&f) {
+            Ok(t) => {
+                read_any = true;
+                cfg.extend(parse_networkd(&t.text, &f));
+            }
+            Err(e) => note.fail(e.to_string()),
+        }
+    }
+    if nm_enabled {
+        if let Some(i) = nm_auto_wired(fs) {
+            read_any = true;
+            cfg.interfaces.push(i);
+        }
+    }
     if !read_any {
-        note.warn("no network configuration found (ifupdown, ifcfg, netplan, NetworkManager)");
+        // No configuration is no proof of no network (a DHCP client may
+        // run by default): unknown, not "loopback only".
+        *note = Note::absent("no network configuration found (ifupdown, ifcfg, netplan, systemd-networkd, NetworkManager); the live state of the disk's host was not read");
+        return;
     }
     net.interfaces = cfg.interfaces;
     net.routes = cfg.routes;
@@ -1190,7 +1313,8 @@ pub(crate) fn collect(ctx: &mut Ctx) {
     } else {
         note = Note::ok();
         note.warn("configuration only: the live interface state, addresses and routes of the disk's host were not read");
-        collect_configured(&fs, &mut net, &mut note);
+        let nm = ctx.service_enabled("NetworkManager");
+        collect_configured(&fs, nm, &mut net, &mut note);
     }
     net.interfaces.sort();
     net.routes.sort_by(|a, b| {
@@ -1199,7 +1323,11 @@ pub(crate) fn collect(ctx: &mut Ctx) {
     net.routes.dedup();
     let mut wnote = Note::ok();
     net.wifi_profiles = collect_wifi(&fs, &mut wnote);
-    ctx.inv.network = Some(net);
+    let nothing =
+        net.interfaces.is_empty() && net.routes.is_empty() && net.wifi_profiles.is_empty();
+    // Nothing read: no section, the notes say why.
+    ctx.inv.network =
+        (!(nothing && note.status == antoan_model::CollectorStatus::Absent)).then_some(net);
     ctx.record("network", note);
     ctx.record("network.wifi", wnote);
 }
@@ -1353,6 +1481,23 @@ ff000000000000000000000000000000 08 00000000000000000000000000000000 00 00000000
     }
 
     #[test]
+    fn networkd() {
+        let c = parse_networkd("[Match]\nName=en*\n\n[Network]\nDHCP=yes\n[Address]\nAddress=10.2.0.5/16\n[Route]\nGateway=10.2.0.1\n", "/etc/systemd/network/20-wired.network");
+        assert_eq!(c.interfaces.len(), 1);
+        let i = &c.interfaces[0];
+        assert_eq!(
+            (i.name.as_str(), i.kind, i.up, i.dhcp),
+            ("en*", InterfaceKind::Ethernet, true, true)
+        );
+        assert_eq!(i.addresses, vec!["10.2.0.5/16"]);
+        assert_eq!(c.routes[0].gateway.as_deref(), Some("10.2.0.1"));
+        assert_eq!(
+            parse_networkd("[Network]\nDHCP=no\n", "f").interfaces[0].name,
+            "*"
+        );
+    }
+
+    #[test]
     fn cidr_helpers() {
         assert_eq!(netmask_prefix("255.255.255.0"), Some(24));
         assert_eq!(netmask_prefix("255.0.255.0"), None);
@@ -1394,6 +1539,7 @@ ff000000000000000000000000000000 08 00000000000000000000000000000000 00 00000000
                 let _ = parse_ifupdown(s, "f");
                 let _ = parse_ifcfg(s, "ifcfg-x", "f");
                 let _ = parse_netplan(s, "f");
+                let _ = parse_networkd(s, "f");
             }
         }
     }

@@ -790,6 +790,17 @@ fn network_and_install_date_from_a_mounted_disk() {
         "/root/anaconda-ks.cfg"
     );
 
+    // No network configuration at all: unknown, not "loopback only".
+    let (_, inv) = collect(&tk::debian_12_clean());
+    assert_eq!(status(&inv, "network"), CollectorStatus::Absent);
+    assert!(inv.network.is_none());
+
+    // NetworkManager enabled with no profile: any wired adapter comes up by DHCP.
+    let (_, inv) = collect(&tk::debian_12_clean().service_enabled("NetworkManager"));
+    assert_eq!(status(&inv, "network"), CollectorStatus::Ok);
+    let nm = &inv.network.as_ref().unwrap().interfaces;
+    assert!(nm.iter().any(|i| i.dhcp && i.up && i.name.contains("NetworkManager")), "{nm:?}");
+
     // No installer trace and a copied (not mounted) root: no date, said so.
     let (_, inv) = collect(&tk::ubuntu_24_04_clean());
     assert!(inv.os_install.is_none());

@@ -916,6 +916,18 @@ async fn suite(db_url: &str, check_documents: bool) {
         page.contains("tủ khóa"),
         "the findings page lists the cabinet finding"
     );
+    assert!(
+        page.contains("Văn phòng HĐND và UBND thành phố") && page.contains("2026-12-31"),
+        "owner and deadline on the list"
+    );
+    let (s, page) = b
+        .get(&format!("/findings/{}", cab["id"].as_i64().unwrap()))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("Người chịu trách nhiệm") && page.contains("Văn phòng HĐND và UBND thành phố"),
+        "owner on the finding page"
+    );
     // The site host is not counted as a host.
     let hosts = api.ok("/api/v1/hosts").await;
     assert_eq!(hosts.as_array().unwrap().len(), 2, "{hosts}");

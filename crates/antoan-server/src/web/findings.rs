@@ -216,6 +216,7 @@ pub fn findings_table(ctx: &Ctx, rows: &[FindingRow], selectable: bool, show_hos
                         td {
                             @if let Some((_, name)) = &f.assignee { (name) } @else { span.muted { (ctx.tr(t::UNASSIGNED)) } }
                             @if let Some(d) = f.due { br; small { (ctx.tr(t::DUE)) ": " (fmt_date(d)) } }
+                            @if let Some(o) = &f.owner { br; small { (ctx.tr(super::inspections_text::OWNER)) ": " (o) } }
                         }
                         td { (fmt_time(f.first_seen)) }
                     }
@@ -375,6 +376,7 @@ pub fn finding_page(
                 dt { (ctx.tr(t::FIRST_SEEN)) } dd { (fmt_time(f.first_seen)) }
                 dt { (ctx.tr(t::LAST_SEEN_FINDING)) } dd { (fmt_time(f.last_seen)) }
                 @if let Some(x) = f.fixed_at { dt { (ctx.tr(t::FIXED_AT)) } dd { (fmt_time(x)) } }
+                @if let Some(o) = &f.owner { dt { (ctx.tr(super::inspections_text::OWNER)) } dd.owner { (o) } }
                 dt { (ctx.tr(t::ASSIGNEE)) } dd {
                     @if let Some((_, n)) = &f.assignee { (n) } @else { span.muted { (ctx.tr(t::UNASSIGNED)) } }
                     @if let Some(d) = f.due { " · " (ctx.tr(t::DUE)) ": " (fmt_date(d)) }

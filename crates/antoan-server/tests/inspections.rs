@@ -820,6 +820,53 @@ async fn suite(db_url: &str, check_documents: bool) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "a viewer's answer form");
+    // CSRF: a form without the token is refused; a file upload carries it in its action URL.
+    let r = b
+        .http
+        .post(format!("{}/inspections/{id}/units/{city}/answer", srv.base))
+        .header("cookie", &b.cookie)
+        .form(&[("item", "P.4"), ("answer", "compliant")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "an answer form without CSRF token"
+    );
+    let page_upload = |q: &str| {
+        let form = reqwest::multipart::Form::new().text("item", "P.4").part(
+            "file",
+            reqwest::multipart::Part::bytes(png(8, 8))
+                .file_name("ups.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+        b.http
+            .post(format!(
+                "{}/inspections/{id}/units/{city}/evidence{q}",
+                srv.base
+            ))
+            .header("cookie", &b.cookie)
+            .multipart(form)
+            .send()
+    };
+    let r = page_upload("").await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "an upload without CSRF token"
+    );
+    let r = page_upload("?csrf=wrong").await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "an upload with a wrong token"
+    );
+    let r = page_upload(&format!("?csrf={}", b.csrf)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the page's upload form");
+    let cl = api.ok(&format!("{base}/checklist")).await;
+    assert_eq!(item(&cl, "P.4")["evidence"][0]["file_name"], "ups.png");
     let ob = Browser::login(&srv.base, "qt-anphu", &other_pw).await;
     assert_eq!(
         ob.get(&format!("/inspections/{id}")).await.0,
@@ -925,7 +972,8 @@ async fn suite(db_url: &str, check_documents: bool) {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        page.contains("Người chịu trách nhiệm") && page.contains("Văn phòng HĐND và UBND thành phố"),
+        page.contains("Người chịu trách nhiệm")
+            && page.contains("Văn phòng HĐND và UBND thành phố"),
         "owner on the finding page"
     );
     // The site host is not counted as a host.

@@ -153,7 +153,7 @@ fn nm_ssid(v: &str) -> String {
 }
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
-    if s.is_empty() || s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if s.is_empty() || !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..s.len())
@@ -656,7 +656,7 @@ pub fn parse_ifcfg(text: &str, file_name: &str, source: &str) -> NetConfig {
             v.eq_ignore_ascii_case("yes") || v == "1" || v.eq_ignore_ascii_case("true")
         })
     };
-    let up = kv.get("ONBOOT").is_none() || yes("ONBOOT");
+    let up = !kv.contains_key("ONBOOT") || yes("ONBOOT");
     let proto = kv
         .get("BOOTPROTO")
         .map(|p| p.to_ascii_lowercase())

@@ -11,6 +11,10 @@
 //! and [`open_export_dir`] (a collected folder) load a [`WindowsSources`];
 //! [`collect`] is pure over it, so tests can build sources in memory.
 //!
+//! Network adapters, routes and Wi-Fi profiles ([`network`]) come from the
+//! Tcpip, NetworkCards and NetworkList keys and, on a volume, the WLAN
+//! profile files: SSID names only, never `keyMaterial`.
+//!
 //! Never read: password hashes. Of a SAM account only its flags, times,
 //! names and the *length* of the stored NT hash entry (empty or not) are used.
 

@@ -215,7 +215,7 @@ pub fn parse_wlan_profile(bytes: &[u8], origin: &str) -> Result<String, TextErro
                     element(ssid_block, "hex").and_then(|h| {
                         let h = h.trim();
                         if h.is_empty()
-                            || h.len() % 2 != 0
+                            || !h.len().is_multiple_of(2)
                             || !h.bytes().all(|b| b.is_ascii_hexdigit())
                         {
                             return None;
@@ -369,7 +369,7 @@ pub(crate) fn collect(
             });
         }
         if let Some(pr) = src.key(&format!("{TCPIP}\\PersistentRoutes")) {
-            for (v, _) in pr.values().into_iter().take(MAX_ITEMS) {
+            for (v, _) in pr.values().take(MAX_ITEMS) {
                 // "destination,mask,gateway,metric"
                 let f: Vec<&str> = v.split(',').collect();
                 if f.len() < 3 {

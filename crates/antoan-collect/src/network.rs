@@ -1498,6 +1498,19 @@ ff000000000000000000000000000000 08 00000000000000000000000000000000 00 00000000
     }
 
     #[test]
+    fn netplan_alias_bomb_is_refused_quickly() {
+        let mut y = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            y.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
+        }
+        y.push_str("network:\n  ethernets:\n    e0:\n      addresses: *a11\n");
+        let t = std::time::Instant::now();
+        let r = parse_netplan(&y, "/etc/netplan/bomb.yaml");
+        assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}", t.elapsed());
+        assert!(r.is_err(), "an alias bomb must be refused");
+    }
+
+    #[test]
     fn cidr_helpers() {
         assert_eq!(netmask_prefix("255.255.255.0"), Some(24));
         assert_eq!(netmask_prefix("255.0.255.0"), None);

@@ -45,8 +45,9 @@ pub struct WindowsSources {
     pub secedit: Option<(String, Vec<u8>)>,
     /// `Windows\System32\Tasks` task files: (task path, XML bytes).
     pub tasks: Vec<(String, Vec<u8>)>,
-    /// WLAN profile files of a Windows volume, already reduced to their SSID
-    /// (path, SSID or why not); `None` when the source is not a volume.
+    /// WLAN profile files (of a Windows volume, or `netsh wlan export
+    /// profile` files in an export folder), already reduced to their SSID:
+    /// (path, SSID or why not). `None` when the source has none to look at.
     pub wlan_profiles: Option<Vec<(String, Result<String, String>)>>,
     /// Problems met while opening (a damaged hive, an unreadable file).
     pub notes: Vec<CollectorNote>,
@@ -361,8 +362,9 @@ fn load_wlan_profiles(root: &Path) -> Vec<(String, Result<String, String>)> {
 
 /// Opens an export folder made by `scripts/collect-windows.cmd`: hive files
 /// (`SOFTWARE`, `SYSTEM`, `SAM`, `SECURITY`, optionally with `.hiv`/`.hive`,
-/// and `NTUSER-<profile>.DAT`), any `.reg` exports, `net-accounts.txt` and
-/// `secedit.inf`. Sub-folders are not searched, except `Tasks`.
+/// and `NTUSER-<profile>.DAT`), any `.reg` exports, `net-accounts.txt`,
+/// `secedit.inf` and WLAN profiles exported by `netsh wlan export profile`
+/// (`*.xml`; the SSID only). Sub-folders are not searched, except `Tasks`.
 pub fn open_export_dir(dir: &Path) -> Result<WindowsSources, WinCollectError> {
     let rd = std::fs::read_dir(dir).map_err(|e| {
         WinCollectError::new(
@@ -399,6 +401,14 @@ pub fn open_export_dir(dir: &Path) -> Result<WindowsSources, WinCollectError> {
         } else if lower == "secedit.inf" {
             if let Some(b) = read_small(p) {
                 src.secedit = Some((name.to_string(), b));
+            }
+        } else if lower.ends_with(".xml") {
+            // `netsh wlan export profile folder=…`: reduced to the SSID at once.
+            if let Some(b) = read_small(p) {
+                if crate::text::decode(&b[..b.len().min(4096)]).contains("WLANProfile") {
+                    let r = crate::network::parse_wlan_profile(&b, name).map_err(|e| e.to_string());
+                    src.wlan_profiles.get_or_insert_with(Vec::new).push((name.to_string(), r));
+                }
             }
         }
     }

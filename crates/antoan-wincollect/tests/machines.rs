@@ -199,3 +199,20 @@ fn wlan_profile_files_of_a_volume() {
     let json = serde_json::to_string(&inv).unwrap();
     assert!(!json.contains(&key), "the key material leaked");
 }
+
+/// `netsh wlan export profile` files in an export folder count too; other XML files are ignored.
+#[test]
+fn netsh_wlan_exports_in_an_export_folder() {
+    let export = utf16_export("win11-secret-clean");
+    let key = format!("n{}", 104_729 * u64::from(std::process::id()));
+    let xml = format!("<?xml version=\"1.0\"?>\n<WLANProfile xmlns=\"http://www.microsoft.com/networking/WLAN/profile/v1\"><name>Phong-Hop</name><SSIDConfig><SSID><hex>50686F6E672D486F70</hex><name>Phong-Hop</name></SSID></SSIDConfig><MSM><security><sharedKey><keyMaterial>{key}</keyMaterial></sharedKey></security></MSM></WLANProfile>");
+    std::fs::write(export.path().join("Wi-Fi-Phong-Hop.xml"), xml).unwrap();
+    std::fs::write(export.path().join("other.xml"), "<Task/>").unwrap();
+    let src = antoan_wincollect::open_export_dir(export.path()).unwrap();
+    let (_, inv) = antoan_wincollect::collect(&src, &Default::default());
+    let net = inv.network.as_ref().unwrap();
+    assert_eq!(net.wifi_profiles.len(), 1, "{net:?}");
+    assert_eq!((net.wifi_profiles[0].ssid.as_str(), net.wifi_profiles[0].source.as_str()), ("Phong-Hop", "Wi-Fi-Phong-Hop.xml"));
+    assert_eq!(inv.note("network.wifi").unwrap().status, antoan_model::CollectorStatus::Ok);
+    assert!(!serde_json::to_string(&inv).unwrap().contains(&key));
+}

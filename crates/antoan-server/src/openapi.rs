@@ -18,7 +18,7 @@ use crate::api;
         api::admin::enroll, api::admin::agents, api::admin::revoke_agent,
         api::admin::create_token, api::admin::tokens, api::admin::revoke_token,
         api::admin::users, api::admin::create_user, api::admin::audit,
-        api::inspections::list, api::inspections::create, api::inspections::one, api::inspections::checklist,
+        api::inspections::list, api::inspections::create, api::inspections::one, api::inspections::update_document, api::inspections::checklist,
         api::inspections::answer, api::inspections::refresh, api::inspections::evidence, api::inspections::scan,
         api::inspections::evidence_file, api::inspections::conclude, api::inspections::conclusion,
         crate::ingest::submit,

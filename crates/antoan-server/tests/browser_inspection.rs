@@ -515,6 +515,29 @@ async fn inspection_in_headless_chromium() {
             .unwrap();
         assert_eq!(p3, "Không đạt");
 
+        // The unit's overview for section II of the conclusion (a <details> form).
+        c.find(Locator::Css("#unit-info summary"))
+            .await
+            .expect("unit information")
+            .click()
+            .await
+            .unwrap();
+        type_into(
+            &c,
+            "#unit-info textarea[name=infrastructure]",
+            "Mạng LAN 85 máy tính; 1 đầu ghi camera tại Bộ phận một cửa",
+        )
+        .await;
+        type_into(
+            &c,
+            "#unit-info textarea[name=systems]",
+            "Hệ thống quản lý văn bản và điều hành | 2 | có",
+        )
+        .await;
+        click_nav(&c, Locator::Css("#unit-info button[type=submit]")).await;
+        let text = body_text(&c).await;
+        assert!(text.contains("Đã lưu thông tin đơn vị."), "{text}");
+
         // A photo through the file input, shown inline afterwards.
         c.find(Locator::Css(
             "section[data-item='P.3'] form.evidence input[type=file]",
@@ -598,6 +621,8 @@ async fn inspection_in_headless_chromium() {
             "tu-dau-ghi.png",
             "Windows 7",
             "Nguyễn Văn An",
+            "Mạng LAN 85 máy tính",
+            "Hệ thống quản lý văn bản và điều hành",
         ] {
             assert!(
                 text.contains(needle),

@@ -820,6 +820,130 @@ async fn suite(db_url: &str, check_documents: bool) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "a viewer's answer form");
+    // The document: team and notes may change, the code, units and level may not.
+    let before = api.ok(&format!("/api/v1/inspections/{id}")).await["inspection"]["document"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut changed = inspection_doc("KT-2026-07", "35/KL-STTTT", "2026-11-25");
+    changed["level"] = json!(3);
+    let r = api
+        .http
+        .put(format!("{}/api/v1/inspections/{id}/document", srv.base))
+        .bearer_auth(&api.token)
+        .json(&changed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "the level cannot change"
+    );
+    let (s, v) = put(
+        &viewer,
+        &format!("/api/v1/inspections/{id}/document"),
+        inspection_doc("KT-2026-07", "35/KL-STTTT", "2026-11-25"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = put(
+        &api,
+        &format!("/api/v1/inspections/{id}/document"),
+        inspection_doc("KT-2026-07", "35/KL-STTTT", "2026-11-25"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // The unit's information through the page form: the fixture's own values
+    // go through the form and come back the same; a bad systems line is named.
+    let fixture: Value = serde_json::from_str(&before).unwrap();
+    let u = &fixture["scope"]["units"][0];
+    let o = &u["overview"];
+    let systems: Vec<String> = o["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} | {} | {}",
+                s["name"].as_str().unwrap(),
+                s["level"],
+                if s["approved"] == true {
+                    "có"
+                } else {
+                    "chưa"
+                }
+            )
+        })
+        .collect();
+    let join = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut fields = vec![
+        ("csrf", b.csrf.clone()),
+        ("address", u["address"].as_str().unwrap().to_string()),
+        ("head", u["head"].as_str().unwrap().to_string()),
+        (
+            "organisation",
+            o["organisation"].as_str().unwrap().to_string(),
+        ),
+        (
+            "infrastructure",
+            o["infrastructure"].as_str().unwrap().to_string(),
+        ),
+        ("systems", systems.join("\n")),
+        (
+            "document_management",
+            o["document_management"].as_str().unwrap().to_string(),
+        ),
+        (
+            "digital_signatures",
+            o["digital_signatures"].as_str().unwrap().to_string(),
+        ),
+        ("measures_on_site", join(&u["measures_on_site"])),
+        ("strengths", join(&u["assessment"]["strengths"])),
+        ("causes", join(&u["assessment"]["causes"])),
+        (
+            "responsibilities",
+            join(&u["assessment"]["responsibilities"]),
+        ),
+        (
+            "level_note",
+            u["assessment"]["level_note"].as_str().unwrap().to_string(),
+        ),
+    ];
+    let post_info = |fields: Vec<(&'static str, String)>| {
+        b.http
+            .post(format!("{}/inspections/{id}/units/{city}/info", srv.base))
+            .header("cookie", &b.cookie)
+            .form(&fields)
+            .send()
+    };
+    let r = post_info(fields.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after = api.ok(&format!("/api/v1/inspections/{id}")).await["inspection"]["document"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let after: Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(
+        after["scope"]["units"][0], fixture["scope"]["units"][0],
+        "the form round-trips the unit"
+    );
+    fields[5].1 = "Cổng thông tin điện tử | cao".into();
+    let r = post_info(fields).await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("dòng hệ thống 1") && page.contains("Cổng thông tin điện tử"),
+        "{page}"
+    );
+
     // CSRF: a form without the token is refused; a file upload carries it in its action URL.
     let r = b
         .http
@@ -1161,6 +1285,7 @@ async fn suite(db_url: &str, check_documents: bool) {
         "/api/v1/inspections/{id}/units/{unit_id}/items/{item}",
         "/api/v1/inspections/{id}/units/{unit_id}/evidence",
         "/api/v1/inspections/{id}/units/{unit_id}/conclusion",
+        "/api/v1/inspections/{id}/document",
     ] {
         assert!(doc["paths"].get(p).is_some(), "OpenAPI lacks {p}");
     }

@@ -78,6 +78,30 @@ pub struct InspectionDetail {
     pub followup: Option<FollowUp>,
 }
 
+/// Replaces the inspection document while it is open (team, dates, the units' overview and assessment
+/// notes …); the code, units, level and framework cannot change.
+#[utoipa::path(put, path = "/api/v1/inspections/{id}/document", tag = "inspections", params(("id" = i64, Path,)),
+    request_body(content = String, description = "the inspection document (JSON)", content_type = "application/json"),
+    responses((status = 200, description = "InspectionRow"), (status = 400, description = "invalid document, or code/units/level/framework changed"),
+              (status = 403, description = "not allowed to fill this inspection"), (status = 404, description = "not in your scope"),
+              (status = 409, description = "concluded")))]
+pub async fn update_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<InspectionRow>, ApiError> {
+    let doc = Inspection::from_json(&body, "inspection.json").map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-inspection",
+            e.message.vi,
+            e.message.en,
+        )
+    })?;
+    Ok(Json(core::update_document(&state, &user, id, doc).await?))
+}
+
 /// One inspection, its units' progress and the follow-up comparison.
 #[utoipa::path(get, path = "/api/v1/inspections/{id}", tag = "inspections", params(("id" = i64, Path,)),
     responses((status = 200, description = "{inspection, units, followup}"), (status = 404, description = "not in your scope")))]

@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/audit.csv", get(admin::audit))
         .route("/api/v1/inspections", get(inspections::list).post(inspections::create))
         .route("/api/v1/inspections/{id}", get(inspections::one))
+        .route("/api/v1/inspections/{id}/document", axum::routing::put(inspections::update_document))
         .route("/api/v1/inspections/{id}/conclude", post(inspections::conclude))
         .route("/api/v1/inspections/{id}/units/{unit_id}/checklist", get(inspections::checklist))
         .route("/api/v1/inspections/{id}/units/{unit_id}/items/{*item}", axum::routing::put(inspections::answer))

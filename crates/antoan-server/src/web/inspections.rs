@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/inspections/{id}/units/{unit}", get(checklist_h))
         .route("/inspections/{id}/units/{unit}/answer", post(answer_h))
         .route("/inspections/{id}/units/{unit}/refresh", post(refresh_h))
+        .route("/inspections/{id}/units/{unit}/info", post(unit_info_h))
         .route(
             "/inspections/{id}/units/{unit}/evidence",
             post(evidence_h).layer(upload()),
@@ -472,6 +473,14 @@ async fn checklist_page_response(
     };
     let can_fill = core::may_fill(state, cu, &row).await.is_ok()
         || (row.state == InspectionState::Concluded && cu.can_write());
+    let doc = core::document(&row).map_err(fail)?;
+    let info = doc
+        .scope
+        .units
+        .iter()
+        .find(|u| u.id == unit.path)
+        .map(core::UnitInfo::of)
+        .unwrap_or_default();
     Ok(html(
         status,
         pages::checklist_page(
@@ -483,6 +492,7 @@ async fn checklist_page_response(
             &evidence,
             &group_name,
             can_fill,
+            &info,
             notice,
             error,
         ),
@@ -498,6 +508,8 @@ async fn checklist_h(
     let here = here(&uri);
     let notice = if query_has(&uri, "saved") {
         Some(x::SAVED.get(cu.lang))
+    } else if query_has(&uri, "info") {
+        Some(x::INFO_SAVED.get(cu.lang))
     } else if query_has(&uri, "uploaded") {
         Some(x::UPLOADED.get(cu.lang))
     } else {
@@ -681,4 +693,44 @@ async fn evidence_file_h(
         .await
         .map_err(|e| fail_page(&cu, &here, e, None))?;
     Ok(core::evidence_response(&m, body))
+}
+
+async fn unit_info_h(
+    State(state): State<AppState>,
+    PageUser(cu): PageUser,
+    uri: OriginalUri,
+    Path((id, unit)): Path<(i64, i64)>,
+    body: Bytes,
+) -> PageResult {
+    let here = here(&uri);
+    let p = form(&cu, &here, &body)?;
+    let back = format!("/inspections/{id}/units/{unit}");
+    let g = |k: &str| {
+        p.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let info = core::UnitInfo {
+        address: g("address"),
+        head: g("head"),
+        organisation: g("organisation"),
+        infrastructure: g("infrastructure"),
+        systems: g("systems"),
+        document_management: g("document_management"),
+        digital_signatures: g("digital_signatures"),
+        measures_on_site: g("measures_on_site"),
+        strengths: g("strengths"),
+        causes: g("causes"),
+        responsibilities: g("responsibilities"),
+        level_note: g("level_note"),
+    };
+    match core::update_unit_info(&state, &cu, id, unit, &info).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?info=1")).into_response()),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            let msg = e.message.get(cu.lang).to_string();
+            checklist_page_response(&state, &cu, &back, id, unit, e.status, None, Some(&msg)).await
+        }
+        Err(e) => Err(fail_page(&cu, &here, e, Some(&back))),
+    }
 }

@@ -1110,3 +1110,185 @@ pub fn upload_file(u: Upload) -> Result<(Vec<(String, String)>, UploadedFile), A
         )),
     }
 }
+
+// ---------------------------------------------------------------- the document
+
+/// Replaces the inspection document while the inspection is open. The code,
+/// the units, the level and the framework stay as they were (the checklists
+/// were made for them); everything else (team, dates, the units' overview
+/// and assessment notes …) may change.
+pub async fn update_document(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    new: Inspection,
+) -> Result<InspectionRow, ApiError> {
+    let row = visible_inspection(state, cu, id).await?;
+    may_fill(state, cu, &row).await?;
+    if !row.units.iter().all(|u| cu.sees(&u.path)) {
+        return Err(ApiError::forbidden());
+    }
+    new.validate("inspection").map_err(bad_document)?;
+    let old = document(&row)?;
+    let ids = |d: &Inspection| {
+        let mut v: Vec<String> = d.scope.units.iter().map(|u| u.id.clone()).collect();
+        v.sort();
+        v
+    };
+    if new.id != old.id
+        || ids(&new) != ids(&old)
+        || new.level != old.level
+        || new.framework != old.framework
+    {
+        return Err(bad(
+            "không được đổi mã, các đơn vị, cấp độ hay khung biện pháp của cuộc kiểm tra (bảng kiểm đã lập theo chúng)",
+            "the code, units, level and framework of an inspection cannot change (the checklists were made for them)",
+        ));
+    }
+    match state
+        .store
+        .update_inspection_document(row.id, &to_json(&new)?, &crate::api::actor(cu))
+        .await
+    {
+        Ok(()) => visible_inspection(state, cu, id).await,
+        Err(StoreError::Conflict(_)) => Err(concluded()),
+        Err(e) => Err(store_err(e)),
+    }
+}
+
+/// What the inspectors write about one unit (sections II and IV of the
+/// conclusion). Lists are one entry a line; systems are `name | level |
+/// approved` (approved: yes/có).
+#[derive(Debug, Clone, Default)]
+pub struct UnitInfo {
+    pub address: String,
+    pub head: String,
+    pub organisation: String,
+    pub infrastructure: String,
+    pub systems: String,
+    pub document_management: String,
+    pub digital_signatures: String,
+    pub measures_on_site: String,
+    pub strengths: String,
+    pub causes: String,
+    pub responsibilities: String,
+    pub level_note: String,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.chars().take(2000).collect())
+        .collect()
+}
+
+impl UnitInfo {
+    pub fn of(u: &antoan_inspect::Unit) -> UnitInfo {
+        let o = &u.overview;
+        UnitInfo {
+            address: u.address.clone(),
+            head: u.head.clone(),
+            organisation: o.organisation.clone(),
+            infrastructure: o.infrastructure.clone(),
+            systems: o
+                .systems
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} | {} | {}",
+                        s.name,
+                        s.level,
+                        if s.approved { "có" } else { "chưa" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            document_management: o.document_management.clone(),
+            digital_signatures: o.digital_signatures.clone(),
+            measures_on_site: u.measures_on_site.join("\n"),
+            strengths: u.assessment.strengths.join("\n"),
+            causes: u.assessment.causes.join("\n"),
+            responsibilities: u.assessment.responsibilities.join("\n"),
+            level_note: u.assessment.level_note.clone(),
+        }
+    }
+
+    /// Writes these fields into the document's unit; a bad systems line is an error naming it.
+    pub fn apply(&self, u: &mut antoan_inspect::Unit) -> Result<(), ApiError> {
+        let mut systems = Vec::new();
+        for (n, l) in lines(&self.systems).iter().enumerate() {
+            let mut p = l.splitn(3, '|').map(str::trim);
+            let name = p.next().unwrap_or("").to_string();
+            let level = p
+                .next()
+                .unwrap_or("")
+                .parse::<u8>()
+                .ok()
+                .filter(|l| (1..=5).contains(l));
+            let approved = matches!(
+                p.next().unwrap_or("").to_lowercase().as_str(),
+                "có" | "yes" | "x" | "đã duyệt" | "approved"
+            );
+            match level {
+                Some(level) if !name.is_empty() => systems.push(antoan_inspect::SystemLevel {
+                    name,
+                    level,
+                    approved,
+                }),
+                _ => return Err(bad(
+                    format!(
+                        "dòng hệ thống {} không hợp lệ (cần: tên | cấp độ 1–5 | có/chưa): {l}",
+                        n + 1
+                    ),
+                    format!(
+                        "systems line {} is not valid (expected: name | level 1–5 | yes/no): {l}",
+                        n + 1
+                    ),
+                )),
+            }
+        }
+        let t = |s: &str| s.trim().chars().take(4000).collect::<String>();
+        u.address = t(&self.address);
+        u.head = t(&self.head);
+        u.overview.organisation = t(&self.organisation);
+        u.overview.infrastructure = t(&self.infrastructure);
+        u.overview.systems = systems;
+        u.overview.document_management = t(&self.document_management);
+        u.overview.digital_signatures = t(&self.digital_signatures);
+        u.measures_on_site = lines(&self.measures_on_site);
+        u.assessment.strengths = lines(&self.strengths);
+        u.assessment.causes = lines(&self.causes);
+        u.assessment.responsibilities = lines(&self.responsibilities);
+        u.assessment.level_note = t(&self.level_note);
+        Ok(())
+    }
+}
+
+/// Updates one unit's information in the inspection document.
+pub async fn update_unit_info(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    unit_id: i64,
+    info: &UnitInfo,
+) -> Result<(), ApiError> {
+    let row = visible_inspection(state, cu, id).await?;
+    let unit = visible_unit(&row, cu, unit_id)?.clone();
+    may_fill(state, cu, &row).await?;
+    let mut doc = document(&row)?;
+    let Some(u) = doc.scope.units.iter_mut().find(|u| u.id == unit.path) else {
+        return Err(ApiError::not_found("unit"));
+    };
+    info.apply(u)?;
+    doc.validate("inspection").map_err(bad_document)?;
+    match state
+        .store
+        .update_inspection_document(row.id, &to_json(&doc)?, &crate::api::actor(cu))
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict(_)) => Err(concluded()),
+        Err(e) => Err(store_err(e)),
+    }
+}

@@ -11,7 +11,7 @@ use antoan_store::{ChecklistRow, EvidenceMeta, InspectionRow, InspectionState, U
 use maud::{html, Markup};
 
 use super::i18n::{self as t, with_n};
-use super::inspections_core::{is_image, Progress, SCAN_ITEM};
+use super::inspections_core::{is_image, Progress, UnitInfo, SCAN_ITEM};
 use super::inspections_text as x;
 use super::layout::{csrf_field, fmt_time, page, sev_badge, Ctx};
 
@@ -333,6 +333,7 @@ pub fn checklist_page(
     evidence: &[EvidenceMeta],
     group_name: &dyn Fn(&str) -> String,
     can_fill: bool,
+    info: &UnitInfo,
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Markup {
@@ -359,6 +360,7 @@ pub fn checklist_page(
             }
             @if !open { p.muted { (tr(x::IS_CONCLUDED)) } }
             @else if !can_fill { p.muted { (tr(x::READ_ONLY)) } }
+            @if editable { (unit_info_form(ctx, &base, info)) }
             @let p = super::inspections_core::progress(cl);
             p { (tr(x::PROGRESS)) ": " (p.total - p.unanswered) "/" (p.total) " — "
                 (tr(x::COMPLIANT)) " " (p.compliant) ", " (tr(x::NOT_COMPLIANT)) " " (p.not_compliant) ", "
@@ -371,6 +373,35 @@ pub fn checklist_page(
             }
         },
     )
+}
+
+/// Sections II and IV of the conclusion for this unit, as the inspectors write them.
+fn unit_info_form(ctx: &Ctx, base: &str, i: &UnitInfo) -> Markup {
+    let tr = |t| ctx.tr(t);
+    let area = |label: t::Tr, name: &str, value: &str| {
+        html! { label.wide { (tr(label)) textarea name=(name) rows="2" { (value) } } }
+    };
+    html! {
+        details #unit-info {
+            summary { (tr(x::UNIT_INFO)) }
+            form.box method="post" action={ (base) "/info" } {
+                (csrf_field(ctx))
+                label { (tr(x::ADDRESS)) input type="text" name="address" size="50" value=(i.address); }
+                label { (tr(x::UNIT_HEAD)) input type="text" name="head" size="40" value=(i.head); }
+                (area(x::ORGANISATION, "organisation", &i.organisation))
+                (area(x::INFRASTRUCTURE, "infrastructure", &i.infrastructure))
+                (area(x::SYSTEMS, "systems", &i.systems))
+                (area(x::DOCUMENT_MANAGEMENT, "document_management", &i.document_management))
+                (area(x::DIGITAL_SIGNATURES, "digital_signatures", &i.digital_signatures))
+                (area(x::MEASURES_ON_SITE, "measures_on_site", &i.measures_on_site))
+                (area(x::STRENGTHS, "strengths", &i.strengths))
+                (area(x::CAUSES, "causes", &i.causes))
+                (area(x::RESPONSIBILITIES, "responsibilities", &i.responsibilities))
+                (area(x::LEVEL_NOTE, "level_note", &i.level_note))
+                button type="submit" { (tr(x::SAVE)) }
+            }
+        }
+    }
 }
 
 fn item_card(
@@ -584,6 +615,7 @@ mod tests {
             &ev,
             &names,
             true,
+            &UnitInfo::default(),
             None,
             None,
         )
@@ -620,6 +652,7 @@ mod tests {
             &ev,
             &names,
             false,
+            &UnitInfo::default(),
             None,
             None,
         )

@@ -96,6 +96,19 @@ strings! {
     SELF_INSPECTION = "Tự kiểm tra" / "Self-inspection";
     BY_INSPECTOR = "Đoàn kiểm tra" / "Inspection team";
     FINDINGS_LINK = "Xem phát hiện của đơn vị" / "View the unit's findings";
+    UNIT_INFO = "Thông tin đơn vị trong kết luận (mục II và IV)" / "The unit in the conclusion (sections II and IV)";
+    ADDRESS = "Địa chỉ" / "Address";
+    ORGANISATION = "Tổ chức bộ máy, nhân lực CNTT" / "Organisation and IT staff";
+    INFRASTRUCTURE = "Hạ tầng công nghệ thông tin" / "IT infrastructure";
+    SYSTEMS = "Hệ thống thông tin, mỗi dòng: tên | cấp độ | có/chưa phê duyệt" / "Information systems, one a line: name | level | yes/no approved";
+    DOCUMENT_MANAGEMENT = "Quản lý văn bản, hồ sơ" / "Document management";
+    DIGITAL_SIGNATURES = "Chữ ký số" / "Digital signatures";
+    MEASURES_ON_SITE = "Biện pháp đã xử lý tại chỗ (mỗi dòng một việc)" / "Measures taken on site (one a line)";
+    STRENGTHS = "Ưu điểm (mỗi dòng một ý)" / "Strengths (one a line)";
+    CAUSES = "Nguyên nhân tồn tại (mỗi dòng một ý)" / "Causes of the shortcomings (one a line)";
+    RESPONSIBILITIES = "Trách nhiệm (mỗi dòng một ý)" / "Responsibilities (one a line)";
+    LEVEL_NOTE = "Nhận xét về cấp độ hệ thống" / "Note on the systems' level";
+    INFO_SAVED = "Đã lưu thông tin đơn vị." / "Unit information saved.";
 }
 
 #[cfg(test)]

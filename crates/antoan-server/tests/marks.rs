@@ -57,6 +57,22 @@ fn secret_reports() -> &'static (Report, Report) {
     })
 }
 
+/// An Ubuntu 24.04 machine with ClamAV (signatures of 2026-11-18) as it was before the
+/// handover (installed 2025-01-10) and after it was reinstalled (2026-06-03).
+fn linux_handover_reports() -> &'static (Report, Report) {
+    static R: OnceLock<(Report, Report)> = OnceLock::new();
+    R.get_or_init(|| {
+        let fx = antoan_testkit::ubuntu_24_04_clean()
+            .hostname("may-ban-giao")
+            .clamav_signatures("2026-11-18")
+            .installed_on("2025-01-10");
+        let before = audit(Some(fx.root()), None);
+        let fx = fx.installed_on("2026-06-03");
+        let after = audit(Some(fx.root()), None);
+        (before, after)
+    })
+}
+
 /// The Windows 7 / Office 2010 machine (hive export, installed 2014-03-05, no anti-malware),
 /// audited on 2026-11-19.
 fn win7_report() -> Report {
@@ -646,6 +662,33 @@ async fn suite(db_url: &str) {
         csv.starts_with('\u{feff}') && csv.contains("KETOAN-PC") && csv.contains("closed"),
         "{csv}"
     );
+
+    // A Linux host (real audits of a fixture root): the installer's date before the handover
+    // keeps it open, a reinstallation after it (ClamAV signatures current) closes it.
+    let linux_agent = enroll(&insp, WARD, "may-ban-giao").await;
+    let (before, after) = linux_handover_reports();
+    submit(&base, &linux_agent, 1, before).await;
+    let lh = host_id(&insp, "may-ban-giao").await;
+    let (s, v) = admin
+        .post(
+            "/api/v1/handovers",
+            json!({"host_id": lh, "date": "2026-06-01", "reason": "Máy chuyển sang bộ phận một cửa"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let h3 = v["id"].as_i64().unwrap();
+    submit(&base, &linux_agent, 2, before).await;
+    let h = handover(&insp, h3).await;
+    assert_eq!(h["state"], "open", "{h}");
+    assert!(
+        h["status"].as_str().unwrap().contains("2025-01-10"),
+        "the reason names the installation date: {h}"
+    );
+    let closing = submit(&base, &linux_agent, 3, after).await;
+    let h = handover(&insp, h3).await;
+    assert_eq!(h["state"], "closed", "{h}");
+    assert_eq!(h["closed_report_id"].as_i64(), Some(closing), "{h}");
+    assert!(h["status"].as_str().unwrap().contains("ClamAV"), "{h}");
 
     // Another commune's admin sees none of it.
     assert_eq!(

@@ -384,3 +384,92 @@ fn a_gateway_and_a_saved_wifi_network_are_critical_deviations() {
         checks[1]
     );
 }
+
+/// A Linux disk audited with `--root`: the real collectors read its network
+/// configuration and installer log, and both rules use them.
+#[test]
+fn a_linux_disk_with_a_gateway_wifi_and_a_fresh_install() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |p: &str, text: &str| {
+        let path = root.join(p.trim_start_matches('/'));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    write("/etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n");
+    write("/etc/debian_version", "12.7\n");
+    write("/etc/hostname", "vanthu-linux\n");
+    write("/etc/network/interfaces", "auto lo\niface lo inet loopback\n\nauto enp2s0\niface enp2s0 inet static\n    address 10.10.5.20/24\n    gateway 10.10.5.1\n");
+    // The passphrase is made at run time and must not reach the report.
+    let psk = format!("p{}", 7_919 * u64::from(std::process::id()));
+    write(
+        "/etc/NetworkManager/system-connections/VanThu.nmconnection",
+        &format!("[connection]\nid=VanThu\ntype=wifi\n[wifi]\nssid=Văn thư 2.4G\n[wifi-security]\nkey-mgmt=wpa-psk\npsk={psk}\n"),
+    );
+    let log = write(
+        "/var/log/installer/syslog",
+        "Jun 10 08:00:00 debian-installer: finish-install\n",
+    );
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_781_049_600); // 2026-06-10
+    std::fs::File::options()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_times(std::fs::FileTimes::new().set_modified(t))
+        .unwrap();
+
+    let kb = antoan_kb::Knowledge::embedded().unwrap();
+    let opts = antoan_audit::AuditOptions {
+        source: antoan_audit::source_for(Some(root.to_path_buf())),
+        windows_export: None,
+        baseline: true,
+        policies: Vec::new(),
+        now: time::macros::datetime!(2026-11-19 09:00 UTC),
+        vuln_store: None,
+    };
+    let r = antoan_audit::run(&opts, &kb).unwrap();
+    assert!(
+        !serde_json::to_string(&r).unwrap().contains(&psk),
+        "a Wi-Fi passphrase reached the report"
+    );
+    assert_eq!(
+        r.inventory.os_install.as_ref().map(|i| i.date.as_str()),
+        Some("2026-06-10")
+    );
+
+    let rules = Rules::embedded();
+    let checks = evaluate_state_secret(&r, &rules.state_secret);
+    let by = |id: &str| checks.iter().find(|c| c.id == id).unwrap();
+    let net = by("secret.network");
+    assert_eq!(net.outcome, Outcome::Deviation, "{net:?}");
+    assert!(
+        net.detail.en.contains("enp2s0 (10.10.5.20/24)")
+            && net.detail.en.contains("0.0.0.0/0 → 10.10.5.1 [enp2s0]")
+            && net.detail.en.contains("(configuration)"),
+        "{net:?}"
+    );
+    let w = by("secret.wireless");
+    assert_eq!(w.outcome, Outcome::Deviation);
+    assert!(w.detail.vi.contains("Văn thư 2.4G"), "{w:?}");
+
+    // Handed over on 2026-06-01: reinstalled after it (installer log), but
+    // no anti-malware — still open, and only for that reason.
+    let h = Handover {
+        host: "vanthu-linux".into(),
+        ..handover("2026-06-01")
+    };
+    let HandoverStatus::Open { reasons } =
+        evaluate_handover(&h, std::slice::from_ref(&r), &rules.handover)
+    else {
+        panic!("no anti-malware: stays open")
+    };
+    assert!(
+        reasons.iter().all(|t| !t.en.contains("installed on")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().all(|t| !t.en.contains("installation date")),
+        "{reasons:?}"
+    );
+}

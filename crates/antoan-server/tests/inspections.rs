@@ -1119,6 +1119,22 @@ async fn suite(db_url: &str, check_documents: bool) {
     ] {
         assert!(text.contains(needle), "DOCX lacks {needle:?}");
     }
+    // The PC reports again, all fixed: the concluded inspection's conclusion
+    // still reads the reports it was concluded on.
+    let mut clean = windows7_report();
+    clean.findings.clear();
+    let mut run = RunOptions::new(tmp.path().join("pc"), AuditTarget::Report(Box::new(clean)));
+    run.now = Some(now());
+    assert!(antoan_agent::run_once(run)
+        .await
+        .expect("run_once")
+        .all_delivered());
+    let (_, _, again) = get_bytes(&api, &format!("{base}/conclusion?format=docx")).await;
+    assert_eq!(
+        antoan_inspect::docx::docx_text(&again, "again.docx").unwrap(),
+        text,
+        "a concluded inspection's conclusion does not change with later reports"
+    );
     let (s, _, docx_en) = get_bytes(&api, &format!("{base}/conclusion?format=docx&lang=en")).await;
     assert_eq!(s, StatusCode::OK);
     let text_en = antoan_inspect::docx::docx_text(&docx_en, "conclusion.docx").unwrap();

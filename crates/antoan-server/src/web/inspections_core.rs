@@ -214,14 +214,16 @@ pub async fn may_conclude(
     Ok(())
 }
 
-/// The reports the automatic items read for one unit: the latest agent
-/// report of every host in the unit's subtree (by host name), then the scan
-/// reports uploaded to this inspection for the unit (in upload order).
-pub async fn unit_reports(
+/// The evidence item id under which a concluded inspection keeps the agent
+/// reports it was concluded on (so its conclusion never changes afterwards).
+pub const REPORT_ITEM: &str = "_report";
+
+/// The latest agent report of every host in the unit's subtree, as the agent
+/// sent it (by host name): (file name for a snapshot, bytes).
+async fn live_agent_reports(
     state: &AppState,
-    inspection_id: Option<i64>,
     unit: &Unit,
-) -> Result<Vec<Report>, ApiError> {
+) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
     let scope = Scope::Subtree {
         unit_id: unit.id,
         path: unit.path.clone(),
@@ -247,22 +249,128 @@ pub async fn unit_reports(
         let Some(json) = state.store.report_json(rid).await.map_err(store_err)? else {
             continue;
         };
+        let name: String = h
+            .hostname
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(80)
+            .collect();
+        out.push((format!("{name}-{}.json", h.id), json));
+    }
+    Ok(out)
+}
+
+fn parse_reports(items: Vec<(String, Vec<u8>)>) -> Vec<Report> {
+    let mut out = Vec::new();
+    for (name, json) in items {
         match serde_json::from_slice::<Report>(&json) {
             Ok(r) => out.push(r),
-            Err(e) => crate::log_error(&format!("report {rid} of host {} unreadable: {e}", h.id)),
+            Err(e) => crate::log_error(&format!("report {name} unreadable: {e}")),
         }
     }
-    if let Some(iid) = inspection_id {
-        for m in scan_evidence(state, iid, unit.id).await? {
-            if let Some((_, body)) = state.store.evidence(m.id).await.map_err(store_err)? {
-                match serde_json::from_slice::<Report>(&body) {
-                    Ok(r) => out.push(r),
-                    Err(e) => crate::log_error(&format!("scan evidence {} unreadable: {e}", m.id)),
-                }
+    out
+}
+
+/// The reports the automatic items and the conclusion read for one unit: the
+/// latest agent report of every host in the unit's subtree (by host name) —
+/// for a concluded inspection, the ones it was concluded on — then the scan
+/// reports uploaded to this inspection for the unit (in upload order).
+pub async fn unit_reports(
+    state: &AppState,
+    inspection: Option<&InspectionRow>,
+    unit: &Unit,
+) -> Result<Vec<Report>, ApiError> {
+    let Some(row) = inspection else {
+        return Ok(parse_reports(live_agent_reports(state, unit).await?));
+    };
+    let mut out = if row.state == InspectionState::Concluded {
+        let mut latest: Vec<EvidenceMeta> = Vec::new();
+        let mut all: Vec<EvidenceMeta> = state
+            .store
+            .evidence_list(row.id, unit.id)
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .filter(|m| m.item_id == REPORT_ITEM)
+            .collect();
+        all.sort_by_key(|m| std::cmp::Reverse(m.id));
+        for m in all {
+            if !latest.iter().any(|l| l.file_name == m.file_name) {
+                latest.push(m);
+            }
+        }
+        latest.sort_by_key(|m| m.id);
+        let mut items = Vec::new();
+        for m in latest {
+            if let Some((m, body)) = state.store.evidence(m.id).await.map_err(store_err)? {
+                items.push((m.file_name, body));
+            }
+        }
+        parse_reports(items)
+    } else {
+        parse_reports(live_agent_reports(state, unit).await?)
+    };
+    for m in scan_evidence(state, row.id, unit.id).await? {
+        if let Some((_, body)) = state.store.evidence(m.id).await.map_err(store_err)? {
+            match serde_json::from_slice::<Report>(&body) {
+                Ok(r) => out.push(r),
+                Err(e) => crate::log_error(&format!("scan evidence {} unreadable: {e}", m.id)),
             }
         }
     }
     Ok(out)
+}
+
+/// Keeps the agent reports of a unit with the inspection (evidence
+/// `_report`), so its conclusion reads the same after later reports.
+async fn snapshot_reports(
+    state: &AppState,
+    cu: &CurrentUser,
+    row: &InspectionRow,
+    unit: &Unit,
+) -> Result<(), ApiError> {
+    for (name, body) in live_agent_reports(state, unit).await? {
+        let n = NewEvidence {
+            inspection_id: row.id,
+            unit_id: unit.id,
+            item_id: REPORT_ITEM.to_string(),
+            file_name: name,
+            media_type: "application/json".to_string(),
+            sha256: antoan_inspect::evidence::sha256_hex(&body),
+            body,
+        };
+        let mut done = false;
+        for _ in 0..4 {
+            let (cr, _) = checklist(state, row, unit).await?;
+            match state
+                .store
+                .add_evidence(&n, &cr.checklist, cr.version, &crate::api::actor(cu))
+                .await
+            {
+                Ok(_) => {
+                    done = true;
+                    break;
+                }
+                Err(StoreError::Conflict(_)) => {
+                    let e = conflict_reason(state, row.id).await;
+                    if e.code == "concluded" {
+                        return Err(e);
+                    }
+                }
+                Err(e) => return Err(store_err(e)),
+            }
+        }
+        if !done {
+            return Err(changed_meanwhile());
+        }
+    }
+    Ok(())
 }
 
 async fn scan_evidence(
@@ -541,7 +649,7 @@ pub async fn refresh(
     let unit = visible_unit(&row, cu, unit_id)?.clone();
     may_fill(state, cu, &row).await?;
     let (cr, mut cl) = checklist(state, &row, &unit).await?;
-    let reports = unit_reports(state, Some(row.id), &unit).await?;
+    let reports = unit_reports(state, Some(&row), &unit).await?;
     antoan_inspect::fill_automatic(&mut cl, &reports, &kb()?.rules);
     save(state, cu, &row, unit.id, &cl, cr.version).await
 }
@@ -676,7 +784,7 @@ pub async fn add_scan(
     let kb = kb()?;
     for _ in 0..4 {
         let (cr, mut cl) = checklist(state, &row, &unit).await?;
-        let mut reports = unit_reports(state, Some(row.id), &unit).await?;
+        let mut reports = unit_reports(state, Some(&row), &unit).await?;
         reports.push(scan.clone());
         antoan_inspect::fill_automatic(&mut cl, &reports, &kb.rules);
         match state
@@ -795,6 +903,9 @@ pub async fn conclude(
     may_conclude(state, cu, &row).await?;
     let doc = document(&row)?;
     let kb = kb()?;
+    for u in &row.units {
+        snapshot_reports(state, cu, &row, u).await?;
+    }
     let mut outcomes = Vec::new();
     for cr in state.store.checklists(row.id).await.map_err(store_err)? {
         let cl = parse_checklist(&cr)?;
@@ -922,7 +1033,7 @@ pub async fn conclusion(
     let unit = visible_unit(&row, cu, unit_id)?.clone();
     let doc = document(&row)?;
     let (_, cl) = checklist(state, &row, &unit).await?;
-    let reports = unit_reports(state, Some(row.id), &unit).await?;
+    let reports = unit_reports(state, Some(&row), &unit).await?;
     let kb = kb()?;
     let input = antoan_inspect::ConclusionInput {
         inspection: &doc,
@@ -1236,16 +1347,18 @@ impl UnitInfo {
                     level,
                     approved,
                 }),
-                _ => return Err(bad(
-                    format!(
-                        "dòng hệ thống {} không hợp lệ (cần: tên | cấp độ 1–5 | có/chưa): {l}",
-                        n + 1
-                    ),
-                    format!(
+                _ => {
+                    return Err(bad(
+                        format!(
+                            "dòng hệ thống {} không hợp lệ (cần: tên | cấp độ 1–5 | có/chưa): {l}",
+                            n + 1
+                        ),
+                        format!(
                         "systems line {} is not valid (expected: name | level 1–5 | yes/no): {l}",
                         n + 1
                     ),
-                )),
+                    ))
+                }
             }
         }
         let t = |s: &str| s.trim().chars().take(4000).collect::<String>();

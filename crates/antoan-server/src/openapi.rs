@@ -21,6 +21,7 @@ use crate::api;
         api::inspections::list, api::inspections::create, api::inspections::one, api::inspections::update_document, api::inspections::checklist,
         api::inspections::answer, api::inspections::refresh, api::inspections::evidence, api::inspections::scan,
         api::inspections::evidence_file, api::inspections::conclude, api::inspections::conclusion,
+        api::marks::state_secret, api::marks::create, api::marks::list, api::marks::one, api::marks::exception,
         crate::ingest::submit,
     ),
     modifiers(&BearerAuth),

@@ -1081,6 +1081,15 @@ async fn suite(db_url: &str, check_documents: bool) {
         .as_array()
         .unwrap()
         .is_empty());
+    // ... and in the CSV exports (API and page), with the owner in the last column.
+    let (s, _, csv) = get_bytes(&api, "/api/v1/findings.csv?kind=physical").await;
+    assert_eq!(s, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",owner"), "{csv}");
+    assert!(csv.contains("Văn phòng HĐND và UBND thành phố"), "{csv}");
+    let (s, csv) = b.get("/findings.csv?kind=physical").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(csv.contains("Văn phòng HĐND và UBND thành phố"), "{csv}");
     let (s, page) = b.get("/findings?kind=physical").await;
     assert_eq!(s, StatusCode::OK);
     assert!(

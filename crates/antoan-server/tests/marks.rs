@@ -408,6 +408,10 @@ async fn suite(db_url: &str) {
         .unwrap()
         .iter()
         .any(|h| h["id"] == sh && h["state_secret"] == true));
+    let (_, csv) = ab.get("/hosts.csv").await;
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(header.ends_with(",state_secret"), "{csv}");
+    assert!(csv.lines().skip(1).any(|l| l.ends_with(",true")), "{csv}");
 
     // The machine is cleaned up: the next report fixes both findings.
     submit(&base, &secret_agent, 3, clean).await;

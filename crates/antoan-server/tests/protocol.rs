@@ -552,6 +552,9 @@ async fn web_security(db_url: &str) {
         "/api/v1/reports",
         "/api/v1/findings/assign",
         "/api/v1/agents/enroll",
+        "/api/v1/hosts/{id}/state-secret",
+        "/api/v1/handovers",
+        "/api/v1/handovers/{id}/exception",
     ] {
         assert!(
             doc["paths"].get(p).is_some(),

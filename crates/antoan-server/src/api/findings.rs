@@ -75,7 +75,7 @@ pub fn finding_filter(q: &FindingsQuery, format: ListFormat) -> Result<FindingFi
     })
 }
 
-pub const FINDING_HEADERS: [&str; 20] = [
+pub const FINDING_HEADERS: [&str; 21] = [
     "id",
     "unit_path",
     "host_id",
@@ -96,6 +96,7 @@ pub const FINDING_HEADERS: [&str; 20] = [
     "waived_until",
     "remediation_vi",
     "remediation_en",
+    "owner",
 ];
 
 pub fn finding_record(f: &FindingRow) -> Vec<String> {
@@ -123,6 +124,7 @@ pub fn finding_record(f: &FindingRow) -> Vec<String> {
             .unwrap_or_default(),
         f.remediation.vi.clone(),
         f.remediation.en.clone(),
+        f.owner.clone().unwrap_or_default(),
     ]
 }
 

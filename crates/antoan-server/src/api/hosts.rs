@@ -46,7 +46,7 @@ pub struct HostsQuery {
     pub format: Option<String>,
 }
 
-pub const HOST_HEADERS: [&str; 14] = [
+pub const HOST_HEADERS: [&str; 15] = [
     "id",
     "unit_path",
     "hostname",
@@ -61,6 +61,7 @@ pub const HOST_HEADERS: [&str; 14] = [
     "open_total",
     "agent_id",
     "last_report_id",
+    "state_secret",
 ];
 
 pub fn host_record(h: &HostRow) -> Vec<String> {
@@ -79,6 +80,7 @@ pub fn host_record(h: &HostRow) -> Vec<String> {
         h.open_total.to_string(),
         csvout::opt(&h.agent_id),
         csvout::opt(&h.last_report_id),
+        h.state_secret.to_string(),
     ]
 }
 

@@ -54,6 +54,7 @@ pub fn hosts_csv(hosts: &[HostRow]) -> String {
             "open_critical",
             "open_high",
             "open_total",
+            "state_secret",
         ],
         hosts.iter().map(|h| {
             vec![
@@ -69,6 +70,7 @@ pub fn hosts_csv(hosts: &[HostRow]) -> String {
                 h.open_critical.to_string(),
                 h.open_high.to_string(),
                 h.open_total.to_string(),
+                h.state_secret.to_string(),
             ]
         }),
     )
@@ -94,6 +96,7 @@ pub fn findings_csv(rows: &[FindingRow], lang: Lang) -> String {
             "assignee",
             "due",
             "remediation",
+            "owner",
         ],
         rows.iter().map(|f| {
             vec![
@@ -114,6 +117,7 @@ pub fn findings_csv(rows: &[FindingRow], lang: Lang) -> String {
                 f.assignee.as_ref().map(|a| a.1.clone()).unwrap_or_default(),
                 f.due.map(fmt_date).unwrap_or_default(),
                 f.remediation.get(lang).into(),
+                f.owner.clone().unwrap_or_default(),
             ]
         }),
     )

@@ -30,7 +30,8 @@ pub struct HandoverException {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Serialised (and stored by the server) as JSON tagged by `state`; reads back with `Deserialize`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "state")]
 pub enum HandoverStatus {
     Open {

@@ -427,6 +427,14 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
 
 // ---------------------------------------------------------------- CSRF middleware
 
+/// The request's Content-Type is this media type (parameters such as a boundary aside).
+fn content_type_is(headers: &HeaderMap, media_type: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with(media_type))
+}
+
 /// Unsafe requests that carry no session by design.
 fn csrf_exempt(method: &Method, path: &str) -> bool {
     method == Method::POST
@@ -471,26 +479,10 @@ pub async fn csrf_guard(
         .get(CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let is_form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
+    let is_form = content_type_is(&parts.headers, "application/x-www-form-urlencoded");
     // A file upload form (multipart, no script to set the header) carries the
     // token in its action URL: `?csrf=…` (inspection evidence uploads).
-    let is_multipart = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("multipart/form-data")
-        });
+    let is_multipart = content_type_is(&parts.headers, "multipart/form-data");
     if provided.is_none() && is_multipart {
         provided = form_pairs(parts.uri.query().unwrap_or(""))
             .into_iter()

@@ -17,9 +17,8 @@ use std::sync::OnceLock;
 use antoan_inspect::handover::{evaluate_handover, Handover, HandoverStatus};
 use antoan_inspect::secret::{evaluate_state_secret, state_secret_findings};
 use antoan_inspect::Rules;
-use antoan_model::{Report, Text};
+use antoan_model::Report;
 use antoan_store::{HandoverRow, HostMarks, StoreError};
-use serde::Deserialize;
 
 use crate::AppState;
 
@@ -116,45 +115,8 @@ pub async fn after_accept(state: &AppState, marks: &HostMarks, report: &Report, 
 pub enum StatusView {
     /// Not evaluated yet (no report since it was opened).
     NotEvaluated,
-    Open {
-        reasons: Vec<Text>,
-    },
-    Closed {
-        report: String,
-        install_date: String,
-        antivirus: String,
-        signature_date: String,
-    },
-    ClosedByException {
-        inspector: String,
-        reason: String,
-    },
+    Evaluated(HandoverStatus),
     Unknown,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "state")]
-enum Stored {
-    Open {
-        #[serde(default)]
-        reasons: Vec<Text>,
-    },
-    Closed {
-        #[serde(default)]
-        report: String,
-        #[serde(default)]
-        install_date: String,
-        #[serde(default)]
-        antivirus: String,
-        #[serde(default)]
-        signature_date: String,
-    },
-    ClosedByException {
-        #[serde(default)]
-        inspector: String,
-        #[serde(default)]
-        reason: String,
-    },
 }
 
 impl StatusView {
@@ -162,22 +124,8 @@ impl StatusView {
         if json.trim().is_empty() {
             return StatusView::NotEvaluated;
         }
-        match serde_json::from_str::<Stored>(json) {
-            Ok(Stored::Open { reasons }) => StatusView::Open { reasons },
-            Ok(Stored::Closed {
-                report,
-                install_date,
-                antivirus,
-                signature_date,
-            }) => StatusView::Closed {
-                report,
-                install_date,
-                antivirus,
-                signature_date,
-            },
-            Ok(Stored::ClosedByException { inspector, reason }) => {
-                StatusView::ClosedByException { inspector, reason }
-            }
+        match serde_json::from_str::<HandoverStatus>(json) {
+            Ok(s) => StatusView::Evaluated(s),
             Err(_) => StatusView::Unknown,
         }
     }
@@ -192,15 +140,15 @@ impl StatusView {
             } else {
                 "Not evaluated yet: no report of the host since the handover was opened".into()
             }],
-            StatusView::Open { reasons } => {
+            StatusView::Evaluated(HandoverStatus::Open { reasons }) => {
                 reasons.iter().map(|t| t.get(lang).to_string()).collect()
             }
-            StatusView::Closed {
+            StatusView::Evaluated(HandoverStatus::Closed {
                 report,
                 install_date,
                 antivirus,
                 signature_date,
-            } => vec![if vi {
+            }) => vec![if vi {
                 format!(
                     "Đã cài lại hệ điều hành ngày {install_date}; {antivirus} có mẫu nhận diện ngày {signature_date} (báo cáo lúc {report})"
                 )
@@ -209,11 +157,13 @@ impl StatusView {
                     "Operating system reinstalled on {install_date}; {antivirus} signatures of {signature_date} (report of {report})"
                 )
             }],
-            StatusView::ClosedByException { inspector, reason } => vec![if vi {
-                format!("Ngoại lệ do {inspector} ghi nhận: {reason}")
-            } else {
-                format!("Exception recorded by {inspector}: {reason}")
-            }],
+            StatusView::Evaluated(HandoverStatus::ClosedByException { inspector, reason }) => {
+                vec![if vi {
+                    format!("Ngoại lệ do {inspector} ghi nhận: {reason}")
+                } else {
+                    format!("Exception recorded by {inspector}: {reason}")
+                }]
+            }
             StatusView::Unknown => vec![if vi {
                 "Không đọc được kết quả đánh giá đã lưu".into()
             } else {
@@ -226,7 +176,7 @@ impl StatusView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use antoan_model::Lang;
+    use antoan_model::{Lang, Text};
 
     #[test]
     fn stored_status_reads_back_and_garbage_never_panics() {
@@ -243,7 +193,7 @@ mod tests {
             signature_date: "2026-11-19".into(),
         };
         let v = StatusView::parse(&serde_json::to_string(&closed).unwrap());
-        assert!(matches!(v, StatusView::Closed { .. }), "{v:?}");
+        assert!(matches!(v, StatusView::Evaluated(HandoverStatus::Closed { .. })), "{v:?}");
         assert!(v.lines(Lang::Vi)[0].contains("2026-11-01"));
         assert_eq!(StatusView::parse(""), StatusView::NotEvaluated);
         for bad in [

@@ -10,107 +10,21 @@
 //! Needs /usr/bin/chromium and /usr/bin/chromedriver: without them the test
 //! fails when `CI` is set and is skipped with a message otherwise.
 
+mod browser_common;
+
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use antoan_agent::{AuditTarget, EnrollOptions, RunOptions};
 use antoan_server::{app, AppState, ServerConfig, TlsMode};
 use antoan_store::{Actor, NewUser, Role, Store};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+use browser_common::{artifacts_dir, browser, start_driver, tools_present};
+
 const CITY: &str = "minh-chau/tp-minh-chau";
-
-fn tools_present() -> bool {
-    let ok = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("{CHROMIUM} or {CHROMEDRIVER} is missing: CI must install chromium and chromium-driver");
-        }
-        eprintln!("skipping the browser test: {CHROMIUM} or {CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)");
-    }
-    ok
-}
-
-fn artifacts_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let d = target.join("browser-artifacts");
-    std::fs::create_dir_all(&d).expect("create target/browser-artifacts");
-    d
-}
-
-/// chromedriver, killed when dropped.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    l.local_addr().expect("local addr").port()
-}
-
-async fn start_driver() -> (Driver, u16) {
-    let port = free_port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let driver = Driver(child);
-    let status = format!("http://127.0.0.1:{port}/status");
-    let http = reqwest::Client::new();
-    for _ in 0..100 {
-        if let Ok(r) = http.get(&status).send().await {
-            if r.status().is_success() {
-                return (driver, port);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not answer on port {port}");
-}
-
-/// A browser whose downloads go to `downloads` without asking.
-async fn browser(port: u16, profile: &Path, downloads: &Path) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=vi",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-            "prefs": {
-                "download.default_directory": downloads.display().to_string(),
-                "download.prompt_for_download": false,
-                "download.directory_upgrade": true,
-                "safebrowsing.enabled": false,
-            },
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("open a WebDriver session")
-}
 
 fn now() -> time::OffsetDateTime {
     time::macros::datetime!(2026-11-19 09:00 UTC)
@@ -402,7 +316,7 @@ async fn inspection_in_headless_chromium() {
 
     let artifacts = artifacts_dir();
     let (_driver, dport) = start_driver().await;
-    let c = browser(dport, &tmp.path().join("profile"), &downloads).await;
+    let c = browser(dport, &tmp.path().join("profile"), Some(&downloads)).await;
     let client = c.clone();
     let dl = downloads.clone();
     let run = async move {

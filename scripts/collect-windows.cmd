@@ -16,6 +16,8 @@ rem   net-accounts.txt                  `net accounts` (password and lockout pol
 rem   secedit.inf                       `secedit /export` (security policy, audit policy)
 rem   systeminfo.txt                    `systeminfo` (for people; antoan does not need it)
 rem   Tasks\                            copy of %SystemRoot%\System32\Tasks (scheduled tasks)
+rem   Wi-Fi-*.xml                       `netsh wlan export profile` (saved Wi-Fi networks; the key stays
+rem                                     encrypted, and antoan reads only the network name, SSID)
 rem
 rem CẢNH BÁO / WARNING: SAM + SYSTEM chứa băm mật khẩu (mã hóa bằng khóa trong
 rem SYSTEM). Bảo quản thư mục như mật khẩu, xóa sau khi kiểm tra. antoan không
@@ -64,6 +66,8 @@ net accounts > "%OUT%\net-accounts.txt" 2>&1
 secedit /export /cfg "%OUT%\secedit.inf" /quiet >nul 2>&1
 systeminfo /fo list > "%OUT%\systeminfo.txt" 2>&1
 robocopy "%SystemRoot%\System32\Tasks" "%OUT%\Tasks" /E /R:0 /W:0 /NFL /NDL /NJH /NJS >nul 2>&1
+rem No wireless service on the PC: netsh fails and nothing is written.
+netsh wlan export profile folder="%OUT%" >nul 2>&1
 
 echo.
 echo Xong / Done. Chep thu muc nay sang may co antoan va chay / copy this folder and run:

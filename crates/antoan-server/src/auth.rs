@@ -435,6 +435,30 @@ fn content_type_is(headers: &HeaderMap, media_type: &str) -> bool {
         .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with(media_type))
 }
 
+/// The text of the first multipart field named `name` in a buffered body (at
+/// most 4 KiB of it); `None` when absent or the body is not valid multipart.
+async fn multipart_field(headers: &HeaderMap, body: &axum::body::Bytes, name: &str) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let boundary = multer::parse_boundary(ct).ok()?;
+    let chunk = body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(chunk) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(mut field)) = mp.next_field().await {
+        if field.name() != Some(name) {
+            continue;
+        }
+        let mut value = Vec::new();
+        while let Ok(Some(c)) = field.chunk().await {
+            if value.len() + c.len() > 4096 {
+                return None;
+            }
+            value.extend_from_slice(&c);
+        }
+        return String::from_utf8(value).ok();
+    }
+    None
+}
+
 /// Unsafe requests that carry no session by design.
 fn csrf_exempt(method: &Method, path: &str) -> bool {
     method == Method::POST
@@ -481,14 +505,31 @@ pub async fn csrf_guard(
         .map(str::to_string);
     let is_form = content_type_is(&parts.headers, "application/x-www-form-urlencoded");
     // A file upload form (multipart, no script to set the header) carries the
-    // token in its action URL: `?csrf=…` (inspection evidence uploads).
+    // token in its `csrf` field, like every other form; never in the URL, where
+    // logs and history would keep it.
     let is_multipart = content_type_is(&parts.headers, "multipart/form-data");
-    if provided.is_none() && is_multipart {
-        provided = form_pairs(parts.uri.query().unwrap_or(""))
-            .into_iter()
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v);
-    }
+    let body = if provided.is_none() && is_multipart {
+        let limit = state
+            .config
+            .body_limit
+            .max(crate::web::inspections_core::upload_body_limit());
+        let bytes = match axum::body::to_bytes(body, limit).await {
+            Ok(b) => b,
+            Err(_) => {
+                return ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too-large",
+                    "nội dung yêu cầu quá lớn",
+                    "request body too large",
+                )
+                .into_response()
+            }
+        };
+        provided = multipart_field(&parts.headers, &bytes, CSRF_FIELD).await;
+        axum::body::Body::from(bytes)
+    } else {
+        body
+    };
     let body = if provided.is_none() && is_form {
         let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
             Ok(b) => b,

@@ -958,8 +958,12 @@ async fn suite(db_url: &str, check_documents: bool) {
         StatusCode::FORBIDDEN,
         "an answer form without CSRF token"
     );
-    let page_upload = |q: &str| {
-        let form = reqwest::multipart::Form::new().text("item", "P.4").part(
+    let page_upload = |token: Option<&str>, query: &str| {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(t) = token {
+            form = form.text("csrf", t.to_string());
+        }
+        let form = form.text("item", "P.4").part(
             "file",
             reqwest::multipart::Part::bytes(png(8, 8))
                 .file_name("ups.png")
@@ -968,26 +972,32 @@ async fn suite(db_url: &str, check_documents: bool) {
         );
         b.http
             .post(format!(
-                "{}/inspections/{id}/units/{city}/evidence{q}",
+                "{}/inspections/{id}/units/{city}/evidence{query}",
                 srv.base
             ))
             .header("cookie", &b.cookie)
             .multipart(form)
             .send()
     };
-    let r = page_upload("").await.unwrap();
+    let r = page_upload(None, "").await.unwrap();
     assert_eq!(
         r.status(),
         StatusCode::FORBIDDEN,
         "an upload without CSRF token"
     );
-    let r = page_upload("?csrf=wrong").await.unwrap();
+    let r = page_upload(Some("wrong"), "").await.unwrap();
     assert_eq!(
         r.status(),
         StatusCode::FORBIDDEN,
         "an upload with a wrong token"
     );
-    let r = page_upload(&format!("?csrf={}", b.csrf)).await.unwrap();
+    let r = page_upload(None, &format!("?csrf={}", b.csrf)).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "a token in the URL is not taken: it belongs in the form"
+    );
+    let r = page_upload(Some(&b.csrf), "").await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "the page's upload form");
     let cl = api.ok(&format!("{base}/checklist")).await;
     assert_eq!(item(&cl, "P.4")["evidence"][0]["file_name"], "ups.png");

@@ -601,28 +601,22 @@ async fn refresh_h(
     Ok(Redirect::to(&format!("{back}?refreshed=1")).into_response())
 }
 
-/// The multipart form's CSRF token is in the action URL (checked by the
+/// The multipart form's CSRF token is its `csrf` field (checked by the
 /// middleware); checked again here so the handler is safe on its own.
-fn upload_csrf(cu: &CurrentUser, uri: &OriginalUri) -> Result<(), ApiError> {
-    let token = pairs(uri.0.query().unwrap_or(""))
-        .into_iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
-    check_csrf(cu, &token)
+fn upload_csrf(cu: &CurrentUser, fields: &[(String, String)]) -> Result<(), ApiError> {
+    check_csrf(cu, field(fields, "csrf").unwrap_or(""))
 }
 
 async fn evidence_h(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
-    uri: OriginalUri,
     Path((id, unit)): Path<(i64, i64)>,
     mp: Multipart,
 ) -> PageResult {
     let here = format!("/inspections/{id}/units/{unit}");
-    upload_csrf(&cu, &uri).map_err(|e| fail_page(&cu, &here, e, Some(&here)))?;
     let r = async {
         let (fields, file) = core::upload_file(core::read_upload(mp).await?)?;
+        upload_csrf(&cu, &fields)?;
         let item = field(&fields, "item").unwrap_or("").to_string();
         core::add_evidence(
             &state,
@@ -649,14 +643,13 @@ async fn evidence_h(
 async fn scan_h(
     State(state): State<AppState>,
     PageUser(cu): PageUser,
-    uri: OriginalUri,
     Path((id, unit)): Path<(i64, i64)>,
     mp: Multipart,
 ) -> PageResult {
     let back = format!("/inspections/{id}");
-    upload_csrf(&cu, &uri).map_err(|e| fail_page(&cu, &back, e, Some(&back)))?;
     let r = async {
-        let (_, file) = core::upload_file(core::read_upload(mp).await?)?;
+        let (fields, file) = core::upload_file(core::read_upload(mp).await?)?;
+        upload_csrf(&cu, &fields)?;
         core::add_scan(&state, &cu, id, unit, &file.name, file.bytes).await
     }
     .await;

@@ -265,7 +265,8 @@ pub fn inspection_page(
                         (csrf_field(ctx))
                         button type="submit" { (tr(x::REFRESH)) }
                     }
-                    form.box.scan method="post" enctype="multipart/form-data" action={ (base) "/scan?csrf=" (ctx.csrf) } {
+                    form.box.scan method="post" enctype="multipart/form-data" action={ (base) "/scan" } {
+                        (csrf_field(ctx))
                         label { (tr(x::SCAN_UPLOAD)) input type="file" name="file" accept=".json,application/json" required; }
                         button type="submit" { (tr(x::UPLOAD)) }
                     }
@@ -480,7 +481,8 @@ fn item_card(
                 }
             }
             @if editable {
-                form.box.evidence method="post" enctype="multipart/form-data" action={ (base) "/evidence?csrf=" (ctx.csrf) } {
+                form.box.evidence method="post" enctype="multipart/form-data" action={ (base) "/evidence" } {
+                    (csrf_field(ctx))
                     input type="hidden" name="item" value=(item.id);
                     label { (tr(x::EVIDENCE_ADD)) input type="file" name="file" required; }
                     button type="submit" { (tr(x::UPLOAD)) }
@@ -626,7 +628,8 @@ mod tests {
         );
         assert!(page.contains("&lt;script&gt;"));
         assert!(page.contains("action=\"/inspections/3/units/7/answer\""));
-        assert!(page.contains("action=\"/inspections/3/units/7/evidence?csrf=tok\""));
+        assert!(page.contains("action=\"/inspections/3/units/7/evidence\""));
+        assert!(!page.contains("?csrf="), "no token in a URL");
         assert!(page.contains("enctype=\"multipart/form-data\""));
         assert!(page.contains("name=\"version\" value=\"4\""));
         assert!(page.contains("src=\"/evidence/9\""), "images inline");
@@ -681,7 +684,7 @@ mod tests {
         )
         .into_string();
         assert!(!page.contains("<script>alert"));
-        assert!(page.contains("/inspections/3/conclude") && page.contains("/scan?csrf=tok"));
+        assert!(page.contains("/inspections/3/conclude") && page.contains("/units/7/scan\""));
         assert!(page.contains("/inspections/3/units/7/conclusion/docx?lang=en"));
         let page = list_page(&ctx(&insp, Lang::En), std::slice::from_ref(&row)).into_string();
         assert!(!page.contains("<script>alert") && page.contains("New inspection"));

@@ -28,7 +28,7 @@ use antoan_store::{Actor, NewUser, Role, Store};
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use browser_common::{artifacts_dir, browser, start_driver, tools_present};
+use browser_common::{artifacts_dir, body_text, browser, start_driver, tools_present};
 
 /// A host name an attacker controls on their own machine.
 const EVIL_HOST: &str = "<script>alert(\"xss\")</script>dk-02";
@@ -261,47 +261,9 @@ async fn agent_sends(base: &str, token: &str, report: &Report) -> i64 {
 
 // ---------------------------------------------------------------- browser helpers
 
-async fn body_text(c: &Client) -> String {
-    let mut last = None;
-    for _ in 0..50 {
-        match c.find(Locator::Css("body")).await {
-            Ok(b) => match b.text().await {
-                Ok(t) => return t,
-                Err(e) => last = Some(e),
-            },
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no page body at {:?}: {last:?}", c.current_url().await.ok());
-}
-
-/// Clicks something that loads a new page and waits until the new page has
-/// loaded (the old document is marked first, so a same-URL reload counts).
+/// Clicks something that loads a new page and waits (up to 10 s) until it has loaded.
 async fn click_nav(c: &Client, what: Locator<'_>) {
-    c.execute("window.__antoan_old_page = true;", vec![])
-        .await
-        .expect("mark page");
-    let el = c
-        .find(what)
-        .await
-        .unwrap_or_else(|e| panic!("find {what:?}: {e}"));
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {what:?}: {e}"));
-    for _ in 0..200 {
-        let done = c
-            .execute(
-                "return window.__antoan_old_page === undefined && document.readyState === 'complete';",
-                vec![],
-            )
-            .await;
-        if matches!(done, Ok(Value::Bool(true))) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no new page after clicking {what:?}");
+    browser_common::click_nav(c, what, 200).await
 }
 
 async fn shot(c: &Client, dir: &Path, name: &str) {

@@ -11,6 +11,7 @@
 //! fails when `CI` is set and is skipped with a message otherwise.
 
 mod browser_common;
+mod common;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -22,7 +23,8 @@ use antoan_store::{Actor, NewUser, Role, Store};
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use browser_common::{artifacts_dir, browser, start_driver, tools_present};
+use browser_common::{artifacts_dir, body_text, browser, start_driver, tools_present};
+use common::png;
 
 const CITY: &str = "minh-chau/tp-minh-chau";
 
@@ -48,110 +50,11 @@ fn windows7_report() -> antoan_model::Report {
     r
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut c = 0xFFFF_FFFFu32;
-    for &b in data {
-        c ^= u32::from(b);
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
-}
-
-/// A real PNG (RGB, a checker pattern), stored deflate blocks.
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let mut raw = Vec::new();
-    for y in 0..h {
-        raw.push(0u8);
-        for x in 0..w {
-            let dark = (x / 8 + y / 8) % 2 == 0;
-            raw.extend_from_slice(if dark {
-                &[30, 60, 120]
-            } else {
-                &[240, 200, 60]
-            });
-        }
-    }
-    let mut z = vec![0x78, 0x01];
-    let chunks: Vec<&[u8]> = raw.chunks(65535).collect();
-    for (i, c) in chunks.iter().enumerate() {
-        z.push(u8::from(i + 1 == chunks.len()));
-        let n = c.len() as u16;
-        z.extend_from_slice(&n.to_le_bytes());
-        z.extend_from_slice(&(!n).to_le_bytes());
-        z.extend_from_slice(c);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &x in &raw {
-        a = (a + u32::from(x)) % 65521;
-        b = (b + a) % 65521;
-    }
-    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&crc32(&body).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &z);
-    chunk(b"IEND", &[]);
-    out
-}
-
 // ---------------------------------------------------------------- browser helpers
 
-async fn body_text(c: &Client) -> String {
-    let mut last = None;
-    for _ in 0..50 {
-        match c.find(Locator::Css("body")).await {
-            Ok(b) => match b.text().await {
-                Ok(t) => return t,
-                Err(e) => last = Some(e),
-            },
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no page body at {:?}: {last:?}", c.current_url().await.ok());
-}
-
-/// Clicks something that loads a new page and waits until it has loaded.
+/// Clicks something that loads a new page and waits (up to 15 s) until it has loaded.
 async fn click_nav(c: &Client, what: Locator<'_>) {
-    c.execute("window.__antoan_old_page = true;", vec![])
-        .await
-        .expect("mark page");
-    let el = c
-        .find(what)
-        .await
-        .unwrap_or_else(|e| panic!("find {what:?}: {e}"));
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {what:?}: {e}"));
-    for _ in 0..300 {
-        let done = c
-            .execute(
-                "return window.__antoan_old_page === undefined && document.readyState === 'complete';",
-                vec![],
-            )
-            .await;
-        if matches!(done, Ok(Value::Bool(true))) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no new page after clicking {what:?}");
+    browser_common::click_nav(c, what, 300).await
 }
 
 async fn shot(c: &Client, dir: &Path, name: &str) {

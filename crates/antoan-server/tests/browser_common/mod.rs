@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
-use serde_json::json;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -104,4 +104,49 @@ pub async fn browser(port: u16, profile: &Path, downloads: Option<&Path>) -> Cli
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("open a WebDriver session")
+}
+
+/// The text of the page's body, waiting up to 5 s for one.
+pub async fn body_text(c: &Client) -> String {
+    let mut last = None;
+    for _ in 0..50 {
+        match c.find(Locator::Css("body")).await {
+            Ok(b) => match b.text().await {
+                Ok(t) => return t,
+                Err(e) => last = Some(e),
+            },
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no page body at {:?}: {last:?}", c.current_url().await.ok());
+}
+
+/// Clicks something that loads a new page and waits until the new page has
+/// loaded (the old document is marked first, so a same-URL reload counts),
+/// polling every 50 ms at most `polls` times.
+pub async fn click_nav(c: &Client, what: Locator<'_>, polls: u32) {
+    c.execute("window.__antoan_old_page = true;", vec![])
+        .await
+        .expect("mark page");
+    let el = c
+        .find(what)
+        .await
+        .unwrap_or_else(|e| panic!("find {what:?}: {e}"));
+    el.click()
+        .await
+        .unwrap_or_else(|e| panic!("click {what:?}: {e}"));
+    for _ in 0..polls {
+        let done = c
+            .execute(
+                "return window.__antoan_old_page === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        if matches!(done, Ok(Value::Bool(true))) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no new page after clicking {what:?}");
 }

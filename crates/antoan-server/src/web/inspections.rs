@@ -11,11 +11,10 @@ use antoan_model::Severity;
 use antoan_store::InspectionState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, OriginalUri, Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use maud::Markup;
 use time::OffsetDateTime;
 
 use super::findings::pairs;
@@ -23,8 +22,8 @@ use super::i18n as t;
 use super::inspections_core::{self as core, AnswerInput, Format};
 use super::inspections_pages::{self as pages, NewForm, UnitView};
 use super::inspections_text as x;
-use super::layout::{message_page, Ctx};
-use super::routes::PageUser;
+use super::layout::message_page;
+use super::routes::{ctx, field, here, html, PageUser};
 use crate::auth::check_csrf;
 use crate::{ApiError, AppState, CurrentUser};
 
@@ -55,32 +54,6 @@ pub fn router() -> Router<AppState> {
 }
 
 type PageResult = Result<Response, Response>;
-
-fn here(uri: &OriginalUri) -> String {
-    uri.0
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "/".into())
-}
-
-fn ctx<'a>(cu: &'a CurrentUser, here: &'a str) -> Ctx<'a> {
-    Ctx {
-        lang: cu.lang,
-        user: Some(&cu.user),
-        csrf: &cu.csrf,
-        here,
-        now: OffsetDateTime::now_utc(),
-    }
-}
-
-fn html(status: StatusCode, m: Markup) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        m.into_string(),
-    )
-        .into_response()
-}
 
 /// An error as a page in the user's language, with the same status.
 fn fail_page(cu: &CurrentUser, here: &str, e: ApiError, back: Option<&str>) -> Response {
@@ -121,13 +94,6 @@ fn form(cu: &CurrentUser, here: &str, body: &Bytes) -> Result<Vec<(String, Strin
         .unwrap_or("");
     check_csrf(cu, token).map_err(|e| fail_page(cu, here, e, None))?;
     Ok(p)
-}
-
-fn field<'a>(p: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    p.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
 }
 
 // ---------------------------------------------------------------- list and new
